@@ -1,0 +1,124 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/wbk/crm/internal/apperr"
+)
+
+// This file is the one place that turns application error codes into what callers see:
+// GraphQL extensions.code and, for errors that stop a whole request, the HTTP status.
+
+type transportCode struct {
+	graphql string
+	status  int
+}
+
+var transportCodes = map[apperr.Code]transportCode{
+	apperr.ENOTFOUND:     {"NOT_FOUND", http.StatusOK},
+	apperr.EINVALID:      {"BAD_USER_INPUT", http.StatusOK},
+	apperr.ECONFLICT:     {"CONFLICT", http.StatusOK},
+	apperr.EUNAUTHORIZED: {"UNAUTHENTICATED", http.StatusUnauthorized},
+	apperr.EFORBIDDEN:    {"FORBIDDEN", http.StatusForbidden},
+	apperr.ETOOCOMPLEX:   {"QUERY_TOO_COMPLEX", http.StatusBadRequest},
+	apperr.ETOOLARGE:     {"REQUEST_TOO_LARGE", http.StatusRequestEntityTooLarge},
+	apperr.EUNAVAILABLE:  {"SERVICE_UNAVAILABLE", http.StatusServiceUnavailable},
+	apperr.EINTERNAL:     {"INTERNAL_SERVER_ERROR", http.StatusInternalServerError},
+}
+
+// toGraphQL fills a GraphQL error from an application error.
+func toGraphQL(gqlErr *gqlerror.Error, e *apperr.Error) transportCode {
+	tc, ok := transportCodes[e.Code]
+	if !ok {
+		tc = transportCodes[apperr.EINTERNAL]
+	}
+	gqlErr.Message = e.Message
+	ext := map[string]any{"code": tc.graphql}
+	if e.Field != "" {
+		ext["field"] = e.Field
+	}
+	if e.Reason != "" {
+		ext["reason"] = e.Reason
+	}
+	if e.Missing != nil {
+		ext["missing"] = e.Missing
+	}
+	for k, v := range e.Extensions {
+		ext[k] = v
+	}
+	gqlErr.Extensions = ext
+	return tc
+}
+
+// presenter is gqlgen's error presenter. Errors that stop the whole operation (no field is
+// being resolved) also set the response's HTTP status.
+func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		appErr := apperr.As(err)
+		if appErr == nil {
+			if gqlErr.Err == nil || gqlErr.Extensions["code"] != nil {
+				return gqlErr // gqlgen's own parse and validation errors
+			}
+			log.ErrorContext(ctx, "unexpected error", "err", err, "path", gqlErr.Path.String())
+			appErr = &apperr.Error{Code: apperr.EINTERNAL, Message: "internal error"}
+		}
+		gqlErr = cloneForPresentation(gqlErr)
+		tc := toGraphQL(gqlErr, appErr)
+		if appErr.Field == "" && appErr.Code == apperr.EINVALID && gqlErr.Path != nil {
+			gqlErr.Extensions["field"] = argumentField(gqlErr)
+		}
+		state := stateFrom(ctx)
+		if state != nil && (graphql.GetFieldContext(ctx) == nil || appErr.Code == apperr.EUNAVAILABLE) {
+			state.setStatus(tc.status)
+		}
+		return gqlErr
+	}
+}
+
+// cloneForPresentation keeps gqlgen's path and locations but drops the wrapped error, whose
+// text may be internal.
+func cloneForPresentation(e *gqlerror.Error) *gqlerror.Error {
+	return &gqlerror.Error{Path: e.Path, Locations: e.Locations, Rule: e.Rule}
+}
+
+// argumentField names the argument a coercion error is about from the error's path, which
+// gqlgen ends with the argument: [createDeal input closeDate] gives "input.closeDate".
+func argumentField(e *gqlerror.Error) string {
+	var names []string
+	for i := len(e.Path) - 1; i >= 0 && len(names) < 2; i-- {
+		name, ok := e.Path[i].(ast.PathName)
+		if !ok {
+			break
+		}
+		names = append([]string{string(name)}, names...)
+	}
+	if len(names) == 2 && names[0] != "input" {
+		names = names[1:]
+	}
+	return strings.Join(names, ".")
+}
+
+// writeError answers a request that never reached GraphQL execution.
+func writeError(w http.ResponseWriter, err *apperr.Error) {
+	gqlErr := &gqlerror.Error{}
+	tc := toGraphQL(gqlErr, err)
+	if err.Code == apperr.EUNAUTHORIZED {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="graphql"`)
+	}
+	writeJSON(w, tc.status, &graphql.Response{Errors: gqlerror.List{gqlErr}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, body any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
+}

@@ -1,0 +1,170 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/wbk/crm/internal/apperr"
+	"github.com/wbk/crm/internal/ids"
+	"github.com/wbk/crm/models"
+)
+
+// Workspaces and keys are administered by the CLI, which works across tenants: these methods
+// run with a system context and take the workspace explicitly.
+
+// CreateWorkspace adds a tenant.
+func (s *Store) CreateWorkspace(ctx context.Context, name string, plan models.Plan) (*models.Workspace, error) {
+	name, err := cleanText("name", name, maxNameLen, true)
+	if err != nil {
+		return nil, err
+	}
+	if !plan.IsValid() {
+		return nil, apperr.Invalid("plan", "plan must be starter, pro or org")
+	}
+	w := &models.Workspace{ID: ids.New(ids.Workspace), Name: name, Plan: plan}
+	return w, s.write(AsSystem(ctx), func(tx *gorm.DB) error { return tx.Create(w).Error })
+}
+
+// Workspaces lists every tenant, oldest first.
+func (s *Store) Workspaces(ctx context.Context) ([]*models.Workspace, error) {
+	var out []*models.Workspace
+	err := s.read(AsSystem(ctx)).Order("id").Find(&out).Error
+	return out, s.translate(err)
+}
+
+// Workspace returns one tenant.
+func (s *Store) Workspace(ctx context.Context, id string) (*models.Workspace, error) {
+	var w models.Workspace
+	err := s.read(AsSystem(ctx)).Where("id = ?", id).Take(&w).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, apperr.NotFound("workspace", id)
+	}
+	return &w, s.translate(err)
+}
+
+// CreateAPIKey stores a key whose hash and prefix the caller computed; the plaintext never
+// reaches the store.
+func (s *Store) CreateAPIKey(ctx context.Context, k *models.ApiKey) error {
+	if _, err := s.Workspace(ctx, k.WorkspaceID); err != nil {
+		return err
+	}
+	if _, err := cleanText("name", k.Name, maxNameLen, true); err != nil {
+		return err
+	}
+	k.ID = ids.New(ids.APIKey)
+	return s.write(AsSystem(ctx), func(tx *gorm.DB) error { return tx.Create(k).Error })
+}
+
+// APIKey returns one key by id.
+func (s *Store) APIKey(ctx context.Context, id string) (*models.ApiKey, error) {
+	var k models.ApiKey
+	err := s.read(AsSystem(ctx)).Where("id = ?", id).Take(&k).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, apperr.NotFound("key", id)
+	}
+	return &k, s.translate(err)
+}
+
+// APIKeys lists a workspace's keys, oldest first.
+func (s *Store) APIKeys(ctx context.Context, workspaceID string) ([]*models.ApiKey, error) {
+	if _, err := s.Workspace(ctx, workspaceID); err != nil {
+		return nil, err
+	}
+	var out []*models.ApiKey
+	err := s.read(AsSystem(ctx)).Where("workspace_id = ?", workspaceID).Order("id").Find(&out).Error
+	return out, s.translate(err)
+}
+
+// RevokeAPIKey revokes a key from now on; revoking twice keeps the first time.
+func (s *Store) RevokeAPIKey(ctx context.Context, id string) (*models.ApiKey, error) {
+	var k *models.ApiKey
+	err := s.write(AsSystem(ctx), func(tx *gorm.DB) error {
+		k = &models.ApiKey{}
+		if err := s.forUpdate(tx).Where("id = ?", id).Take(k).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return apperr.NotFound("key", id)
+			}
+			return err
+		}
+		if k.RevokedAt != nil {
+			return nil
+		}
+		now := Now()
+		k.RevokedAt = &now
+		return tx.Model(k).Update("revoked_at", now).Error
+	})
+	return k, s.translate(err)
+}
+
+// RotateAPIKey stores next as the successor of key id, with its name and permissions, and
+// makes the old key expire after grace (never later than it would have anyway).
+func (s *Store) RotateAPIKey(ctx context.Context, id string, grace time.Duration, next *models.ApiKey) error {
+	return s.translate(s.db.WithContext(AsSystem(ctx)).Transaction(func(tx *gorm.DB) error {
+		var old models.ApiKey
+		if err := s.forUpdate(tx).Where("id = ?", id).Take(&old).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return apperr.NotFound("key", id)
+			}
+			return err
+		}
+		now := Now()
+		if old.RevokedAt != nil || (old.ExpiresAt != nil && !old.ExpiresAt.After(now)) {
+			return apperr.Conflict("key %s is revoked or expired and cannot be rotated", id)
+		}
+		next.ID = ids.New(ids.APIKey)
+		next.WorkspaceID, next.Name, next.Scopes = old.WorkspaceID, old.Name, old.Scopes
+		if old.ExpiresAt != nil {
+			at := now.Add(old.ExpiresAt.Sub(old.CreatedAt))
+			next.ExpiresAt = &at
+		}
+		end := now.Add(grace)
+		if old.ExpiresAt == nil || end.Before(*old.ExpiresAt) {
+			if err := tx.Model(&old).Update("expires_at", end).Error; err != nil {
+				return err
+			}
+		}
+		return tx.Create(next).Error
+	}))
+}
+
+// KeyByHash finds a key and its workspace in one indexed query; it is the whole cost of
+// authenticating a request.
+func (s *Store) KeyByHash(ctx context.Context, hash string) (*models.ApiKey, *models.Workspace, error) {
+	var row struct {
+		models.ApiKey
+		WsName string
+		WsPlan models.Plan
+	}
+	err := s.read(AsSystem(ctx)).Table("api_keys").
+		Select("api_keys.*, workspaces.name AS ws_name, workspaces.plan AS ws_plan").
+		Joins("JOIN workspaces ON workspaces.id = api_keys.workspace_id").
+		Where("api_keys.key_hash = ?", hash).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil, apperr.NotFound("key", "")
+	}
+	if err != nil {
+		return nil, nil, s.translate(err)
+	}
+	key := row.ApiKey
+	return &key, &models.Workspace{ID: key.WorkspaceID, Name: row.WsName, Plan: row.WsPlan}, nil
+}
+
+// TouchAPIKeys records when keys were last used, in one transaction.
+func (s *Store) TouchAPIKeys(ctx context.Context, lastUsed map[string]time.Time) error {
+	if len(lastUsed) == 0 {
+		return nil
+	}
+	return s.write(AsSystem(ctx), func(tx *gorm.DB) error {
+		for id, at := range lastUsed {
+			err := tx.Model(&models.ApiKey{}).Where("id = ? AND (last_used_at IS NULL OR last_used_at < ?)", id, at).
+				Update("last_used_at", at.UTC().Truncate(time.Microsecond)).Error
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

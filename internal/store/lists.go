@@ -1,0 +1,236 @@
+package store
+
+import (
+	"context"
+	"errors"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/wbk/crm/internal/apperr"
+	"github.com/wbk/crm/internal/ids"
+	"github.com/wbk/crm/models"
+)
+
+// List returns one list of the caller's workspace.
+func (s *Store) List(ctx context.Context, id string) (*models.List, error) {
+	return findList(s.read(ctx), id)
+}
+
+func findList(db *gorm.DB, id string) (*models.List, error) {
+	var l models.List
+	err := db.Where("id = ?", id).Take(&l).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, apperr.NotFound("list", id)
+	}
+	return &l, err
+}
+
+// ListByName finds a list by its name, case-insensitively.
+func (s *Store) ListByName(ctx context.Context, name string) (*models.List, error) {
+	var l models.List
+	err := s.read(ctx).Where("lower(name) = lower(?)", name).Take(&l).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, apperr.NotFound("list", name)
+	}
+	return &l, s.translate(err)
+}
+
+// ListsByID returns the lists among ids that exist in the caller's workspace.
+func (s *Store) ListsByID(ctx context.Context, idList []string) ([]*models.List, error) {
+	var out []*models.List
+	err := s.read(ctx).Where("id IN ?", idList).Find(&out).Error
+	return out, s.translate(err)
+}
+
+var listOrder = ordering[models.List]{name: "created", idCol: "lists.id", desc: true,
+	id: func(l *models.List) string { return l.ID }}
+
+// Lists pages through the workspace's lists, newest first.
+func (s *Store) Lists(ctx context.Context, args PageArgs, filter *models.ListFilter) (*models.ListConnection, error) {
+	scope := func(q *gorm.DB) *gorm.DB {
+		if filter != nil && filter.Search != nil && *filter.Search != "" {
+			q = q.Where(`lower(lists.name) LIKE ? ESCAPE '\'`, likePattern(*filter.Search))
+		}
+		return q
+	}
+	page, err := paginate(s.read(ctx).Model(&models.List{}).Scopes(scope), args, listOrder)
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	return listConnection(page, s.counter(&models.List{}, scope)), nil
+}
+
+func listConnection(p *pageResult[models.List], count models.Counter) *models.ListConnection {
+	edges := make([]*models.ListEdge, len(p.items))
+	for i, n := range p.items {
+		edges[i] = &models.ListEdge{Cursor: p.cursors[i], Node: n}
+	}
+	return &models.ListConnection{Edges: edges, PageInfo: p.info, Count: count}
+}
+
+// CreateList adds a list; list names are unique in a workspace, ignoring case.
+func (s *Store) CreateList(ctx context.Context, in models.CreateListInput) (*models.List, error) {
+	var l *models.List
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var err error
+		l, err = createList(tx, in)
+		return err
+	})
+	if err != nil {
+		return nil, s.listConflict(err)
+	}
+	return l, nil
+}
+
+func createList(tx *gorm.DB, in models.CreateListInput) (*models.List, error) {
+	name, err := cleanText("input.name", in.Name, maxNameLen, true)
+	if err != nil {
+		return nil, err
+	}
+	desc, err := optionalText("input.description", in.Description, maxTextLen)
+	if err != nil {
+		return nil, err
+	}
+	l := &models.List{ID: ids.New(ids.List), Name: name, Description: desc}
+	return l, tx.Create(l).Error
+}
+
+func (s *Store) listConflict(err error) error {
+	if err = s.translate(err); apperr.CodeOf(err) == apperr.ECONFLICT {
+		return &apperr.Error{Code: apperr.ECONFLICT, Field: "input.name", Message: "a list with this name already exists"}
+	}
+	return err
+}
+
+// UpdateList renames or re-describes a list.
+func (s *Store) UpdateList(ctx context.Context, id string, in models.UpdateListInput) (*models.List, error) {
+	var l *models.List
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var err error
+		if l, err = findList(s.forUpdate(tx), id); err != nil {
+			return err
+		}
+		if in.Name != nil {
+			if l.Name, err = cleanText("input.name", *in.Name, maxNameLen, true); err != nil {
+				return err
+			}
+		}
+		if in.Description != nil {
+			if l.Description, err = optionalText("input.description", in.Description, maxTextLen); err != nil {
+				return err
+			}
+		}
+		l.UpdatedAt = Now()
+		return tx.Select("name", "description", "updated_at").Updates(l).Error
+	})
+	if err != nil {
+		return nil, s.listConflict(err)
+	}
+	return l, nil
+}
+
+// DeleteList removes a list and its memberships; its campaigns keep no list.
+func (s *Store) DeleteList(ctx context.Context, id string) error {
+	return s.write(ctx, func(tx *gorm.DB) error {
+		res := tx.Where("id = ?", id).Delete(&models.List{})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return apperr.NotFound("list", id)
+		}
+		if err := tx.Where("list_id = ?", id).Delete(&models.ListMembership{}).Error; err != nil {
+			return err
+		}
+		return tx.Model(&models.Campaign{}).Where("list_id = ?", id).Update("list_id", nil).Error
+	})
+}
+
+// AddContactsToList adds contacts to a list. Every id must be a contact of the workspace:
+// an unknown or foreign id fails the whole call and adds nothing.
+func (s *Store) AddContactsToList(ctx context.Context, listID string, contactIDs []string) (*models.List, error) {
+	var l *models.List
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var err error
+		l, err = addToList(tx, listID, contactIDs)
+		return err
+	})
+	return l, s.translate(err)
+}
+
+func addToList(tx *gorm.DB, listID string, contactIDs []string) (*models.List, error) {
+	if err := checkIDs("contactIds", contactIDs); err != nil {
+		return nil, err
+	}
+	l, err := findList(tx, listID)
+	if err != nil {
+		return nil, err
+	}
+	contactIDs = dedupe(contactIDs)
+	if err := requireAll(tx, &models.Contact{}, "contact", "contactIds", contactIDs); err != nil {
+		return nil, err
+	}
+	now := Now()
+	rows := make([]models.ListMembership, len(contactIDs))
+	for i, id := range contactIDs {
+		rows[i] = models.ListMembership{ListID: l.ID, ContactID: id, CreatedAt: now}
+	}
+	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(&rows, 500).Error; err != nil {
+		return nil, err
+	}
+	return l, touch(tx, l)
+}
+
+// RemoveContactsFromList removes contacts from a list; ids not in it are ignored, but every id
+// must still be a contact of the workspace.
+func (s *Store) RemoveContactsFromList(ctx context.Context, listID string, contactIDs []string) (*models.List, error) {
+	var l *models.List
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		if err := checkIDs("contactIds", contactIDs); err != nil {
+			return err
+		}
+		var err error
+		if l, err = findList(tx, listID); err != nil {
+			return err
+		}
+		contactIDs = dedupe(contactIDs)
+		if err := requireAll(tx, &models.Contact{}, "contact", "contactIds", contactIDs); err != nil {
+			return err
+		}
+		if err := tx.Where("list_id = ? AND contact_id IN ?", l.ID, contactIDs).Delete(&models.ListMembership{}).Error; err != nil {
+			return err
+		}
+		return touch(tx, l)
+	})
+	return l, s.translate(err)
+}
+
+func touch(tx *gorm.DB, l *models.List) error {
+	l.UpdatedAt = Now()
+	return tx.Model(l).Update("updated_at", l.UpdatedAt).Error
+}
+
+// requireAll fails with NOT_FOUND naming the first id that is not a row of model in the
+// caller's workspace.
+func requireAll(tx *gorm.DB, model any, what, field string, idList []string) error {
+	var found []string
+	if err := tx.Model(model).Where("id IN ?", idList).Pluck("id", &found).Error; err != nil {
+		return err
+	}
+	if len(found) == len(idList) {
+		return nil
+	}
+	have := make(map[string]bool, len(found))
+	for _, id := range found {
+		have[id] = true
+	}
+	for _, id := range idList {
+		if !have[id] {
+			e := apperr.NotFound(what, id)
+			e.Field = field
+			return e
+		}
+	}
+	return nil
+}

@@ -1,0 +1,196 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// migrations are applied in order, each once, each in its own transaction. Never edit one that
+// has shipped: add a new one. The SQL is written once for both dialects; {{ts}} is the
+// timestamp type of the dialect.
+var migrations = []string{
+	// 1: tenants, keys and the CRM entities.
+	`
+CREATE TABLE workspaces (
+	id         TEXT PRIMARY KEY,
+	name       TEXT NOT NULL,
+	plan       TEXT NOT NULL,
+	created_at {{ts}} NOT NULL
+);
+CREATE TABLE api_keys (
+	id           TEXT PRIMARY KEY,
+	workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+	name         TEXT NOT NULL,
+	prefix       TEXT NOT NULL,
+	key_hash     TEXT NOT NULL,
+	permissions  TEXT NOT NULL,
+	expires_at   {{ts}},
+	revoked_at   {{ts}},
+	last_used_at {{ts}},
+	created_at   {{ts}} NOT NULL
+);
+CREATE UNIQUE INDEX api_keys_key_hash ON api_keys (key_hash);
+CREATE INDEX api_keys_workspace ON api_keys (workspace_id, id);
+
+CREATE TABLE contacts (
+	id           TEXT PRIMARY KEY,
+	workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+	email        TEXT NOT NULL,
+	first_name   TEXT,
+	last_name    TEXT NOT NULL DEFAULT '',
+	company      TEXT,
+	title        TEXT,
+	phone        TEXT,
+	tags         TEXT NOT NULL DEFAULT '[]',
+	created_at   {{ts}} NOT NULL,
+	updated_at   {{ts}} NOT NULL
+);
+CREATE UNIQUE INDEX contacts_workspace_email ON contacts (workspace_id, email);
+CREATE INDEX contacts_workspace_id ON contacts (workspace_id, id);
+CREATE INDEX contacts_workspace_updated ON contacts (workspace_id, updated_at, id);
+CREATE INDEX contacts_workspace_last_name ON contacts (workspace_id, last_name, id);
+CREATE INDEX contacts_workspace_company ON contacts (workspace_id, lower(company));
+
+CREATE TABLE contact_tags (
+	workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+	tag          TEXT NOT NULL,
+	contact_id   TEXT NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+	PRIMARY KEY (workspace_id, tag, contact_id)
+);
+CREATE INDEX contact_tags_contact ON contact_tags (contact_id);
+
+CREATE TABLE lists (
+	id           TEXT PRIMARY KEY,
+	workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+	name         TEXT NOT NULL,
+	description  TEXT,
+	created_at   {{ts}} NOT NULL,
+	updated_at   {{ts}} NOT NULL
+);
+CREATE UNIQUE INDEX lists_workspace_name ON lists (workspace_id, lower(name));
+CREATE INDEX lists_workspace_id ON lists (workspace_id, id);
+
+CREATE TABLE list_memberships (
+	workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+	list_id      TEXT NOT NULL REFERENCES lists(id) ON DELETE CASCADE,
+	contact_id   TEXT NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+	created_at   {{ts}} NOT NULL,
+	PRIMARY KEY (list_id, contact_id)
+);
+CREATE INDEX list_memberships_contact ON list_memberships (contact_id, list_id);
+
+CREATE TABLE campaigns (
+	id           TEXT PRIMARY KEY,
+	workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+	name         TEXT NOT NULL,
+	subject      TEXT,
+	body         TEXT,
+	status       TEXT NOT NULL,
+	list_id      TEXT REFERENCES lists(id) ON DELETE SET NULL,
+	scheduled_at {{ts}},
+	created_at   {{ts}} NOT NULL,
+	updated_at   {{ts}} NOT NULL
+);
+CREATE INDEX campaigns_workspace_id ON campaigns (workspace_id, id);
+CREATE INDEX campaigns_workspace_status ON campaigns (workspace_id, status, id);
+CREATE INDEX campaigns_list ON campaigns (list_id);
+
+CREATE TABLE deals (
+	id           TEXT PRIMARY KEY,
+	workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+	title        TEXT NOT NULL,
+	amount       BIGINT NOT NULL DEFAULT 0,
+	currency     TEXT NOT NULL,
+	stage        TEXT NOT NULL,
+	contact_id   TEXT REFERENCES contacts(id) ON DELETE SET NULL,
+	close_date   TEXT,
+	created_at   {{ts}} NOT NULL,
+	updated_at   {{ts}} NOT NULL
+);
+CREATE INDEX deals_workspace_id ON deals (workspace_id, id);
+CREATE INDEX deals_workspace_stage ON deals (workspace_id, stage, id);
+CREATE INDEX deals_contact ON deals (contact_id, id);
+
+CREATE TABLE prospects (
+	id         TEXT PRIMARY KEY,
+	full_name  TEXT NOT NULL,
+	email      TEXT NOT NULL,
+	title      TEXT,
+	company    TEXT,
+	industry   TEXT,
+	location   TEXT,
+	created_at {{ts}} NOT NULL,
+	updated_at {{ts}} NOT NULL
+);
+CREATE UNIQUE INDEX prospects_email ON prospects (email);
+CREATE INDEX prospects_company ON prospects (lower(company), id);
+CREATE INDEX prospects_title ON prospects (lower(title), id);
+CREATE INDEX prospects_industry ON prospects (lower(industry), id);
+CREATE INDEX prospects_location ON prospects (lower(location), id);
+`,
+}
+
+// Migrate applies the migrations the database has not seen yet.
+func (s *Store) Migrate(ctx context.Context) error {
+	ctx = AsSystem(ctx)
+	db := s.db.WithContext(ctx)
+	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		applied_at ` + s.timestampType() + ` NOT NULL)`).Error; err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for i, body := range migrations {
+		version := i + 1
+		err := db.Transaction(func(tx *gorm.DB) error {
+			if s.dialect == "postgres" {
+				// Serialise concurrent starts of several instances on one database.
+				if err := tx.Exec("SELECT pg_advisory_xact_lock(7201)").Error; err != nil {
+					return err
+				}
+			}
+			var applied int64
+			if err := tx.Raw("SELECT COUNT(*) FROM schema_migrations WHERE version = ?", version).Scan(&applied).Error; err != nil {
+				return err
+			}
+			if applied > 0 {
+				return nil
+			}
+			for _, stmt := range splitStatements(strings.ReplaceAll(body, "{{ts}}", s.timestampType())) {
+				if err := tx.Exec(stmt).Error; err != nil {
+					return fmt.Errorf("%w in %q", err, firstLine(stmt))
+				}
+			}
+			return tx.Exec("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)", version, time.Now().UTC()).Error
+		})
+		if err != nil {
+			return fmt.Errorf("migration %d: %w", version, err)
+		}
+	}
+	return nil
+}
+
+func (s *Store) timestampType() string {
+	if s.dialect == "postgres" {
+		return "TIMESTAMPTZ"
+	}
+	return "DATETIME"
+}
+
+func splitStatements(sql string) []string {
+	var out []string
+	for _, part := range strings.Split(sql, ";") {
+		if p := strings.TrimSpace(part); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}

@@ -1,0 +1,220 @@
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/wbk/crm/internal/apperr"
+	"github.com/wbk/crm/models"
+)
+
+// Page sizes: a connection returns DefaultPageSize items unless asked, never more than MaxPageSize.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 100
+)
+
+// PageArgs are a connection's Relay arguments.
+type PageArgs struct {
+	First  *int
+	After  *string
+	Last   *int
+	Before *string
+}
+
+// PageSize returns the number of items a connection with these arguments returns at most;
+// the cost calculation uses the same rule.
+func (a PageArgs) PageSize() int {
+	switch {
+	case a.First != nil:
+		return *a.First
+	case a.Last != nil:
+		return *a.Last
+	}
+	return DefaultPageSize
+}
+
+type pageSpec struct {
+	limit    int
+	backward bool
+	cursor   *cursor
+}
+
+func (a PageArgs) spec() (pageSpec, error) {
+	if a.First != nil && a.Last != nil {
+		return pageSpec{}, apperr.Invalid("last", "pass first or last, not both")
+	}
+	if a.First != nil && a.Before != nil {
+		return pageSpec{}, apperr.Invalid("before", "before goes with last; use after with first")
+	}
+	if a.Last != nil && a.After != nil {
+		return pageSpec{}, apperr.Invalid("after", "after goes with first; use before with last")
+	}
+	spec := pageSpec{limit: DefaultPageSize}
+	field, raw := "after", a.After
+	if a.Last != nil || a.Before != nil {
+		spec.backward = true
+		field, raw = "before", a.Before
+	}
+	if n, name := a.First, "first"; n != nil || a.Last != nil {
+		if n == nil {
+			n, name = a.Last, "last"
+		}
+		if *n < 0 || *n > MaxPageSize {
+			return pageSpec{}, apperr.Invalid(name, "%s must be between 0 and %d", name, MaxPageSize)
+		}
+		spec.limit = *n
+	}
+	if raw != nil {
+		c, err := decodeCursor(*raw)
+		if err != nil {
+			return pageSpec{}, apperr.Invalid(field, "%s is not a cursor from this connection", field)
+		}
+		spec.cursor = c
+	}
+	return spec, nil
+}
+
+// cursor points just past one row of one ordering.
+type cursor struct {
+	Order string `json:"o"`
+	Value string `json:"v,omitempty"`
+	ID    string `json:"i"`
+}
+
+func (c cursor) encode() string {
+	b, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func decodeCursor(s string) (*cursor, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, err
+	}
+	var c cursor
+	if err := json.Unmarshal(b, &c); err != nil || c.ID == "" {
+		return nil, fmt.Errorf("bad cursor")
+	}
+	return &c, nil
+}
+
+// ordering is a keyset order: an optional column, then the id as the tie-breaker. Ids are
+// ULIDs, so ordering by id alone is creation order.
+type ordering[T any] struct {
+	name   string
+	column string // qualified, e.g. "contacts.email"; empty orders by id only
+	idCol  string
+	desc   bool
+	isTime bool
+	value  func(*T) string // the row's value of column, as the cursor stores it
+	id     func(*T) string
+}
+
+type pageResult[T any] struct {
+	items   []*T
+	cursors []string
+	info    *models.PageInfo
+}
+
+// paginate runs one keyset query: limit+1 rows tell whether another page follows.
+func paginate[T any](q *gorm.DB, args PageArgs, ord ordering[T]) (*pageResult[T], error) {
+	spec, err := args.spec()
+	if err != nil {
+		return nil, err
+	}
+	if spec.limit == 0 {
+		return &pageResult[T]{info: &models.PageInfo{}}, nil
+	}
+	// Reading backwards is reading the reversed order forwards, then flipping the rows.
+	desc := ord.desc != spec.backward
+	if c := spec.cursor; c != nil {
+		if c.Order != ord.name {
+			field := "after"
+			if spec.backward {
+				field = "before"
+			}
+			return nil, apperr.Invalid(field, "%s is a cursor of another ordering", field)
+		}
+		op := ">"
+		if desc {
+			op = "<"
+		}
+		if ord.column == "" {
+			q = q.Where(ord.idCol+" "+op+" ?", c.ID)
+		} else {
+			var v any = c.Value
+			if ord.isTime {
+				t, err := time.Parse(time.RFC3339Nano, c.Value)
+				if err != nil {
+					return nil, apperr.Invalid("after", "not a cursor from this connection")
+				}
+				v = t
+			}
+			q = q.Where("("+ord.column+" "+op+" ? OR ("+ord.column+" = ? AND "+ord.idCol+" "+op+" ?))", v, v, c.ID)
+		}
+	}
+	dir := " ASC"
+	if desc {
+		dir = " DESC"
+	}
+	if ord.column != "" {
+		q = q.Order(ord.column + dir)
+	}
+	q = q.Order(ord.idCol + dir).Limit(spec.limit + 1)
+	var rows []*T
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	more := len(rows) > spec.limit
+	if more {
+		rows = rows[:spec.limit]
+	}
+	if spec.backward {
+		for i, j := 0, len(rows)-1; i < j; i, j = i+1, j-1 {
+			rows[i], rows[j] = rows[j], rows[i]
+		}
+	}
+	res := &pageResult[T]{items: rows, cursors: make([]string, len(rows)), info: &models.PageInfo{}}
+	for i, r := range rows {
+		c := cursor{Order: ord.name, ID: ord.id(r)}
+		if ord.value != nil {
+			c.Value = ord.value(r)
+		}
+		res.cursors[i] = c.encode()
+	}
+	if len(rows) > 0 {
+		res.info.StartCursor = &res.cursors[0]
+		res.info.EndCursor = &res.cursors[len(rows)-1]
+	}
+	if spec.backward {
+		res.info.HasPreviousPage = more
+		res.info.HasNextPage = spec.cursor != nil
+	} else {
+		res.info.HasNextPage = more
+		res.info.HasPreviousPage = spec.cursor != nil
+	}
+	return res, nil
+}
+
+func timeCursor(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// counter returns a totalCount that runs only if the query selects it.
+func (s *Store) counter(model any, filter func(*gorm.DB) *gorm.DB) models.Counter {
+	return func(ctx context.Context) (int, error) {
+		var n int64
+		err := s.read(ctx).Model(model).Scopes(filter).Count(&n).Error
+		return int(n), s.translate(err)
+	}
+}
+
+// Validate checks the arguments without running a query.
+func (a PageArgs) Validate() error {
+	_, err := a.spec()
+	return err
+}

@@ -1,0 +1,181 @@
+// Package store is the data layer: GORM on PostgreSQL or the embedded SQLite database,
+// versioned migrations, tenant isolation (tenant.go) and one method per use case. Writes run
+// in a transaction; reads are single statements. Errors leave here as *apperr.Error.
+package store
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/wbk/crm/internal/apperr"
+)
+
+// DefaultSQLitePath is where the embedded database lives when DATABASE_URL is unset.
+const DefaultSQLitePath = "data/crm.db"
+
+// Store is the application's access to its database.
+type Store struct {
+	db      *gorm.DB
+	dialect string
+	log     *slog.Logger
+}
+
+// Options tune Open.
+type Options struct {
+	// URL is a postgres:// URL; empty means the embedded SQLite database at SQLitePath.
+	URL        string
+	SQLitePath string
+	Logger     *slog.Logger
+	// SQLLogger, when set, sees every statement (tests count statements with it).
+	SQLLogger logger.Interface
+}
+
+// Open connects to the database. It does not migrate: call Migrate.
+func Open(opts Options) (*Store, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	cfg := &gorm.Config{
+		SkipDefaultTransaction: true, // writes open their own transactions
+		PrepareStmt:            true,
+		TranslateError:         true,
+		NowFunc:                Now,
+		Logger:                 logger.Discard,
+	}
+	if opts.SQLLogger != nil {
+		cfg.Logger = opts.SQLLogger
+	}
+	var (
+		dialector gorm.Dialector
+		dialect   string
+	)
+	switch {
+	case strings.HasPrefix(opts.URL, "postgres://"), strings.HasPrefix(opts.URL, "postgresql://"):
+		dialector, dialect = postgres.Open(opts.URL), "postgres"
+	case opts.URL == "":
+		path := opts.SQLitePath
+		if path == "" {
+			path = DefaultSQLitePath
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return nil, fmt.Errorf("create database folder: %w", err)
+		}
+		dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"
+		dialector, dialect = sqlite.Open(dsn), "sqlite"
+	default:
+		return nil, fmt.Errorf("DATABASE_URL must be a postgres:// URL (or unset for the embedded database)")
+	}
+	db, err := gorm.Open(dialector, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if dialect == "sqlite" {
+		// SQLite allows one writer; a single connection turns lock contention into queueing
+		// instead of SQLITE_BUSY errors in the middle of a transaction.
+		sqlDB.SetMaxOpenConns(1)
+	} else {
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(20)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	}
+	if err := registerTenantCallbacks(db); err != nil {
+		return nil, err
+	}
+	return &Store{db: db, dialect: dialect, log: log}, nil
+}
+
+// Now is the store's clock: UTC with the microsecond precision both databases keep, so that a
+// value read back equals the value written.
+func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// Dialect is "postgres" or "sqlite".
+func (s *Store) Dialect() string { return s.dialect }
+
+// DB exposes the underlying handle for tests and the admin CLI; it is still tenant-guarded.
+func (s *Store) DB() *gorm.DB { return s.db }
+
+// Close closes the connection pool.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	return sqlDB.PingContext(ctx)
+}
+
+// write runs fn in one transaction and translates its error.
+func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.translate(s.db.WithContext(ctx).Transaction(fn))
+}
+
+// read returns a handle for single-statement reads.
+func (s *Store) read(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+
+// translate turns database errors into application errors. Messages of unexpected errors are
+// logged here and never shown to callers.
+func (s *Store) translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if e := apperr.As(err); e != nil {
+		return e
+	}
+	switch {
+	case errors.Is(err, context.Canceled):
+		return err
+	case errors.Is(err, gorm.ErrDuplicatedKey) || isUniqueViolation(err):
+		return apperr.Conflict("a record with the same unique value already exists")
+	case isUnavailable(err):
+		s.log.Error("database unavailable", "err", err)
+		return &apperr.Error{Code: apperr.EUNAVAILABLE, Message: "the database is unavailable, try again shortly"}
+	}
+	s.log.Error("database error", "err", err)
+	return &apperr.Error{Code: apperr.EINTERNAL, Message: "internal error"}
+}
+
+func isUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505"
+	}
+	return strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+func isUnavailable(err error) bool {
+	var netErr net.Error
+	var connErr *pgconn.ConnectError
+	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, context.DeadlineExceeded) ||
+		errors.As(err, &netErr) || errors.As(err, &connErr) ||
+		strings.Contains(err.Error(), "database is closed") ||
+		strings.Contains(err.Error(), "connection refused")
+}

@@ -1,0 +1,245 @@
+// Package testenv gives tests a real database and the full HTTP handler: PostgreSQL when
+// TEST_DATABASE_URL is set (each test in a schema of its own), else a fresh SQLite file.
+package testenv
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"gorm.io/gorm/logger"
+
+	"github.com/wbk/crm/internal/auth"
+	"github.com/wbk/crm/internal/httpapi"
+	"github.com/wbk/crm/internal/store"
+	"github.com/wbk/crm/models"
+)
+
+// DatabaseURL returns a database for one test: a fresh PostgreSQL schema when
+// TEST_DATABASE_URL is set (dropped at the end), or "" with a SQLite path in a temp folder.
+func DatabaseURL(t testing.TB) (pgURL, sqlitePath string) {
+	t.Helper()
+	base := os.Getenv("TEST_DATABASE_URL")
+	if base == "" {
+		return "", filepath.Join(t.TempDir(), "test.db")
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	schema := "t_" + hex.EncodeToString(b[:])
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatalf("connect to TEST_DATABASE_URL: %v", err)
+	}
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		t.Fatalf("create schema: %v", err)
+	}
+	_ = conn.Close(ctx)
+	t.Cleanup(func() {
+		conn, err := pgx.Connect(context.Background(), base)
+		if err != nil {
+			return
+		}
+		defer conn.Close(context.Background())
+		_, _ = conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("TEST_DATABASE_URL: %v", err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String(), ""
+}
+
+// Options tune Open.
+type Options struct {
+	SQLLogger logger.Interface
+}
+
+// OpenStore opens and migrates a fresh database for one test.
+func OpenStore(t testing.TB, opts ...Options) *store.Store {
+	t.Helper()
+	pgURL, path := DatabaseURL(t)
+	o := store.Options{URL: pgURL, SQLitePath: path, Logger: QuietLogger()}
+	if len(opts) > 0 {
+		o.SQLLogger = opts[0].SQLLogger
+	}
+	st, err := store.Open(o)
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { _ = st.Close() })
+	if err := st.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	return st
+}
+
+// QuietLogger discards logs below errors.
+func QuietLogger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+// Env is a store with the full HTTP handler in front of it.
+type Env struct {
+	Store   *store.Store
+	Auth    *auth.Authenticator
+	Handler http.Handler
+}
+
+// New returns an environment on a fresh database.
+func New(t testing.TB, opts ...Options) *Env {
+	t.Helper()
+	st := OpenStore(t, opts...)
+	authn := auth.NewAuthenticator(st, QuietLogger())
+	api := httpapi.New(httpapi.Config{Store: st, Auth: authn, Log: QuietLogger(), SDL: "type Query { viewer: Viewer! }"})
+	return &Env{Store: st, Auth: authn, Handler: api}
+}
+
+// Workspace creates a workspace on plan.
+func (e *Env) Workspace(t testing.TB, name string, plan models.Plan) *models.Workspace {
+	t.Helper()
+	ws, err := e.Store.CreateWorkspace(context.Background(), name, plan)
+	if err != nil {
+		t.Fatalf("create workspace: %v", err)
+	}
+	return ws
+}
+
+// Key creates a key with the given permissions ("read", "write", "lexi") and returns it.
+func (e *Env) Key(t testing.TB, ws *models.Workspace, perms ...string) string {
+	t.Helper()
+	key, _ := e.KeyRecord(t, ws, func(*models.ApiKey) {}, perms...)
+	return key
+}
+
+// KeyRecord creates a key, letting edit change the record before it is stored.
+func (e *Env) KeyRecord(t testing.TB, ws *models.Workspace, edit func(*models.ApiKey), perms ...string) (string, *models.ApiKey) {
+	t.Helper()
+	key, prefix, hash := auth.NewKey()
+	k := &models.ApiKey{WorkspaceID: ws.ID, Name: "test key", Prefix: prefix, KeyHash: hash, Scopes: strings.Join(perms, ",")}
+	edit(k)
+	if err := e.Store.CreateAPIKey(context.Background(), k); err != nil {
+		t.Fatalf("create key: %v", err)
+	}
+	return key, k
+}
+
+// Tenant creates a workspace and a key with every permission.
+func (e *Env) Tenant(t testing.TB, name string) (*models.Workspace, string) {
+	t.Helper()
+	ws := e.Workspace(t, name, models.PlanOrg)
+	return ws, e.Key(t, ws, "read", "write", "lexi")
+}
+
+// Response is a decoded GraphQL HTTP response.
+type Response struct {
+	Status     int
+	Header     http.Header
+	Raw        []byte
+	Data       map[string]any
+	Errors     []Error
+	Extensions map[string]any
+}
+
+// Error is one GraphQL error.
+type Error struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+// Code is the first error's extensions.code, or "".
+func (r *Response) Code() string {
+	if len(r.Errors) == 0 {
+		return ""
+	}
+	code, _ := r.Errors[0].Extensions["code"].(string)
+	return code
+}
+
+// Query posts a GraphQL operation with key (no Authorization header when key is "").
+func (e *Env) Query(t testing.TB, key, query string, vars map[string]any) *Response {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	return e.Do(t, req)
+}
+
+// Do sends req through the handler and decodes the answer.
+func (e *Env) Do(t testing.TB, req *http.Request) *Response {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	e.Handler.ServeHTTP(rec, req)
+	res := &Response{Status: rec.Code, Header: rec.Header(), Raw: rec.Body.Bytes()}
+	var doc struct {
+		Data       map[string]any `json:"data"`
+		Errors     []Error        `json:"errors"`
+		Extensions map[string]any `json:"extensions"`
+	}
+	if err := json.Unmarshal(res.Raw, &doc); err != nil {
+		t.Fatalf("response is not JSON (status %d): %s", rec.Code, res.Raw)
+	}
+	res.Data, res.Errors, res.Extensions = doc.Data, doc.Errors, doc.Extensions
+	return res
+}
+
+// MustData fails the test unless the response is a 200 without errors, and returns its data.
+func (r *Response) MustData(t testing.TB) map[string]any {
+	t.Helper()
+	if r.Status != http.StatusOK || len(r.Errors) > 0 {
+		t.Fatalf("want data, got status %d: %s", r.Status, r.Raw)
+	}
+	return r.Data
+}
+
+// Get walks a decoded JSON value by object keys and array indexes: Get(data, "contacts", "nodes", 0, "id").
+func Get(v any, path ...any) any {
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, ok := v.(map[string]any)
+			if !ok {
+				return nil
+			}
+			v = m[k]
+		case int:
+			a, ok := v.([]any)
+			if !ok || k >= len(a) {
+				return nil
+			}
+			v = a[k]
+		default:
+			panic(fmt.Sprintf("testenv.Get: bad path element %v", p))
+		}
+	}
+	return v
+}
+
+// Str is Get for a string.
+func Str(v any, path ...any) string {
+	s, _ := Get(v, path...).(string)
+	return s
+}

@@ -1,0 +1,38 @@
+// Package resolvers maps GraphQL fields to store calls. Resolvers stay thin: arguments in, one
+// store or loader call, result out. Business rules live in internal/store.
+package resolvers
+
+import (
+	"github.com/wbk/crm/internal/apperr"
+	"github.com/wbk/crm/internal/store"
+	"github.com/wbk/crm/models"
+)
+
+// Resolver is the root resolver; it holds the application's services.
+type Resolver struct {
+	Store *store.Store
+}
+
+// orNull turns "not found" into null, as queries by id answer for unknown and foreign ids.
+func orNull[T any](v *T, err error) (*T, error) {
+	if apperr.CodeOf(err) == apperr.ENOTFOUND {
+		return nil, nil
+	}
+	return v, err
+}
+
+func page(first *int, after *string, last *int, before *string) store.PageArgs {
+	return store.PageArgs{First: first, After: after, Last: last, Before: before}
+}
+
+// nodeOf adapts a typed lookup to node(id): not found is null, and a nil *T must become a
+// nil interface, not a non-nil interface holding a nil pointer.
+func nodeOf[T any, PT interface {
+	*T
+	models.Node
+}](v PT, err error) (models.Node, error) {
+	if v, err = orNull[T](v, err); v == nil || err != nil {
+		return nil, err
+	}
+	return v, nil
+}

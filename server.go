@@ -1,0 +1,184 @@
+// Command crm is the CRM GraphQL API server and its admin CLI.
+//
+//	crm [serve]                      start the server (the default)
+//	crm workspace create|list        manage tenants
+//	crm key create|list|revoke|rotate manage API keys
+//	crm prospects import FILE.csv    load the shared prospect catalog
+//
+// Every command reads DATABASE_URL (unset: the embedded SQLite database in ./data/) and
+// applies pending migrations first.
+package main
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/wbk/crm/internal/auth"
+	"github.com/wbk/crm/internal/httpapi"
+	"github.com/wbk/crm/internal/seed"
+	"github.com/wbk/crm/internal/store"
+	"github.com/wbk/crm/models"
+)
+
+//go:embed schema.graphqls
+var sdl string
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// config is the server's environment.
+type config struct {
+	Addr        string
+	DatabaseURL string
+	SQLitePath  string
+	LogLevel    slog.Level
+}
+
+func loadConfig(getenv func(string) string) (config, error) {
+	cfg := config{Addr: getenv("ADDR"), DatabaseURL: getenv("DATABASE_URL"), SQLitePath: store.DefaultSQLitePath}
+	if cfg.Addr == "" {
+		cfg.Addr = ":8080"
+	}
+	if lvl := getenv("LOG_LEVEL"); lvl != "" {
+		if err := cfg.LogLevel.UnmarshalText([]byte(lvl)); err != nil {
+			return cfg, fmt.Errorf("LOG_LEVEL: %w", err)
+		}
+	}
+	return cfg, nil
+}
+
+// run executes one command and returns the process exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "error:", err)
+		return 2
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	cli := &cli{cfg: cfg, log: log, stdout: stdout, stderr: stderr}
+	if len(args) == 0 || args[0] == "serve" {
+		if err := cli.serve(ctx); err != nil {
+			log.Error("server stopped", "err", err)
+			return 1
+		}
+		return 0
+	}
+	return cli.dispatch(ctx, args)
+}
+
+func (c *cli) openStore(ctx context.Context) (*store.Store, error) {
+	st, err := store.Open(store.Options{URL: c.cfg.DatabaseURL, SQLitePath: c.cfg.SQLitePath, Logger: c.log})
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+func (c *cli) serve(ctx context.Context) error {
+	st, err := c.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if st.Dialect() == "sqlite" {
+		if err := c.seedDemo(ctx, st); err != nil {
+			return fmt.Errorf("demo workspace: %w", err)
+		}
+	}
+	authn := auth.NewAuthenticator(st, c.log)
+	api := httpapi.New(httpapi.Config{Store: st, Auth: authn, Log: c.log, SDL: sdl})
+
+	srv := &http.Server{
+		Addr:              c.cfg.Addr,
+		Handler:           api,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(c.log.Handler(), slog.LevelWarn),
+	}
+	ln, err := net.Listen("tcp", c.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	background, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
+	flushed := make(chan struct{})
+	go func() {
+		defer close(flushed)
+		authn.RunFlusher(background, 10*time.Second)
+	}()
+	c.log.Info("listening", "addr", ln.Addr().String(), "database", st.Dialect())
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	select {
+	case err := <-serveErr:
+		stopBackground()
+		<-flushed
+		return err
+	case <-ctx.Done():
+	}
+	c.log.Info("shutting down: draining in-flight requests")
+	drain, cancel := context.WithTimeout(context.Background(), 25*time.Second)
+	defer cancel()
+	err = srv.Shutdown(drain)
+	stopBackground() // flushes pending lastUsedAt once more
+	<-flushed
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// seedDemo gives a newcomer something to explore: on an empty embedded database it creates a
+// demo workspace with sample data and prints a key for it. Never on PostgreSQL.
+func (c *cli) seedDemo(ctx context.Context, st *store.Store) error {
+	existing, err := st.Workspaces(ctx)
+	if err != nil || len(existing) > 0 {
+		return err
+	}
+	ws, err := st.CreateWorkspace(ctx, "Demo workspace", models.PlanOrg)
+	if err != nil {
+		return err
+	}
+	if err := seed.Demo(ctx, st, ws); err != nil {
+		return err
+	}
+	if _, err := st.UpsertProspects(ctx, seed.Prospects()); err != nil {
+		return err
+	}
+	key, prefix, hash := auth.NewKey()
+	k := &models.ApiKey{WorkspaceID: ws.ID, Name: "Demo key", Prefix: prefix, KeyHash: hash, Scopes: "read,write,lexi"}
+	if err := st.CreateAPIKey(ctx, k); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "Demo API key: %s\n", key)
+	fmt.Fprintf(c.stdout, "Playground: http://%s/ (add the header Authorization: Bearer <key>)\n", displayAddr(c.cfg.Addr))
+	return nil
+}
+
+func displayAddr(addr string) string {
+	if strings.HasPrefix(addr, ":") {
+		return "localhost" + addr
+	}
+	return addr
+}
