@@ -94,13 +94,16 @@ func (c *cli) openStore(ctx context.Context) (*store.Store, error) {
 }
 
 func (c *cli) serve(ctx context.Context) error {
-	st, err := c.openStore(ctx)
+	// Migrations and the demo seed finish even if a signal arrives meanwhile: they are short,
+	// and a half-seeded demo would never be completed (it is made only on an empty database).
+	setup := context.WithoutCancel(ctx)
+	st, err := c.openStore(setup)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	if st.Dialect() == "sqlite" {
-		if err := c.seedDemo(ctx, st); err != nil {
+		if err := c.seedDemo(setup, st); err != nil {
 			return fmt.Errorf("demo workspace: %w", err)
 		}
 	}

@@ -21,7 +21,7 @@ func (r *campaignResolver) List(ctx context.Context, obj *models.Campaign) (*mod
 	if obj.ListID == nil {
 		return nil, nil
 	}
-	return loaders.For(ctx).List.Load(ctx, *obj.ListID)
+	return loaders.For(ctx).List(ctx, *obj.ListID)
 }
 
 // Lists is the resolver for the lists field.
@@ -47,7 +47,7 @@ func (r *dealResolver) Contact(ctx context.Context, obj *models.Deal) (*models.C
 	if obj.ContactID == nil {
 		return nil, nil
 	}
-	return loaders.For(ctx).Contact.Load(ctx, *obj.ContactID)
+	return loaders.For(ctx).Contact(ctx, *obj.ContactID)
 }
 
 // ContactCount is the resolver for the contactCount field.
@@ -136,7 +136,9 @@ func (r *mutationResolver) DeleteDeal(ctx context.Context, id string) (string, e
 
 // ImportProspects is the resolver for the importProspects field.
 func (r *mutationResolver) ImportProspects(ctx context.Context, prospectIds []string, listID *string) ([]*models.Contact, error) {
-	return r.Store.ImportProspects(ctx, prospectIds, listID)
+	contacts, err := r.Store.ImportProspects(ctx, prospectIds, listID)
+	loaders.For(ctx).SawContacts(contacts)
+	return contacts, err
 }
 
 // Viewer is the resolver for the viewer field.
@@ -173,7 +175,11 @@ func (r *queryResolver) Contact(ctx context.Context, id string) (*models.Contact
 
 // Contacts is the resolver for the contacts field.
 func (r *queryResolver) Contacts(ctx context.Context, first *int, after *string, last *int, before *string, filter *models.ContactFilter, orderBy *models.ContactOrder) (*models.ContactConnection, error) {
-	return r.Store.Contacts(ctx, page(first, after, last, before), filter, orderBy)
+	conn, err := r.Store.Contacts(ctx, page(first, after, last, before), filter, orderBy)
+	if err == nil {
+		loaders.For(ctx).SawContacts(conn.Nodes())
+	}
+	return conn, err
 }
 
 // List is the resolver for the list field.
@@ -183,7 +189,11 @@ func (r *queryResolver) List(ctx context.Context, id string) (*models.List, erro
 
 // Lists is the resolver for the lists field.
 func (r *queryResolver) Lists(ctx context.Context, first *int, after *string, last *int, before *string, filter *models.ListFilter) (*models.ListConnection, error) {
-	return r.Store.Lists(ctx, page(first, after, last, before), filter)
+	conn, err := r.Store.Lists(ctx, page(first, after, last, before), filter)
+	if err == nil {
+		loaders.For(ctx).SawLists(conn.Nodes())
+	}
+	return conn, err
 }
 
 // Campaign is the resolver for the campaign field.
@@ -193,7 +203,11 @@ func (r *queryResolver) Campaign(ctx context.Context, id string) (*models.Campai
 
 // Campaigns is the resolver for the campaigns field.
 func (r *queryResolver) Campaigns(ctx context.Context, first *int, after *string, last *int, before *string, filter *models.CampaignFilter) (*models.CampaignConnection, error) {
-	return r.Store.Campaigns(ctx, page(first, after, last, before), filter)
+	conn, err := r.Store.Campaigns(ctx, page(first, after, last, before), filter)
+	if err == nil {
+		loaders.For(ctx).SawCampaigns(conn.Nodes())
+	}
+	return conn, err
 }
 
 // Deal is the resolver for the deal field.
@@ -203,7 +217,11 @@ func (r *queryResolver) Deal(ctx context.Context, id string) (*models.Deal, erro
 
 // Deals is the resolver for the deals field.
 func (r *queryResolver) Deals(ctx context.Context, first *int, after *string, last *int, before *string, filter *models.DealFilter) (*models.DealConnection, error) {
-	return r.Store.Deals(ctx, page(first, after, last, before), filter)
+	conn, err := r.Store.Deals(ctx, page(first, after, last, before), filter)
+	if err == nil {
+		loaders.For(ctx).SawDeals(conn.Nodes())
+	}
+	return conn, err
 }
 
 // Prospects is the resolver for the prospects field.

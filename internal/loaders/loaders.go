@@ -1,5 +1,13 @@
 // Package loaders batches the reads of nested fields per request with dataloaders, so that a
 // page of N parents costs the same number of SQL statements as a page of one.
+//
+// Batching by a time window alone is not enough: when the database is slow, some siblings
+// ask after the window closed and a page's children come in two or three statements. So
+// every page read here also leaves a hint, the ids its items will be asked about next (a page
+// of contacts hints its contact ids to the Contact.lists loader); the first sibling that
+// asks queues the whole hinted set in one batch, and the others find their answer cached.
+// Hints are left before any child resolver can run: by the root resolver before it returns,
+// and by a loader's fetch before it releases its waiters.
 package loaders
 
 import (
@@ -14,33 +22,64 @@ import (
 	"github.com/wbk/crm/models"
 )
 
-// batchWait is how long a loader collects keys; gqlgen resolves the items of a list
-// concurrently, so every sibling asks well within it.
+// batchWait is how long a loader collects keys beyond the hinted ones.
 const batchWait = 2 * time.Millisecond
 
 func options() []dataloadgen.Option {
-	return []dataloadgen.Option{dataloadgen.WithWait(batchWait), dataloadgen.WithBatchCapacity(store.MaxPageSize * 10)}
+	return []dataloadgen.Option{dataloadgen.WithWait(batchWait), dataloadgen.WithBatchCapacity(1000)}
 }
+
+// Hint kinds: which ids a page announces.
+const (
+	contactsShown = "contacts"     // contacts whose lists/deals may be asked
+	listsShown    = "lists"        // lists whose members/counts may be asked
+	contactRefs   = "contact-refs" // contacts referenced by deals
+	listRefs      = "list-refs"    // lists referenced by campaigns
+)
 
 // Loaders are one request's dataloaders.
 type Loaders struct {
-	store    *store.Store
-	Contact  *dataloadgen.Loader[string, *models.Contact]
-	List     *dataloadgen.Loader[string, *models.List]
-	counts   map[string]*dataloadgen.Loader[string, int]
+	store *store.Store
+
 	mu       sync.Mutex
+	hints    map[string][]string
 	children map[string]any // nested-connection loaders by relation and page arguments
+
+	contact *hinted[*models.Contact]
+	list    *hinted[*models.List]
+	counts  map[string]*hinted[int]
+}
+
+// hinted is a dataloader that, on its first use after new hints, queues them all at once.
+type hinted[V any] struct {
+	loader *dataloadgen.Loader[string, V]
+	kind   string
+	queued int // how many of the hints of kind have been queued; guarded by Loaders.mu
+}
+
+func (h *hinted[V]) load(ctx context.Context, l *Loaders, key string) (V, error) {
+	l.mu.Lock()
+	all := l.hints[h.kind]
+	fresh := all[h.queued:]
+	h.queued = len(all)
+	l.mu.Unlock()
+	if len(fresh) > 0 {
+		h.loader.LoadAllThunk(ctx, fresh)
+	}
+	return h.loader.Load(ctx, key)
 }
 
 type ctxKey struct{}
 
 // New returns fresh loaders on s.
 func New(s *store.Store) *Loaders {
-	l := &Loaders{store: s, children: map[string]any{}, counts: map[string]*dataloadgen.Loader[string, int]{}}
-	l.Contact = dataloadgen.NewLoader(byID(s.ContactsByID, func(c *models.Contact) string { return c.ID }), options()...)
-	l.List = dataloadgen.NewLoader(byID(s.ListsByID, func(l *models.List) string { return l.ID }), options()...)
-	for _, rel := range []string{store.ListsPerContact, store.DealsPerContact, store.MembersPerList} {
-		l.counts[rel] = dataloadgen.NewLoader(counting(s, rel), options()...)
+	l := &Loaders{store: s, hints: map[string][]string{}, children: map[string]any{}, counts: map[string]*hinted[int]{}}
+	l.contact = &hinted[*models.Contact]{kind: contactRefs, loader: dataloadgen.NewLoader(
+		byID(s.ContactsByID, func(c *models.Contact) string { return c.ID }, l.SawContacts), options()...)}
+	l.list = &hinted[*models.List]{kind: listRefs, loader: dataloadgen.NewLoader(
+		byID(s.ListsByID, func(x *models.List) string { return x.ID }, l.SawLists), options()...)}
+	for rel, kind := range map[string]string{store.ListsPerContact: contactsShown, store.DealsPerContact: contactsShown, store.MembersPerList: listsShown} {
+		l.counts[rel] = &hinted[int]{kind: kind, loader: dataloadgen.NewLoader(counting(s, rel), options()...)}
 	}
 	return l
 }
@@ -59,13 +98,77 @@ func For(ctx context.Context) *Loaders {
 	return l
 }
 
+func (l *Loaders) hint(kind string, ids []string) {
+	if len(ids) == 0 {
+		return
+	}
+	l.mu.Lock()
+	l.hints[kind] = append(l.hints[kind], ids...)
+	l.mu.Unlock()
+}
+
+// SawContacts announces contacts a response shows, whose nested fields may follow.
+func (l *Loaders) SawContacts(cs []*models.Contact) {
+	ids := make([]string, 0, len(cs))
+	for _, c := range cs {
+		if c != nil {
+			ids = append(ids, c.ID)
+		}
+	}
+	l.hint(contactsShown, ids)
+}
+
+// SawLists announces lists a response shows.
+func (l *Loaders) SawLists(ls []*models.List) {
+	ids := make([]string, 0, len(ls))
+	for _, x := range ls {
+		if x != nil {
+			ids = append(ids, x.ID)
+		}
+	}
+	l.hint(listsShown, ids)
+}
+
+// SawDeals announces deals a response shows: their contacts may follow.
+func (l *Loaders) SawDeals(ds []*models.Deal) {
+	var ids []string
+	for _, d := range ds {
+		if d != nil && d.ContactID != nil {
+			ids = append(ids, *d.ContactID)
+		}
+	}
+	l.hint(contactRefs, ids)
+}
+
+// SawCampaigns announces campaigns a response shows: their lists may follow.
+func (l *Loaders) SawCampaigns(cs []*models.Campaign) {
+	var ids []string
+	for _, c := range cs {
+		if c != nil && c.ListID != nil {
+			ids = append(ids, *c.ListID)
+		}
+	}
+	l.hint(listRefs, ids)
+}
+
+// Contact loads a contact of the workspace by id; nil when there is none.
+func (l *Loaders) Contact(ctx context.Context, id string) (*models.Contact, error) {
+	return l.contact.load(ctx, l, id)
+}
+
+// List loads a list of the workspace by id; nil when there is none.
+func (l *Loaders) List(ctx context.Context, id string) (*models.List, error) {
+	return l.list.load(ctx, l, id)
+}
+
 // byID adapts a "fetch these ids" store method; ids it does not return load as nil.
-func byID[T any](fetch func(context.Context, []string) ([]*T, error), id func(*T) string) func(context.Context, []string) ([]*T, []error) {
+func byID[T any](fetch func(context.Context, []string) ([]*T, error), id func(*T) string, saw func([]*T)) func(context.Context, []string) ([]*T, []error) {
 	return func(ctx context.Context, keys []string) ([]*T, []error) {
 		rows, err := fetch(ctx, keys)
 		if err != nil {
 			return nil, []error{err}
 		}
+		saw(rows)
 		found := make(map[string]*T, len(rows))
 		for _, r := range rows {
 			found[id(r)] = r
@@ -94,7 +197,7 @@ func counting(s *store.Store, relation string) func(context.Context, []string) (
 
 // Count returns the number of children parentID has in relation.
 func (l *Loaders) Count(ctx context.Context, relation, parentID string) (int, error) {
-	return l.counts[relation].Load(ctx, parentID)
+	return l.counts[relation].load(ctx, l, parentID)
 }
 
 func (l *Loaders) counter(relation, parentID string) models.Counter {
@@ -103,15 +206,15 @@ func (l *Loaders) counter(relation, parentID string) models.Counter {
 
 // childLoader returns the loader for one relation and one set of page arguments: siblings
 // asking with the same arguments share a batch.
-func childLoader[C any](l *Loaders, relation string, args store.PageArgs,
-	fetch func(context.Context, []string, store.PageArgs) (map[string]C, error)) *dataloadgen.Loader[string, C] {
+func childLoader[C any](l *Loaders, relation, kind string, args store.PageArgs,
+	fetch func(context.Context, []string, store.PageArgs) (map[string]C, error), saw func(C)) *hinted[C] {
 	key := fmt.Sprintf("%s|%s|%s", relation, intArg(args.First), strArg(args.After))
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if existing, ok := l.children[key]; ok {
-		return existing.(*dataloadgen.Loader[string, C])
+		return existing.(*hinted[C])
 	}
-	loader := dataloadgen.NewLoader(func(ctx context.Context, keys []string) ([]C, []error) {
+	h := &hinted[C]{kind: kind, loader: dataloadgen.NewLoader(func(ctx context.Context, keys []string) ([]C, []error) {
 		pages, err := fetch(ctx, keys, args)
 		if err != nil {
 			return nil, []error{err}
@@ -119,16 +222,18 @@ func childLoader[C any](l *Loaders, relation string, args store.PageArgs,
 		out := make([]C, len(keys))
 		for i, k := range keys {
 			out[i] = pages[k]
+			saw(out[i])
 		}
 		return out, nil
-	}, options()...)
-	l.children[key] = loader
-	return loader
+	}, options()...)}
+	l.children[key] = h
+	return h
 }
 
 // ListsOfContact pages a contact's lists.
 func (l *Loaders) ListsOfContact(ctx context.Context, contactID string, args store.PageArgs) (*models.ListConnection, error) {
-	conn, err := childLoader(l, store.ListsPerContact, args, l.store.ListsOfContacts).Load(ctx, contactID)
+	conn, err := childLoader(l, store.ListsPerContact, contactsShown, args, l.store.ListsOfContacts,
+		func(c *models.ListConnection) { l.SawLists(c.Nodes()) }).load(ctx, l, contactID)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +244,8 @@ func (l *Loaders) ListsOfContact(ctx context.Context, contactID string, args sto
 
 // DealsOfContact pages a contact's deals.
 func (l *Loaders) DealsOfContact(ctx context.Context, contactID string, args store.PageArgs) (*models.DealConnection, error) {
-	conn, err := childLoader(l, store.DealsPerContact, args, l.store.DealsOfContacts).Load(ctx, contactID)
+	conn, err := childLoader(l, store.DealsPerContact, contactsShown, args, l.store.DealsOfContacts,
+		func(c *models.DealConnection) { l.SawDeals(c.Nodes()) }).load(ctx, l, contactID)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +256,8 @@ func (l *Loaders) DealsOfContact(ctx context.Context, contactID string, args sto
 
 // ContactsOfList pages a list's members.
 func (l *Loaders) ContactsOfList(ctx context.Context, listID string, args store.PageArgs) (*models.ContactConnection, error) {
-	conn, err := childLoader(l, store.MembersPerList, args, l.store.ContactsOfLists).Load(ctx, listID)
+	conn, err := childLoader(l, store.MembersPerList, listsShown, args, l.store.ContactsOfLists,
+		func(c *models.ContactConnection) { l.SawContacts(c.Nodes()) }).load(ctx, l, listID)
 	if err != nil {
 		return nil, err
 	}
