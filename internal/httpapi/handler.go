@@ -142,6 +142,12 @@ func (a *API) graphqlHandler() http.Handler {
 			return
 		}
 		if r.Header.Get("Upgrade") != "" {
+			// A subscription outlives the server's read and write timeouts, which are meant
+			// for ordinary requests; the websocket transport keeps the connection alive with
+			// pings instead.
+			rc := http.NewResponseController(w)
+			_ = rc.SetReadDeadline(time.Time{})
+			_ = rc.SetWriteDeadline(time.Time{})
 			a.gql.ServeHTTP(w, r)
 			return
 		}
@@ -156,7 +162,7 @@ func (a *API) graphqlHandler() http.Handler {
 			level = slog.LevelWarn
 		}
 		a.cfg.Log.Log(r.Context(), level, "graphql request", "method", r.Method, "status", sw.status(),
-			"operation", operation, "key", keyPrefixOf(r.Context()), "duration", time.Since(start))
+			"operation", operation, "key", state.getKeyPrefix(), "duration", time.Since(start))
 	})
 }
 
@@ -169,6 +175,9 @@ func (a *API) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		writeError(w, asAppError(err))
 		return
+	}
+	if s := stateFrom(r.Context()); s != nil {
+		s.setKeyPrefix(p.Key.Prefix)
 	}
 	ctx := auth.WithPrincipal(r.Context(), p)
 	if r.Method == http.MethodPost {
@@ -214,13 +223,6 @@ func asAppError(err error) *apperr.Error {
 func isJSON(r *http.Request) bool {
 	ct := r.Header.Get("Content-Type")
 	return len(ct) >= 16 && ct[:16] == "application/json"
-}
-
-func keyPrefixOf(ctx context.Context) string {
-	if p := auth.PrincipalFrom(ctx); p != nil {
-		return p.Key.Prefix
-	}
-	return ""
 }
 
 func setCORS(h http.Header) {

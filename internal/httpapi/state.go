@@ -14,11 +14,13 @@ import (
 )
 
 // requestState is what one /graphql request learns while gqlgen runs it: the status its
-// errors call for, and which root fields it ran (for metrics and logs).
+// errors call for, which root fields it ran (for metrics and logs), and the display prefix
+// of the key that authenticated it (for logs; never the key itself).
 type requestState struct {
 	mu        sync.Mutex
 	status    int
 	operation string
+	keyPrefix string
 }
 
 type stateKey struct{}
@@ -39,6 +41,18 @@ func (s *requestState) setStatus(code int) {
 	if s.status == 0 && code != http.StatusOK {
 		s.status = code
 	}
+}
+
+func (s *requestState) setKeyPrefix(prefix string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.keyPrefix = prefix
+}
+
+func (s *requestState) getKeyPrefix() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.keyPrefix
 }
 
 func (s *requestState) get() (int, string) {
