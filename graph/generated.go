@@ -1454,7 +1454,7 @@ type List implements Node {
   name: String!
   description: String
   contactCount: Int!
-  "Members, in the order they were added."
+  "Members, oldest contact first."
   contacts(first: Int, after: String): ContactConnection!
   createdAt: Time!
   updatedAt: Time!

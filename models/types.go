@@ -34,6 +34,10 @@ func (d *Date) UnmarshalGQL(v any) error {
 	if !ok {
 		return apperr.Invalid("", "date must be a string YYYY-MM-DD")
 	}
+	if s == "" { // "" means no date: it clears the field on update, as for other optional fields
+		*d = ""
+		return nil
+	}
 	parsed, err := ParseDate(s)
 	if err != nil {
 		return apperr.Invalid("", "%q is not a date YYYY-MM-DD", s)

@@ -247,9 +247,11 @@ func (r *Resolver) Mutation() graph.MutationResolver { return &mutationResolver{
 // Query returns graph.QueryResolver implementation.
 func (r *Resolver) Query() graph.QueryResolver { return &queryResolver{r} }
 
-type campaignResolver struct{ *Resolver }
-type contactResolver struct{ *Resolver }
-type dealResolver struct{ *Resolver }
-type listResolver struct{ *Resolver }
-type mutationResolver struct{ *Resolver }
-type queryResolver struct{ *Resolver }
+type (
+	campaignResolver struct{ *Resolver }
+	contactResolver  struct{ *Resolver }
+	dealResolver     struct{ *Resolver }
+	listResolver     struct{ *Resolver }
+	mutationResolver struct{ *Resolver }
+	queryResolver    struct{ *Resolver }
+)

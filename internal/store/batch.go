@@ -5,12 +5,20 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/wbk/crm/internal/apperr"
 	"github.com/wbk/crm/models"
 )
 
 // Batch reads for nested connections. Each serves many parents in one statement, so that the
 // number of statements for a page does not grow with its size. Nested connections are read
 // oldest first with first/after; a window function cuts every parent's page in the database.
+
+// Cursor orders of the nested connections: a cursor works only on the connection it came from.
+const (
+	contactListsOrder = "contact.lists"
+	contactDealsOrder = "contact.deals"
+	listContactsOrder = "list.contacts"
+)
 
 type childRow[T any] struct {
 	Item     T `gorm:"embedded"`
@@ -52,12 +60,15 @@ func childPages[T any](db *gorm.DB, inner *gorm.DB, args PageArgs, order string,
 	return out, nil
 }
 
-func afterID(q *gorm.DB, args PageArgs, column string) (*gorm.DB, error) {
+func afterID(q *gorm.DB, args PageArgs, order, column string) (*gorm.DB, error) {
 	spec, err := args.spec()
 	if err != nil {
 		return nil, err
 	}
 	if spec.cursor != nil {
+		if spec.cursor.Order != order {
+			return nil, apperr.Invalid("after", "after is not a cursor of this connection")
+		}
 		q = q.Where(column+" > ?", spec.cursor.ID)
 	}
 	return q, nil
@@ -69,17 +80,17 @@ func (s *Store) ListsOfContacts(ctx context.Context, contactIDs []string, args P
 	inner, err := afterID(db.Model(&models.List{}).
 		Select("lists.*, m.contact_id AS parent_id, ROW_NUMBER() OVER (PARTITION BY m.contact_id ORDER BY lists.id) AS rn").
 		Joins("JOIN list_memberships m ON m.list_id = lists.id AND m.workspace_id = lists.workspace_id").
-		Where("m.contact_id IN ?", contactIDs), args, "lists.id")
+		Where("m.contact_id IN ?", contactIDs), args, contactListsOrder, "lists.id")
 	if err != nil {
 		return nil, err
 	}
-	pages, err := childPages(db, inner, args, "created", func(l *models.List) string { return l.ID })
+	pages, err := childPages(db, inner, args, contactListsOrder, func(l *models.List) string { return l.ID })
 	if err != nil {
 		return nil, s.translate(err)
 	}
 	out := make(map[string]*models.ListConnection, len(contactIDs))
 	for _, id := range contactIDs {
-		out[id] = listConnection(orEmpty(pages[id]), nil)
+		out[id] = listConnection(orEmpty(pages[id], args), nil)
 	}
 	return out, nil
 }
@@ -89,17 +100,17 @@ func (s *Store) DealsOfContacts(ctx context.Context, contactIDs []string, args P
 	db := s.read(ctx)
 	inner, err := afterID(db.Model(&models.Deal{}).
 		Select("deals.*, deals.contact_id AS parent_id, ROW_NUMBER() OVER (PARTITION BY deals.contact_id ORDER BY deals.id) AS rn").
-		Where("deals.contact_id IN ?", contactIDs), args, "deals.id")
+		Where("deals.contact_id IN ?", contactIDs), args, contactDealsOrder, "deals.id")
 	if err != nil {
 		return nil, err
 	}
-	pages, err := childPages(db, inner, args, "created", func(d *models.Deal) string { return d.ID })
+	pages, err := childPages(db, inner, args, contactDealsOrder, func(d *models.Deal) string { return d.ID })
 	if err != nil {
 		return nil, s.translate(err)
 	}
 	out := make(map[string]*models.DealConnection, len(contactIDs))
 	for _, id := range contactIDs {
-		out[id] = dealConnection(orEmpty(pages[id]), nil)
+		out[id] = dealConnection(orEmpty(pages[id], args), nil)
 	}
 	return out, nil
 }
@@ -110,24 +121,26 @@ func (s *Store) ContactsOfLists(ctx context.Context, listIDs []string, args Page
 	inner, err := afterID(db.Model(&models.Contact{}).
 		Select("contacts.*, m.list_id AS parent_id, ROW_NUMBER() OVER (PARTITION BY m.list_id ORDER BY contacts.id) AS rn").
 		Joins("JOIN list_memberships m ON m.contact_id = contacts.id AND m.workspace_id = contacts.workspace_id").
-		Where("m.list_id IN ?", listIDs), args, "contacts.id")
+		Where("m.list_id IN ?", listIDs), args, listContactsOrder, "contacts.id")
 	if err != nil {
 		return nil, err
 	}
-	pages, err := childPages(db, inner, args, "created", func(c *models.Contact) string { return c.ID })
+	pages, err := childPages(db, inner, args, listContactsOrder, func(c *models.Contact) string { return c.ID })
 	if err != nil {
 		return nil, s.translate(err)
 	}
 	out := make(map[string]*models.ContactConnection, len(listIDs))
 	for _, id := range listIDs {
-		out[id] = contactConnection(orEmpty(pages[id]), nil)
+		out[id] = contactConnection(orEmpty(pages[id], args), nil)
 	}
 	return out, nil
 }
 
-func orEmpty[T any](p *pageResult[T]) *pageResult[T] {
+// orEmpty is a parent's page, or an empty one for a parent without children (after the
+// cursor). As on root connections, a page read after a cursor has a previous page.
+func orEmpty[T any](p *pageResult[T], args PageArgs) *pageResult[T] {
 	if p == nil {
-		return &pageResult[T]{info: &models.PageInfo{}}
+		return &pageResult[T]{info: &models.PageInfo{HasPreviousPage: args.After != nil && args.PageSize() > 0}}
 	}
 	return p
 }

@@ -26,7 +26,7 @@ func findCampaign(db *gorm.DB, id string) (*models.Campaign, error) {
 	return &c, err
 }
 
-var campaignOrder = ordering[models.Campaign]{name: "created", idCol: "campaigns.id", desc: true,
+var campaignOrder = ordering[models.Campaign]{name: "campaigns.created", idCol: "campaigns.id", desc: true,
 	id: func(c *models.Campaign) string { return c.ID }}
 
 // Campaigns pages through the workspace's campaigns, newest first.
@@ -155,6 +155,9 @@ func (p campaignPatch) apply(tx *gorm.DB, c *models.Campaign, now time.Time) err
 			return apperr.Invalid("input.status", "a SCHEDULED campaign needs scheduledAt")
 		}
 		c.Status = *p.Status
+		if c.Status == models.CampaignStatusDraft && p.ScheduledAt == nil {
+			c.ScheduledAt = nil // back to a draft: no longer scheduled
+		}
 	}
 	return nil
 }

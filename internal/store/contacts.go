@@ -30,15 +30,15 @@ func (s *Store) ContactsByID(ctx context.Context, idList []string) ([]*models.Co
 }
 
 var contactOrders = map[models.ContactOrderField]ordering[models.Contact]{
-	models.ContactOrderFieldCreatedAt: {name: "created", idCol: "contacts.id",
+	models.ContactOrderFieldCreatedAt: {name: "contacts.created", idCol: "contacts.id",
 		id: func(c *models.Contact) string { return c.ID }},
-	models.ContactOrderFieldUpdatedAt: {name: "updated", column: "contacts.updated_at", idCol: "contacts.id", isTime: true,
+	models.ContactOrderFieldUpdatedAt: {name: "contacts.updated", column: "contacts.updated_at", idCol: "contacts.id", isTime: true,
 		value: func(c *models.Contact) string { return timeCursor(c.UpdatedAt) },
 		id:    func(c *models.Contact) string { return c.ID }},
-	models.ContactOrderFieldEmail: {name: "email", column: "contacts.email", idCol: "contacts.id",
+	models.ContactOrderFieldEmail: {name: "contacts.email", column: "contacts.email", idCol: "contacts.id",
 		value: func(c *models.Contact) string { return c.Email },
 		id:    func(c *models.Contact) string { return c.ID }},
-	models.ContactOrderFieldLastName: {name: "last_name", column: "contacts.last_name", idCol: "contacts.id",
+	models.ContactOrderFieldLastName: {name: "contacts.last_name", column: "contacts.last_name", idCol: "contacts.id",
 		value: func(c *models.Contact) string { return c.LastNameValue },
 		id:    func(c *models.Contact) string { return c.ID }},
 }

@@ -36,7 +36,7 @@ func (s *Store) DealByTitle(ctx context.Context, title string) (*models.Deal, er
 	return &d, s.translate(err)
 }
 
-var dealOrder = ordering[models.Deal]{name: "created", idCol: "deals.id", desc: true,
+var dealOrder = ordering[models.Deal]{name: "deals.created", idCol: "deals.id", desc: true,
 	id: func(d *models.Deal) string { return d.ID }}
 
 // Deals pages through the workspace's deals, newest first.

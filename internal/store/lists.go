@@ -43,7 +43,7 @@ func (s *Store) ListsByID(ctx context.Context, idList []string) ([]*models.List,
 	return out, s.translate(err)
 }
 
-var listOrder = ordering[models.List]{name: "created", idCol: "lists.id", desc: true,
+var listOrder = ordering[models.List]{name: "lists.created", idCol: "lists.id", desc: true,
 	id: func(l *models.List) string { return l.ID }}
 
 // Lists pages through the workspace's lists, newest first.
@@ -163,7 +163,9 @@ func addToList(tx *gorm.DB, listID string, contactIDs []string) (*models.List, e
 	if err := checkIDs("contactIds", contactIDs); err != nil {
 		return nil, err
 	}
-	l, err := findList(tx, listID)
+	// Lock the list first: concurrent changes of one list's members then queue up instead of
+	// deadlocking on each other's membership rows (PostgreSQL; SQLite drops the clause).
+	l, err := findList(tx.Clauses(clause.Locking{Strength: "UPDATE"}), listID)
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +193,7 @@ func (s *Store) RemoveContactsFromList(ctx context.Context, listID string, conta
 			return err
 		}
 		var err error
-		if l, err = findList(tx, listID); err != nil {
+		if l, err = findList(s.forUpdate(tx), listID); err != nil { // see addToList
 			return err
 		}
 		contactIDs = dedupe(contactIDs)

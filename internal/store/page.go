@@ -134,11 +134,11 @@ func paginate[T any](q *gorm.DB, args PageArgs, ord ordering[T]) (*pageResult[T]
 	// Reading backwards is reading the reversed order forwards, then flipping the rows.
 	desc := ord.desc != spec.backward
 	if c := spec.cursor; c != nil {
+		field := "after"
+		if spec.backward {
+			field = "before"
+		}
 		if c.Order != ord.name {
-			field := "after"
-			if spec.backward {
-				field = "before"
-			}
 			return nil, apperr.Invalid(field, "%s is a cursor of another ordering", field)
 		}
 		op := ">"
@@ -152,7 +152,7 @@ func paginate[T any](q *gorm.DB, args PageArgs, ord ordering[T]) (*pageResult[T]
 			if ord.isTime {
 				t, err := time.Parse(time.RFC3339Nano, c.Value)
 				if err != nil {
-					return nil, apperr.Invalid("after", "not a cursor from this connection")
+					return nil, apperr.Invalid(field, "%s is not a cursor from this connection", field)
 				}
 				v = t
 			}

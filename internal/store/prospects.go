@@ -23,7 +23,7 @@ func (s *Store) Prospect(ctx context.Context, id string) (*models.Prospect, erro
 	return &p, s.translate(err)
 }
 
-var prospectOrder = ordering[models.Prospect]{name: "created", idCol: "prospects.id",
+var prospectOrder = ordering[models.Prospect]{name: "prospects.created", idCol: "prospects.id",
 	id: func(p *models.Prospect) string { return p.ID }}
 
 // Prospects searches the shared catalog, oldest entries first.

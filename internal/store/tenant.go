@@ -92,7 +92,7 @@ func scopeStatement(needsTarget bool) func(*gorm.DB) {
 			guardRawSQL(db)
 			return
 		}
-		if !tenantTables[stmt.Table] {
+		if !isTenantTable(stmt) {
 			return
 		}
 		ws, ok := WorkspaceFrom(stmt.Context)
@@ -123,6 +123,18 @@ func scopeStatement(needsTarget bool) func(*gorm.DB) {
 	}
 }
 
+// isTenantTable reports whether stmt works on a workspace table, also when the table is named
+// in another case (Table("CONTACTS")) or under an alias (Table("contacts AS c")), for which
+// GORM reports the alias as the statement's table. The scope's condition is then written on
+// the alias; an expression it cannot be written on fails in the database instead of running
+// unscoped.
+func isTenantTable(stmt *gorm.Statement) bool {
+	if tenantTables[strings.ToLower(stmt.Table)] {
+		return true
+	}
+	return stmt.TableExpr != nil && tenantTablePattern.MatchString(stmt.TableExpr.SQL)
+}
+
 func hasPrimaryKeyValue(stmt *gorm.Statement) bool {
 	if stmt.Schema == nil || len(stmt.Schema.PrimaryFields) == 0 {
 		return false
@@ -141,7 +153,13 @@ func hasPrimaryKeyValue(stmt *gorm.Statement) bool {
 
 func stampWorkspace(db *gorm.DB) {
 	stmt := db.Statement
-	if db.Error != nil || !tenantTables[stmt.Table] || stmt.Schema == nil {
+	if db.Error != nil || !isTenantTable(stmt) {
+		return
+	}
+	if stmt.Schema == nil { // e.g. Table("contacts").Create(map[string]any{…}): nothing to stamp
+		if !isSystem(stmt.Context) {
+			_ = db.AddError(ErrUnscoped)
+		}
 		return
 	}
 	field := stmt.Schema.LookUpField("workspace_id")

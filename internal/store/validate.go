@@ -56,6 +56,11 @@ func cleanText(field, s string, maxRunes int, required bool) (string, error) {
 		if r == 0 || (unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t') {
 			return "", apperr.Invalid(field, "%s must not contain control characters", lastSegment(field))
 		}
+		// Invisible format characters (bidi overrides, zero-width spaces) let a name display
+		// as something it is not; joiners stay allowed for emoji and Indic scripts.
+		if unicode.Is(unicode.Cf, r) && r != '\u200c' && r != '\u200d' {
+			return "", apperr.Invalid(field, "%s must not contain invisible formatting characters", lastSegment(field))
+		}
 	}
 	return s, nil
 }
@@ -73,7 +78,7 @@ func optionalText(field string, s *string, maxRunes int) (*string, error) {
 }
 
 func normalizeTags(field string, tags []string) ([]string, error) {
-	if len(tags) > maxTags {
+	if len(tags) > 10*maxTags { // bound the work before de-duplication
 		return nil, apperr.Invalid(field, "at most %d tags", maxTags)
 	}
 	seen := make(map[string]bool, len(tags))
@@ -87,6 +92,9 @@ func normalizeTags(field string, tags []string) ([]string, error) {
 			seen[t] = true
 			out = append(out, t)
 		}
+	}
+	if len(out) > maxTags {
+		return nil, apperr.Invalid(field, "at most %d tags", maxTags)
 	}
 	return out, nil
 }

@@ -1,0 +1,1618 @@
+package httpapi_test
+
+// CRUD and validation tests for every entity, through the full HTTP handler. They run on
+// SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set (see internal/testenv).
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/wbk/crm/internal/ids"
+	"github.com/wbk/crm/internal/store"
+	"github.com/wbk/crm/internal/testenv"
+	"github.com/wbk/crm/models"
+)
+
+// ---------------------------------------------------------------------------------------------
+// helpers
+
+// crudClient is one workspace with a full-permission key on a fresh database.
+type crudClient struct {
+	env *testenv.Env
+	ws  *models.Workspace
+	key string
+}
+
+func crudSetup(t *testing.T) *crudClient {
+	t.Helper()
+	env := testenv.New(t)
+	ws, key := env.Tenant(t, "Crud Co")
+	return &crudClient{env: env, ws: ws, key: key}
+}
+
+// ok runs an operation that must succeed and returns its data.
+func (c *crudClient) ok(t *testing.T, query string, vars map[string]any) map[string]any {
+	t.Helper()
+	return c.env.Query(t, c.key, query, vars).MustData(t)
+}
+
+// fails runs an operation that must fail with HTTP 200, the given extensions.code and, when
+// field is not "", the given extensions.field. The failing root field must be null.
+func (c *crudClient) fails(t *testing.T, query string, vars map[string]any, code, field string) *testenv.Response {
+	t.Helper()
+	r := c.env.Query(t, c.key, query, vars)
+	crudCheckError(t, r, code, field)
+	return r
+}
+
+func crudCheckError(t *testing.T, r *testenv.Response, code, field string) {
+	t.Helper()
+	if r.Status != http.StatusOK {
+		t.Fatalf("want HTTP 200 with a %s error, got %d: %s", code, r.Status, r.Raw)
+	}
+	if len(r.Errors) == 0 {
+		t.Fatalf("want a %s error, got none: %s", code, r.Raw)
+	}
+	if got := r.Code(); got != code {
+		t.Fatalf("extensions.code = %q, want %q: %s", got, code, r.Raw)
+	}
+	if r.Errors[0].Message == "" {
+		t.Errorf("error without a message: %s", r.Raw)
+	}
+	if field != "" {
+		if got, _ := r.Errors[0].Extensions["field"].(string); got != field {
+			t.Errorf("extensions.field = %q, want %q: %s", got, field, r.Raw)
+		}
+	}
+	for k, v := range r.Data {
+		if v != nil {
+			t.Errorf("data.%s = %v, want null after a failed mutation", k, v)
+		}
+	}
+}
+
+// get fetches one object by a root query such as contact(id:) and returns it (nil when the
+// server answers null).
+func (c *crudClient) get(t *testing.T, root, id, fields string) map[string]any {
+	t.Helper()
+	q := fmt.Sprintf(`query($id: ID!) { %s(id: $id) { %s } }`, root, fields)
+	v, _ := c.ok(t, q, map[string]any{"id": id})[root].(map[string]any)
+	return v
+}
+
+func (c *crudClient) count(t *testing.T, query string, vars map[string]any, path ...any) int {
+	t.Helper()
+	d := c.ok(t, query, vars)
+	n, ok := testenv.Get(d, path...).(float64)
+	if !ok {
+		t.Fatalf("no number at %v in %v", path, d)
+	}
+	return int(n)
+}
+
+func (c *crudClient) contactCount(t *testing.T) int {
+	t.Helper()
+	return c.count(t, `{ contacts { totalCount } }`, nil, "contacts", "totalCount")
+}
+
+func (c *crudClient) listCount(t *testing.T, listID string) int {
+	t.Helper()
+	return c.count(t, `query($id: ID!) { list(id: $id) { contactCount } }`, map[string]any{"id": listID}, "list", "contactCount")
+}
+
+const crudContactFields = `id email firstName lastName fullName company title phone tags createdAt updatedAt`
+
+const crudCreateContact = `mutation($in: CreateContactInput!) { createContact(input: $in) { ` + crudContactFields + ` } }`
+
+const crudUpdateContact = `mutation($id: ID!, $in: UpdateContactInput!) { updateContact(id: $id, input: $in) { ` + crudContactFields + ` } }`
+
+func (c *crudClient) createContact(t *testing.T, in map[string]any) map[string]any {
+	t.Helper()
+	return c.ok(t, crudCreateContact, map[string]any{"in": in})["createContact"].(map[string]any)
+}
+
+func (c *crudClient) newContact(t *testing.T, email string) string {
+	t.Helper()
+	return testenv.Str(c.createContact(t, map[string]any{"email": email}), "id")
+}
+
+func (c *crudClient) newList(t *testing.T, name string) string {
+	t.Helper()
+	d := c.ok(t, `mutation($n: String!) { createList(input: {name: $n}) { id } }`, map[string]any{"n": name})
+	return testenv.Str(d, "createList", "id")
+}
+
+func (c *crudClient) addToList(t *testing.T, listID string, contactIDs ...string) {
+	t.Helper()
+	c.ok(t, `mutation($l: ID!, $c: [ID!]!) { addContactsToList(listId: $l, contactIds: $c) { id } }`,
+		map[string]any{"l": listID, "c": contactIDs})
+}
+
+// crudIDs returns the ids of a connection's nodes at path, sorted.
+func crudIDs(t *testing.T, data map[string]any, path ...any) []string {
+	t.Helper()
+	nodes, ok := testenv.Get(data, path...).([]any)
+	if !ok {
+		t.Fatalf("no node list at %v in %v", path, data)
+	}
+	out := make([]string, 0, len(nodes))
+	for _, n := range nodes {
+		out = append(out, testenv.Str(n, "id"))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func crudSorted(s ...string) []string {
+	out := append([]string{}, s...)
+	sort.Strings(out)
+	return out
+}
+
+func crudTime(t *testing.T, v any, what string) time.Time {
+	t.Helper()
+	s, _ := v.(string)
+	ts, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		t.Fatalf("%s = %v is not an RFC 3339 time: %v", what, v, err)
+	}
+	if ts.Location() != time.UTC {
+		t.Errorf("%s = %q, want UTC", what, s)
+	}
+	return ts
+}
+
+func crudEqual(t *testing.T, what string, got, want any) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s = %#v, want %#v", what, got, want)
+	}
+}
+
+func crudStrings(v any) []string {
+	a, _ := v.([]any)
+	out := make([]string, len(a))
+	for i, x := range a {
+		out[i], _ = x.(string)
+	}
+	return out
+}
+
+// crudPost sends one operation without a *testing.T, for use in goroutines.
+func crudPost(h http.Handler, key, query string, vars map[string]any) (*testenv.Response, error) {
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		return nil, err
+	}
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+key)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	res := &testenv.Response{Status: rec.Code, Raw: rec.Body.Bytes()}
+	var doc struct {
+		Data   map[string]any  `json:"data"`
+		Errors []testenv.Error `json:"errors"`
+	}
+	if err := json.Unmarshal(res.Raw, &doc); err != nil {
+		return nil, fmt.Errorf("status %d, body not JSON: %s", rec.Code, res.Raw)
+	}
+	res.Data, res.Errors = doc.Data, doc.Errors
+	return res, nil
+}
+
+// ---------------------------------------------------------------------------------------------
+// contacts
+
+func TestCrudContactCreateAndRead(t *testing.T) {
+	t.Parallel()
+	c := crudSetup(t)
+
+	t.Run("all fields, normalised", func(t *testing.T) {
+		before := time.Now().UTC()
+		got := c.createContact(t, map[string]any{
+			"email":     "  Ann.Lee@Example.COM ",
+			"firstName": "Ann",
+			"lastName":  "Lee",
+			"company":   "Acme",
+			"title":     "CTO",
+			"phone":     "+1 555 0100",
+			"tags":      []string{"VIP", "vip", " Lead ", "lead", "Partner", "VIP"},
+		})
+		after := time.Now().UTC()
+		id := testenv.Str(got, "id")
+		if !strings.HasPrefix(id, "ctc_") || ids.Kind(id) != ids.Contact {
+			t.Errorf("id = %q, want an opaque ctc_ id", id)
+		}
+		crudEqual(t, "email", got["email"], "ann.lee@example.com")
+		crudEqual(t, "firstName", got["firstName"], "Ann")
+		crudEqual(t, "lastName", got["lastName"], "Lee")
+		crudEqual(t, "fullName", got["fullName"], "Ann Lee")
+		crudEqual(t, "company", got["company"], "Acme")
+		crudEqual(t, "title", got["title"], "CTO")
+		crudEqual(t, "phone", got["phone"], "+1 555 0100")
+		crudEqual(t, "tags", crudStrings(got["tags"]), []string{"vip", "lead", "partner"})
+		created := crudTime(t, got["createdAt"], "createdAt")
+		updated := crudTime(t, got["updatedAt"], "updatedAt")
+		if created.Before(before.Add(-time.Second)) || created.After(after.Add(time.Second)) {
+			t.Errorf("createdAt = %v, want the time of the request (%v … %v)", created, before, after)
+		}
+		if updated.Before(created) {
+			t.Errorf("updatedAt %v is before createdAt %v", updated, created)
+		}
+
+		// Reading it back by id gives exactly what the mutation returned.
+		read := c.get(t, "contact", id, crudContactFields)
+		crudEqual(t, "contact(id)", read, got)
+
+		// The stored tags are what the tag filter finds, whatever the case of the filter.
+		d := c.ok(t, `{ contacts(filter: {tag: "LEAD"}) { totalCount nodes { id } } }`, nil)
+		crudEqual(t, "contacts tagged lead", crudIDs(t, d, "contacts", "nodes"), []string{id})
+	})
+
+	t.Run("email only", func(t *testing.T) {
+		got := c.createContact(t, map[string]any{"email": "solo@example.org"})
+		crudEqual(t, "email", got["email"], "solo@example.org")
+		crudEqual(t, "fullName falls back to the email", got["fullName"], "solo@example.org")
+		for _, f := range []string{"firstName", "lastName", "company", "title", "phone"} {
+			if got[f] != nil {
+				t.Errorf("%s = %v, want null", f, got[f])
+			}
+		}
+		crudEqual(t, "tags", crudStrings(got["tags"]), []string{})
+	})
+
+	t.Run("empty optional strings are null", func(t *testing.T) {
+		got := c.createContact(t, map[string]any{"email": "blank@example.org", "firstName": "", "lastName": "  ",
+			"company": "", "tags": []string{}})
+		for _, f := range []string{"firstName", "lastName", "company"} {
+			if got[f] != nil {
+				t.Errorf("%s = %v, want null", f, got[f])
+			}
+		}
+		crudEqual(t, "fullName", got["fullName"], "blank@example.org")
+	})
+
+	t.Run("first name only", func(t *testing.T) {
+		got := c.createContact(t, map[string]any{"email": "first@example.org", "firstName": "  Zoë  "})
+		crudEqual(t, "firstName is trimmed", got["firstName"], "Zoë")
+		crudEqual(t, "fullName", got["fullName"], "Zoë")
+	})
+
+	t.Run("unknown or malformed id reads as null", func(t *testing.T) {
+		for _, id := range []string{ids.New(ids.Contact), "nope", "", ids.New(ids.List)} {
+			r := c.env.Query(t, c.key, `query($id: ID!) { contact(id: $id) { id } }`, map[string]any{"id": id})
+			d := r.MustData(t)
+			if d["contact"] != nil {
+				t.Errorf("contact(%q) = %v, want null", id, d["contact"])
+			}
+		}
+	})
+
+	if n := c.contactCount(t); n != 4 {
+		t.Errorf("contacts totalCount = %d, want 4", n)
+	}
+}
+
+func TestCrudContactUpdate(t *testing.T) {
+	t.Parallel()
+	c := crudSetup(t)
+	orig := c.createContact(t, map[string]any{
+		"email": "bo@example.com", "firstName": "Bo", "lastName": "Diddley", "company": "Chess",
+		"title": "Singer", "phone": "555-0101", "tags": []string{"vip", "music"},
+	})
+	id := testenv.Str(orig, "id")
+	prev := orig
+
+	// step applies one update and checks that exactly the fields in want changed.
+	step := func(t *testing.T, in map[string]any, want map[string]any) map[string]any {
+		t.Helper()
+		got := c.ok(t, crudUpdateContact, map[string]any{"id": id, "in": in})["updateContact"].(map[string]any)
+		for _, f := range []string{"id", "email", "firstName", "lastName", "fullName", "company", "title", "phone", "tags", "createdAt"} {
+			w, changed := want[f]
+			if !changed {
+				w = prev[f]
+			}
+			if f == "tags" {
+				crudEqual(t, f, crudStrings(got[f]), crudStrings(w))
+				continue
+			}
+			crudEqual(t, f, got[f], w)
+		}
+		if crudTime(t, got["updatedAt"], "updatedAt").Before(crudTime(t, prev["updatedAt"], "previous updatedAt")) {
+			t.Errorf("updatedAt went backwards: %v -> %v", prev["updatedAt"], got["updatedAt"])
+		}
+		crudEqual(t, "contact(id) after update", c.get(t, "contact", id, crudContactFields), got)
+		prev = got
+		return got
+	}
+
+	t.Run("one field changes, the others stay", func(t *testing.T) {
+		step(t, map[string]any{"title": "Guitarist"}, map[string]any{"title": "Guitarist"})
+	})
+	t.Run("empty input changes nothing", func(t *testing.T) {
+		step(t, map[string]any{}, map[string]any{})
+	})
+	t.Run("names and fullName", func(t *testing.T) {
+		step(t, map[string]any{"firstName": "Ellas", "lastName": "McDaniel"},
+			map[string]any{"firstName": "Ellas", "lastName": "McDaniel", "fullName": "Ellas McDaniel"})
+	})
+	t.Run("empty string clears optional fields", func(t *testing.T) {
+		step(t, map[string]any{"lastName": "", "company": "", "phone": ""},
+			map[string]any{"lastName": nil, "company": nil, "phone": nil, "fullName": "Ellas"})
+		step(t, map[string]any{"firstName": "", "title": " "},
+			map[string]any{"firstName": nil, "title": nil, "fullName": "bo@example.com"})
+	})
+	t.Run("email is normalised; own address in another case is no conflict", func(t *testing.T) {
+		step(t, map[string]any{"email": " BO@Example.com "}, map[string]any{})
+		step(t, map[string]any{"email": "Bo.Diddley@Example.com"},
+			map[string]any{"email": "bo.diddley@example.com", "fullName": "bo.diddley@example.com"})
+	})
+	t.Run("tags are replaced, not merged", func(t *testing.T) {
+		step(t, map[string]any{"tags": []string{"Legend", "LEGEND", "rock"}},
+			map[string]any{"tags": []any{"legend", "rock"}})
+		for tag, want := range map[string]int{"vip": 0, "music": 0, "legend": 1, "rock": 1} {
+			n := c.count(t, `query($t: String) { contacts(filter: {tag: $t}) { totalCount } }`,
+				map[string]any{"t": tag}, "contacts", "totalCount")
+			if n != want {
+				t.Errorf("contacts tagged %q = %d, want %d", tag, n, want)
+			}
+		}
+		step(t, map[string]any{"tags": []string{}}, map[string]any{"tags": []any{}})
+		n := c.count(t, `{ contacts(filter: {tag: "legend"}) { totalCount } }`, nil, "contacts", "totalCount")
+		if n != 0 {
+			t.Errorf("contacts tagged legend after clearing tags = %d, want 0", n)
+		}
+	})
+	t.Run("unknown id", func(t *testing.T) {
+		for _, bad := range []string{ids.New(ids.Contact), "nope"} {
+			c.fails(t, crudUpdateContact, map[string]any{"id": bad, "in": map[string]any{"title": "x"}}, "NOT_FOUND", "")
+		}
+	})
+}
+
+func TestCrudContactDelete(t *testing.T) {
+	t.Parallel()
+	c := crudSetup(t)
+	gone := c.newContact(t, "gone@example.com")
+	stays := c.newContact(t, "stays@example.com")
+	list := c.newList(t, "Members")
+	c.addToList(t, list, gone, stays)
+	deal := testenv.Str(c.ok(t, `mutation($c: ID) { createDeal(input: {title: "Big one", contactId: $c}) { id } }`,
+		map[string]any{"c": gone}), "createDeal", "id")
+	if n := c.listCount(t, list); n != 2 {
+		t.Fatalf("contactCount before delete = %d, want 2", n)
+	}
+
+	const del = `mutation($id: ID!) { deleteContact(id: $id) }`
+	d := c.ok(t, del, map[string]any{"id": gone})
+	crudEqual(t, "deleteContact", d["deleteContact"], gone)
+
+	if got := c.get(t, "contact", gone, "id"); got != nil {
+		t.Errorf("contact(id) after delete = %v, want null", got)
+	}
+	if n := c.contactCount(t); n != 1 {
+		t.Errorf("contacts totalCount = %d, want 1", n)
+	}
+	// Its list memberships are gone.
+	l := c.get(t, "list", list, `contactCount contacts { totalCount nodes { id } }`)
+	crudEqual(t, "list contactCount", l["contactCount"], float64(1))
+	crudEqual(t, "list contacts.totalCount", testenv.Get(l, "contacts", "totalCount"), float64(1))
+	crudEqual(t, "list members", crudIDs(t, l, "contacts", "nodes"), []string{stays})
+	n := c.count(t, `query($l: ID) { contacts(filter: {listId: $l}) { totalCount } }`, map[string]any{"l": list}, "contacts", "totalCount")
+	if n != 1 {
+		t.Errorf("contacts in list = %d, want 1", n)
+	}
+	// Its deals stay, without a contact.
+	dl := c.get(t, "deal", deal, `id title contact { id }`)
+	if dl == nil {
+		t.Fatal("the deal of a deleted contact was deleted too")
+	}
+	if dl["contact"] != nil {
+		t.Errorf("deal.contact = %v, want null", dl["contact"])
+	}
+	n = c.count(t, `query($c: ID) { deals(filter: {contactId: $c}) { totalCount } }`, map[string]any{"c": gone}, "deals", "totalCount")
+	if n != 0 {
+		t.Errorf("deals filtered by the deleted contact = %d, want 0", n)
+	}
+	if n := c.count(t, `{ deals { totalCount } }`, nil, "deals", "totalCount"); n != 1 {
+		t.Errorf("deals totalCount = %d, want 1", n)
+	}
+	// Deleting again, or an unknown id, is NOT_FOUND.
+	c.fails(t, del, map[string]any{"id": gone}, "NOT_FOUND", "")
+	c.fails(t, del, map[string]any{"id": ids.New(ids.Contact)}, "NOT_FOUND", "")
+	c.fails(t, del, map[string]any{"id": "garbage"}, "NOT_FOUND", "")
+	// Updating a deleted contact is NOT_FOUND as well, and the address is free again.
+	c.fails(t, crudUpdateContact, map[string]any{"id": gone, "in": map[string]any{"title": "x"}}, "NOT_FOUND", "")
+	again := c.createContact(t, map[string]any{"email": "gone@example.com"})
+	if testenv.Str(again, "id") == gone {
+		t.Errorf("a new contact reused the deleted id %s", gone)
+	}
+	crudEqual(t, "lists of the re-created contact", c.get(t, "contact", testenv.Str(again, "id"), "lists { totalCount }"),
+		map[string]any{"lists": map[string]any{"totalCount": float64(0)}})
+}
+
+func TestCrudContactValidation(t *testing.T) {
+	t.Parallel()
+	c := crudSetup(t)
+	long := func(n int) string { return strings.Repeat("a", n) }
+	tags := func(n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = fmt.Sprintf("tag%d", i)
+		}
+		return out
+	}
+
+	invalid := []struct {
+		name  string
+		in    map[string]any
+		field string
+	}{
+		{"empty email", map[string]any{"email": ""}, "input.email"},
+		{"blank email", map[string]any{"email": "   "}, "input.email"},
+		{"email without @", map[string]any{"email": "no-at"}, "input.email"},
+		{"email without a dot in the domain", map[string]any{"email": "a@b"}, "input.email"},
+		{"email with a space", map[string]any{"email": "a b@c.com"}, "input.email"},
+		{"email with a display name", map[string]any{"email": "Name <a@b.co>"}, "input.email"},
+		{"email without local part", map[string]any{"email": "@b.co"}, "input.email"},
+		{"email ending in a dot", map[string]any{"email": "a@b.co."}, "input.email"},
+		{"two addresses", map[string]any{"email": "a@b.co, c@d.co"}, "input.email"},
+		{"email over 254 characters", map[string]any{"email": long(243) + "@example.com"}, "input.email"},
+		{"email with a control character", map[string]any{"email": "a\x01b@c.co"}, "input.email"},
+		{"email with a newline", map[string]any{"email": "a@b.co\nBcc: x@y.co"}, "input.email"},
+		{"firstName over 255", map[string]any{"email": "x@y.co", "firstName": long(256)}, "input.firstName"},
+		{"firstName over 255 runes", map[string]any{"email": "x@y.co", "firstName": strings.Repeat("é", 256)}, "input.firstName"},
+		{"lastName over 255", map[string]any{"email": "x@y.co", "lastName": long(256)}, "input.lastName"},
+		{"company over 255", map[string]any{"email": "x@y.co", "company": long(256)}, "input.company"},
+		{"title over 255", map[string]any{"email": "x@y.co", "title": long(256)}, "input.title"},
+		{"phone over 50", map[string]any{"email": "x@y.co", "phone": long(51)}, "input.phone"},
+		{"more than 50 tags", map[string]any{"email": "x@y.co", "tags": tags(51)}, "input.tags"},
+		{"tag over 64", map[string]any{"email": "x@y.co", "tags": []string{"ok", long(65)}}, "input.tags"},
+		{"empty tag", map[string]any{"email": "x@y.co", "tags": []string{"ok", ""}}, "input.tags"},
+		{"blank tag", map[string]any{"email": "x@y.co", "tags": []string{"  "}}, "input.tags"},
+		{"NUL in firstName", map[string]any{"email": "x@y.co", "firstName": "Ann\x00"}, "input.firstName"},
+		{"BEL in lastName", map[string]any{"email": "x@y.co", "lastName": "Lee\x07"}, "input.lastName"},
+		{"ESC in company", map[string]any{"email": "x@y.co", "company": "\x1b[31mAcme"}, "input.company"},
+		{"DEL in title", map[string]any{"email": "x@y.co", "title": "Boss\x7f"}, "input.title"},
+		{"C1 control in phone", map[string]any{"email": "x@y.co", "phone": "555\u009b0100"}, "input.phone"},
+		{"control character in a tag", map[string]any{"email": "x@y.co", "tags": []string{"v\x01ip"}}, "input.tags"},
+	}
+	for _, tc := range invalid {
+		t.Run("create/"+tc.name, func(t *testing.T) {
+			c.fails(t, crudCreateContact, map[string]any{"in": tc.in}, "BAD_USER_INPUT", tc.field)
+		})
+	}
+	if n := c.contactCount(t); n != 0 {
+		t.Fatalf("invalid creates left %d contacts, want 0", n)
+	}
+
+	// The same rules hold for updates, and a rejected update changes nothing.
+	target := c.createContact(t, map[string]any{"email": "target@example.com", "firstName": "Tia", "tags": []string{"keep"}})
+	id := testenv.Str(target, "id")
+	for _, tc := range invalid {
+		in := map[string]any{}
+		for k, v := range tc.in {
+			if k != "email" || tc.field == "input.email" {
+				in[k] = v
+			}
+		}
+		t.Run("update/"+tc.name, func(t *testing.T) {
+			c.fails(t, crudUpdateContact, map[string]any{"id": id, "in": in}, "BAD_USER_INPUT", tc.field)
+		})
+	}
+	crudEqual(t, "contact after rejected updates", c.get(t, "contact", id, crudContactFields), target)
+
+	// Values at the limits are accepted.
+	valid := []struct {
+		name  string
+		in    map[string]any
+		check func(t *testing.T, got map[string]any)
+	}{
+		{"255-character names", map[string]any{"firstName": long(255), "lastName": long(255), "company": long(255), "title": long(255)},
+			func(t *testing.T, got map[string]any) { crudEqual(t, "firstName", got["firstName"], long(255)) }},
+		{"255 two-byte runes", map[string]any{"firstName": strings.Repeat("é", 255)},
+			func(t *testing.T, got map[string]any) {
+				crudEqual(t, "firstName", got["firstName"], strings.Repeat("é", 255))
+			}},
+		{"50 tags", map[string]any{"tags": tags(50)},
+			func(t *testing.T, got map[string]any) { crudEqual(t, "tags", crudStrings(got["tags"]), tags(50)) }},
+		{"51 tags that are 50 after de-duplication", map[string]any{"tags": append(tags(50), "TAG0")},
+			nil}, // either answer is defensible; only the count of distinct tags must never exceed 50
+		{"64-character tag", map[string]any{"tags": []string{long(64)}},
+			func(t *testing.T, got map[string]any) {
+				crudEqual(t, "tags", crudStrings(got["tags"]), []string{long(64)})
+			}},
+		{"50-character phone", map[string]any{"phone": strings.Repeat("5", 50)},
+			func(t *testing.T, got map[string]any) { crudEqual(t, "phone", got["phone"], strings.Repeat("5", 50)) }},
+		{"tab and newline are not control characters here", map[string]any{"company": "Acme\tInc.\nLondon"},
+			func(t *testing.T, got map[string]any) { crudEqual(t, "company", got["company"], "Acme\tInc.\nLondon") }},
+		{"unicode names", map[string]any{"firstName": "Zoë", "lastName": "Núñez-渡辺"},
+			func(t *testing.T, got map[string]any) {
+				crudEqual(t, "fullName", got["fullName"], "Zoë Núñez-渡辺")
+			}},
+	}
+	for i, tc := range valid {
+		t.Run("accepted/"+tc.name, func(t *testing.T) {
+			in := map[string]any{"email": fmt.Sprintf("limit%d@example.com", i)}
+			for k, v := range tc.in {
+				in[k] = v
+			}
+			r := c.env.Query(t, c.key, crudCreateContact, map[string]any{"in": in})
+			if tc.check == nil {
+				if len(r.Errors) > 0 {
+					crudCheckError(t, r, "BAD_USER_INPUT", "input.tags")
+				} else if n := len(crudStrings(testenv.Get(r.Data, "createContact", "tags"))); n > 50 {
+					t.Errorf("stored %d tags, want at most 50", n)
+				}
+				return
+			}
+			tc.check(t, r.MustData(t)["createContact"].(map[string]any))
+		})
+	}
+}
+
+func TestCrudContactConflicts(t *testing.T) {
+	t.Parallel()
+	c := crudSetup(t)
+	first := c.createContact(t, map[string]any{"email": "dup@example.com", "firstName": "First"})
+
+	for _, email := range []string{"dup@example.com", "DUP@Example.COM", "  dup@example.com  "} {
+		t.Run("create "+email, func(t *testing.T) {
+			c.fails(t, crudCreateContact, map[string]any{"in": map[string]any{"email": email, "firstName": "Second"}}, "CONFLICT", "")
+		})
+	}
+	if n := c.contactCount(t); n != 1 {
+		t.Fatalf("contacts totalCount = %d, want 1", n)
+	}
+	crudEqual(t, "first contact", c.get(t, "contact", testenv.Str(first, "id"), crudContactFields), first)
+
+	other := c.createContact(t, map[string]any{"email": "other@example.com", "firstName": "Other", "tags": []string{"orig"}})
+	otherID := testenv.Str(other, "id")
+
+	t.Run("update to another contact's email", func(t *testing.T) {
+		c.fails(t, crudUpdateContact, map[string]any{"id": otherID, "in": map[string]any{"email": "Dup@example.com"}}, "CONFLICT", "")
+		crudEqual(t, "contact after conflict", c.get(t, "contact", otherID, crudContactFields), other)
+	})
+
+	t.Run("transactional: valid firstName with invalid email changes nothing", func(t *testing.T) {
+		c.fails(t, crudUpdateContact, map[string]any{"id": otherID, "in": map[string]any{"firstName": "Changed", "email": "not-an-email"}},
+			"BAD_USER_INPUT", "input.email")
+		crudEqual(t, "contact after rejected update", c.get(t, "contact", otherID, crudContactFields), other)
+	})
+
+	t.Run("transactional: a conflict rolls back names and tags", func(t *testing.T) {
+		c.fails(t, crudUpdateContact, map[string]any{"id": otherID, "in": map[string]any{
+			"firstName": "Changed", "tags": []string{"changed"}, "email": "dup@example.com"}}, "CONFLICT", "")
+		crudEqual(t, "contact after conflict", c.get(t, "contact", otherID, crudContactFields), other)
+		for tag, want := range map[string]int{"changed": 0, "orig": 1} {
+			n := c.count(t, `query($t: String) { contacts(filter: {tag: $t}) { totalCount } }`, map[string]any{"t": tag}, "contacts", "totalCount")
+			if n != want {
+				t.Errorf("contacts tagged %q = %d, want %d", tag, n, want)
+			}
+		}
+	})
+
+	t.Run("the same email in another workspace is no conflict", func(t *testing.T) {
+		_, key2 := c.env.Tenant(t, "Other Co")
+		r := c.env.Query(t, key2, crudCreateContact, map[string]any{"in": map[string]any{"email": "dup@example.com"}})
+		crudEqual(t, "email", testenv.Str(r.MustData(t), "createContact", "email"), "dup@example.com")
+	})
+}
+
+// crudRace sends n operations at once (vars(i) gives the i-th one's variables) and sorts the
+// answers into successes and error codes.
+func (c *crudClient) race(t *testing.T, n int, query string, vars func(i int) map[string]any) (ok []*testenv.Response, codes map[string]int) {
+	t.Helper()
+	var (
+		wg      sync.WaitGroup
+		start   = make(chan struct{})
+		results = make([]*testenv.Response, n)
+		errs    = make([]error, n)
+	)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			<-start
+			results[i], errs[i] = crudPost(c.env.Handler, c.key, query, vars(i))
+		}(i)
+	}
+	close(start)
+	wg.Wait()
+	codes = map[string]int{}
+	for i, r := range results {
+		if errs[i] != nil {
+			t.Fatalf("request %d: %v", i, errs[i])
+		}
+		switch {
+		case r.Status != http.StatusOK:
+			t.Errorf("request %d: HTTP %d: %s", i, r.Status, r.Raw)
+		case len(r.Errors) == 0:
+			ok = append(ok, r)
+		default:
+			codes[r.Code()]++
+		}
+	}
+	return ok, codes
+}
+
+func TestCrudConcurrentWrites(t *testing.T) {
+	t.Parallel()
+	c := crudSetup(t)
+	const n = 10
+
+	t.Run("creating one email at once", func(t *testing.T) {
+		ok, codes := c.race(t, n, crudCreateContact, func(i int) map[string]any {
+			email := "race@example.com"
+			if i%2 == 1 {
+				email = "Race@Example.com" // the same address after normalisation
+			}
+			return map[string]any{"in": map[string]any{"email": email, "firstName": fmt.Sprint("writer ", i)}}
+		})
+		if len(ok) != 1 || codes["CONFLICT"] != n-1 {
+			t.Fatalf("got %d successes and errors %v, want 1 success and %d CONFLICT", len(ok), codes, n-1)
+		}
+		crudEqual(t, "email", testenv.Str(ok[0].Data, "createContact", "email"), "race@example.com")
+		if got := c.contactCount(t); got != 1 {
+			t.Errorf("contacts totalCount = %d, want exactly 1 row", got)
+		}
+	})
+
+	t.Run("moving several contacts to one email at once", func(t *testing.T) {
+		movers := make([]string, 5)
+		for i := range movers {
+			movers[i] = c.newContact(t, fmt.Sprintf("mover%d@example.com", i))
+		}
+		ok, codes := c.race(t, len(movers), crudUpdateContact, func(i int) map[string]any {
+			return map[string]any{"id": movers[i], "in": map[string]any{"email": "target@example.com"}}
+		})
+		if len(ok) != 1 || codes["CONFLICT"] != len(movers)-1 {
+			t.Fatalf("got %d successes and errors %v, want 1 success and %d CONFLICT", len(ok), codes, len(movers)-1)
+		}
+		winner := testenv.Str(ok[0].Data, "updateContact", "id")
+		d := c.ok(t, `{ contacts(filter: {search: "@example.com"}, orderBy: {field: EMAIL, direction: ASC}) { nodes { id email } } }`, nil)
+		var emails []string
+		for _, node := range testenv.Get(d, "contacts", "nodes").([]any) {
+			emails = append(emails, testenv.Str(node, "email"))
+			if testenv.Str(node, "email") == "target@example.com" {
+				crudEqual(t, "holder of the target email", testenv.Str(node, "id"), winner)
+			}
+		}
+		want := []string{}
+		for i := range movers {
+			if movers[i] != winner {
+				want = append(want, fmt.Sprintf("mover%d@example.com", i))
+			}
+		}
+		want = append(want, "race@example.com", "target@example.com")
+		crudEqual(t, "emails after the race", emails, crudSorted(want...))
+	})
+
+	t.Run("creating one list name at once", func(t *testing.T) {
+		ok, codes := c.race(t, n, `mutation($n: String!) { createList(input: {name: $n}) { id name } }`, func(i int) map[string]any {
+			return map[string]any{"n": []string{"Launch", "LAUNCH", "launch"}[i%3]}
+		})
+		if len(ok) != 1 || codes["CONFLICT"] != n-1 {
+			t.Fatalf("got %d successes and errors %v, want 1 success and %d CONFLICT", len(ok), codes, n-1)
+		}
+		if got := c.count(t, `{ lists { totalCount } }`, nil, "lists", "totalCount"); got != 1 {
+			t.Errorf("lists totalCount = %d, want 1", got)
+		}
+	})
+
+	t.Run("adding the same members at once", func(t *testing.T) {
+		list := c.newList(t, "Crowd")
+		var members []string
+		for i := 0; i < 3; i++ {
+			members = append(members, c.newContact(t, fmt.Sprintf("crowd%d@example.com", i)))
+		}
+		ok, codes := c.race(t, n, `mutation($l: ID!, $c: [ID!]!) { addContactsToList(listId: $l, contactIds: $c) { id } }`,
+			func(i int) map[string]any {
+				return map[string]any{"l": list, "c": []string{members[i%3], members[(i+1)%3]}}
+			})
+		if len(ok) != n {
+			t.Fatalf("got %d successes and errors %v, want %d successes", len(ok), codes, n)
+		}
+		if got := c.listCount(t, list); got != 3 {
+			t.Errorf("contactCount = %d, want 3", got)
+		}
+
+		// Adding and removing overlapping members at once: every call succeeds and the count
+		// agrees with the members.
+		const addOrRemove = `mutation($l: ID!, $c: [ID!]!, $add: Boolean!) {
+			a: addContactsToList(listId: $l, contactIds: $c) @include(if: $add) { id }
+			r: removeContactsFromList(listId: $l, contactIds: $c) @skip(if: $add) { id } }`
+		ok, codes = c.race(t, n, addOrRemove, func(i int) map[string]any {
+			ids := []string{members[i%3], members[(i+1)%3], members[(i+2)%3]}
+			if i%2 == 1 {
+				ids[0], ids[2] = ids[2], ids[0]
+			}
+			return map[string]any{"l": list, "c": ids[:2], "add": i%2 == 0}
+		})
+		if len(ok) != n {
+			t.Fatalf("got %d successes and errors %v, want %d successes", len(ok), codes, n)
+		}
+		l := c.get(t, "list", list, `contactCount contacts { totalCount nodes { id } }`)
+		nodes := len(testenv.Get(l, "contacts", "nodes").([]any))
+		if l["contactCount"] != float64(nodes) || testenv.Get(l, "contacts", "totalCount") != float64(nodes) || nodes > 3 {
+			t.Errorf("list after the race = %v", l)
+		}
+	})
+}
+
+func TestCrudVerbatimText(t *testing.T) {
+	t.Parallel()
+	c := crudSetup(t)
+	const (
+		html    = `<script>alert(1)</script>`
+		sql     = `Robert'); DROP TABLE contacts;--`
+		company = `100% "Quotes" & 'Apostrophes' <b>bold</b> \back\slash`
+		title   = `1' OR '1'='1`
+		tagSQL  = `'; drop table contact_tags;--`
+		tagHTML = `<img src=x onerror=alert(1)>`
+	)
+	c.newContact(t, "plain.person@example.com")
+	got := c.createContact(t, map[string]any{"email": "bobby@tables.example", "firstName": html, "lastName": sql,
+		"company": company, "title": title, "tags": []string{tagSQL, tagHTML}})
+	id := testenv.Str(got, "id")
+	crudEqual(t, "firstName", got["firstName"], html)
+	crudEqual(t, "lastName", got["lastName"], sql)
+	crudEqual(t, "fullName", got["fullName"], html+" "+sql)
+	crudEqual(t, "company", got["company"], company)
+	crudEqual(t, "title", got["title"], title)
+	crudEqual(t, "tags", crudStrings(got["tags"]), []string{tagSQL, tagHTML})
+	crudEqual(t, "contact(id)", c.get(t, "contact", id, crudContactFields), got)
+
+	// Nothing broke: both contacts are still there, and searches treat the text as text.
+	if n := c.contactCount(t); n != 2 {
+		t.Errorf("contacts totalCount = %d, want 2", n)
+	}
+	searches := []struct {
+		filter map[string]any
+		want   []string
+	}{
+		{map[string]any{"search": "drop table"}, []string{id}},
+		{map[string]any{"search": "<SCRIPT>"}, []string{id}},
+		{map[string]any{"search": "%"}, []string{id}}, // a LIKE wildcard only matches itself
+		{map[string]any{"search": "_"}, []string{}},
+		{map[string]any{"search": `\back`}, []string{id}},
+		{map[string]any{"search": "' OR '1'='1"}, []string{}},
+		{map[string]any{"company": strings.ToUpper(company)}, []string{id}},
+		{map[string]any{"tag": tagSQL}, []string{id}},
+		{map[string]any{"tag": strings.ToUpper(tagHTML)}, []string{id}},
+	}
+	for _, s := range searches {
+		d := c.ok(t, `query($f: ContactFilter) { contacts(filter: $f) { totalCount nodes { id } } }`, map[string]any{"f": s.filter})
+		crudEqual(t, fmt.Sprintf("contacts(filter: %v)", s.filter), crudIDs(t, d, "contacts", "nodes"), crudSorted(s.want...))
+	}
+
+	// Lists, campaigns and deals keep such text verbatim too.
+	d := c.ok(t, `mutation($n: String!, $d: String) { createList(input: {name: $n, description: $d}) { id name description } }`,
+		map[string]any{"n": "x'); DELETE FROM lists;--", "d": html})
+	crudEqual(t, "list", d["createList"].(map[string]any)["name"], "x'); DELETE FROM lists;--")
+	crudEqual(t, "list description", d["createList"].(map[string]any)["description"], html)
+	d = c.ok(t, `mutation($b: String) { createCampaign(input: {name: "<h1>Hi</h1>", subject: "'; --", body: $b}) { name subject body } }`,
+		map[string]any{"b": "<html><body onload=\"x()\">Hi ${name} {{name}} %s</body></html>"})
+	crudEqual(t, "campaign", d["createCampaign"], map[string]any{"name": "<h1>Hi</h1>", "subject": "'; --",
+		"body": "<html><body onload=\"x()\">Hi ${name} {{name}} %s</body></html>"})
+	d = c.ok(t, `mutation { createDeal(input: {title: "Robert'); DROP TABLE deals;--"}) { title } }`, nil)
+	crudEqual(t, "deal title", testenv.Str(d, "createDeal", "title"), "Robert'); DROP TABLE deals;--")
+	for _, q := range []string{`{ lists { totalCount } }`, `{ campaigns { totalCount } }`, `{ deals { totalCount } }`} {
+		d := c.ok(t, q, nil)
+		for k := range d {
+			crudEqual(t, q, testenv.Get(d, k, "totalCount"), float64(1))
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// lists
+
+const crudListFields = `id name description contactCount createdAt updatedAt`
+
+func TestCrudLists(t *testing.T) {
+	t.Parallel()
+	c := crudSetup(t)
+	const create = `mutation($in: CreateListInput!) { createList(input: $in) { ` + crudListFields + ` } }`
+	const update = `mutation($id: ID!, $in: UpdateListInput!) { updateList(id: $id, input: $in) { ` + crudListFields + ` } }`
+	const del = `mutation($id: ID!) { deleteList(id: $id) }`
+
+	vip := c.ok(t, create, map[string]any{"in": map[string]any{"name": "  VIP Customers ", "description": "Top accounts"}})["createList"].(map[string]any)
+	vipID := testenv.Str(vip, "id")
+	if ids.Kind(vipID) != ids.List {
+		t.Errorf("list id %q is not a lst_ id", vipID)
+	}
+	crudEqual(t, "name is trimmed", vip["name"], "VIP Customers")
+	crudEqual(t, "description", vip["description"], "Top accounts")
+	crudEqual(t, "contactCount", vip["contactCount"], float64(0))
+	if crudTime(t, vip["updatedAt"], "updatedAt").Before(crudTime(t, vip["createdAt"], "createdAt")) {
+		t.Errorf("updatedAt before createdAt: %v", vip)
+	}
+	crudEqual(t, "list(id)", c.get(t, "list", vipID, crudListFields), vip)
+
+	plain := c.ok(t, create, map[string]any{"in": map[string]any{"name": "Plain"}})["createList"].(map[string]any)
+	if plain["description"] != nil {
+		t.Errorf("description without input = %v, want null", plain["description"])
+	}
+	plainID := testenv.Str(plain, "id")
+
+	t.Run("validation", func(t *testing.T) {
+		for _, tc := range []struct {
+			name  string
+			in    map[string]any
+			field string
+		}{
+			{"empty name", map[string]any{"name": ""}, "input.name"},
+			{"blank name", map[string]any{"name": "   "}, "input.name"},
+			{"name over 255", map[string]any{"name": strings.Repeat("n", 256)}, "input.name"},
+			{"control character in name", map[string]any{"name": "a\x00b"}, "input.name"},
+			{"description over 2000", map[string]any{"name": "Desc", "description": strings.Repeat("d", 2001)}, "input.description"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				c.fails(t, create, map[string]any{"in": tc.in}, "BAD_USER_INPUT", tc.field)
+			})
+		}
+		for _, tc := range []struct {
+			name  string
+			in    map[string]any
+			field string
+		}{
+			{"empty name", map[string]any{"name": ""}, "input.name"},
+			{"name over 255", map[string]any{"name": strings.Repeat("n", 256)}, "input.name"},
+			{"description over 2000", map[string]any{"description": strings.Repeat("d", 2001)}, "input.description"},
+		} {
+			t.Run("update "+tc.name, func(t *testing.T) {
+				c.fails(t, update, map[string]any{"id": vipID, "in": tc.in}, "BAD_USER_INPUT", tc.field)
+			})
+		}
+		crudEqual(t, "list after rejected updates", c.get(t, "list", vipID, crudListFields), vip)
+	})
+
+	t.Run("duplicate names conflict, ignoring case", func(t *testing.T) {
+		for _, name := range []string{"VIP Customers", "vip customers", "  VIP CUSTOMERS  "} {
+			c.fails(t, create, map[string]any{"in": map[string]any{"name": name}}, "CONFLICT", "")
+		}
+		c.fails(t, update, map[string]any{"id": plainID, "in": map[string]any{"name": "vip CUSTOMERS", "description": "changed"}}, "CONFLICT", "")
+		crudEqual(t, "list after conflicting rename", c.get(t, "list", plainID, crudListFields), plain)
+		if n := c.count(t, `{ lists { totalCount } }`, nil, "lists", "totalCount"); n != 2 {
+			t.Errorf("lists totalCount = %d, want 2", n)
+		}
+	})
+
+	t.Run("update is partial", func(t *testing.T) {
+		got := c.ok(t, update, map[string]any{"id": vipID, "in": map[string]any{"name": "Gold"}})["updateList"].(map[string]any)
+		crudEqual(t, "name", got["name"], "Gold")
+		crudEqual(t, "description unchanged", got["description"], "Top accounts")
+		crudEqual(t, "createdAt unchanged", got["createdAt"], vip["createdAt"])
+		got = c.ok(t, update, map[string]any{"id": vipID, "in": map[string]any{"description": "Gold tier"}})["updateList"].(map[string]any)
+		crudEqual(t, "name unchanged", got["name"], "Gold")
+		crudEqual(t, "description", got["description"], "Gold tier")
+		got = c.ok(t, update, map[string]any{"id": vipID, "in": map[string]any{"description": ""}})["updateList"].(map[string]any)
+		if got["description"] != nil {
+			t.Errorf(`description after "" = %v, want null`, got["description"])
+		}
+		// Renaming to its own name in another case is fine; the old name is free again.
+		got = c.ok(t, update, map[string]any{"id": vipID, "in": map[string]any{"name": "GOLD"}})["updateList"].(map[string]any)
+		crudEqual(t, "name", got["name"], "GOLD")
+		c.ok(t, create, map[string]any{"in": map[string]any{"name": "VIP Customers"}})
+		crudEqual(t, "list(id)", c.get(t, "list", vipID, crudListFields), got)
+	})
+
+	t.Run("search lists by name", func(t *testing.T) {
+		d := c.ok(t, `{ lists(filter: {search: "gol"}) { totalCount nodes { id } } }`, nil)
+		crudEqual(t, "lists matching gol", crudIDs(t, d, "lists", "nodes"), []string{vipID})
+	})
+
+	t.Run("unknown ids", func(t *testing.T) {
+		c.fails(t, update, map[string]any{"id": ids.New(ids.List), "in": map[string]any{"name": "x"}}, "NOT_FOUND", "")
+		c.fails(t, del, map[string]any{"id": ids.New(ids.List)}, "NOT_FOUND", "")
+		if got := c.get(t, "list", ids.New(ids.List), "id"); got != nil {
+			t.Errorf("list(unknown) = %v, want null", got)
+		}
+	})
+
+	t.Run("delete", func(t *testing.T) {
+		d := c.ok(t, del, map[string]any{"id": plainID})
+		crudEqual(t, "deleteList", d["deleteList"], plainID)
+		if got := c.get(t, "list", plainID, "id"); got != nil {
+			t.Errorf("list(id) after delete = %v, want null", got)
+		}
+		c.fails(t, del, map[string]any{"id": plainID}, "NOT_FOUND", "")
+		c.fails(t, update, map[string]any{"id": plainID, "in": map[string]any{"name": "x"}}, "NOT_FOUND", "")
+		// Its name can be used again.
+		c.ok(t, create, map[string]any{"in": map[string]any{"name": "plain"}})
+	})
+}
+
+func TestCrudListMembership(t *testing.T) {
+	t.Parallel()
+	c := crudSetup(t)
+	c1 := c.newContact(t, "one@example.com")
+	c2 := c.newContact(t, "two@example.com")
+	c3 := c.newContact(t, "three@example.com")
+	list := c.newList(t, "Newsletter")
+	other := c.newList(t, "Events")
+
+	const add = `mutation($l: ID!, $c: [ID!]!) { addContactsToList(listId: $l, contactIds: $c) { id name contactCount contacts { totalCount nodes { id } } } }`
+	const remove = `mutation($l: ID!, $c: [ID!]!) { removeContactsFromList(listId: $l, contactIds: $c) { id contactCount contacts { totalCount nodes { id } } } }`
+	members := func(t *testing.T, op, root string, vars map[string]any, want ...string) {
+		t.Helper()
+		d := c.ok(t, op, vars)
+		crudEqual(t, root+".id", testenv.Str(d, root, "id"), vars["l"])
+		crudEqual(t, root+".contactCount", testenv.Get(d, root, "contactCount"), float64(len(want)))
+		crudEqual(t, root+".contacts.totalCount", testenv.Get(d, root, "contacts", "totalCount"), float64(len(want)))
+		crudEqual(t, root+" members", crudIDs(t, d, root, "contacts", "nodes"), crudSorted(want...))
+	}
+	vars := func(l string, c ...string) map[string]any {
+		return map[string]any{"l": l, "c": append([]string{}, c...)}
+	}
+
+	t.Run("add, idempotent", func(t *testing.T) {
+		members(t, add, "addContactsToList", vars(list, c1, c2), c1, c2)
+		members(t, add, "addContactsToList", vars(list, c1, c2), c1, c2)
+		members(t, add, "addContactsToList", vars(list, c2, c3, c3), c1, c2, c3)
+		members(t, add, "addContactsToList", vars(other, c1), c1)
+	})
+
+	t.Run("List.contacts and Contact.lists", func(t *testing.T) {
+		l := c.get(t, "list", list, `contactCount contacts(first: 10) { totalCount nodes { id email } }`)
+		crudEqual(t, "contactCount", l["contactCount"], float64(3))
+		crudEqual(t, "members", crudIDs(t, l, "contacts", "nodes"), crudSorted(c1, c2, c3))
+		ct := c.get(t, "contact", c1, `lists { totalCount nodes { id name } }`)
+		crudEqual(t, "c1 lists", crudIDs(t, ct, "lists", "nodes"), crudSorted(list, other))
+		crudEqual(t, "c1 lists.totalCount", testenv.Get(ct, "lists", "totalCount"), float64(2))
+		ct = c.get(t, "contact", c3, `lists { totalCount nodes { id name } }`)
+		crudEqual(t, "c3 lists", crudIDs(t, ct, "lists", "nodes"), []string{list})
+		crudEqual(t, "c3 list name", testenv.Str(ct, "lists", "nodes", 0, "name"), "Newsletter")
+		n := c.count(t, `query($l: ID) { contacts(filter: {listId: $l}) { totalCount } }`, map[string]any{"l": list}, "contacts", "totalCount")
+		if n != 3 {
+			t.Errorf("contacts(filter: {listId}) = %d, want 3", n)
+		}
+	})
+
+	t.Run("all or nothing", func(t *testing.T) {
+		c4 := c.newContact(t, "four@example.com")
+		unknown := ids.New(ids.Contact)
+		r := c.fails(t, add, vars(list, c4, unknown), "NOT_FOUND", "contactIds")
+		if !strings.Contains(r.Errors[0].Message, unknown) {
+			t.Errorf("error %q does not name the unknown id %s", r.Errors[0].Message, unknown)
+		}
+		c.fails(t, add, vars(list, c4, "not-an-id"), "NOT_FOUND", "contactIds")
+		if n := c.listCount(t, list); n != 3 {
+			t.Errorf("contactCount after failed add = %d, want 3", n)
+		}
+		ct := c.get(t, "contact", c4, `lists { totalCount }`)
+		crudEqual(t, "lists of c4", testenv.Get(ct, "lists", "totalCount"), float64(0))
+		// A contact of another workspace is as unknown as a made-up id.
+		_, key2 := c.env.Tenant(t, "Elsewhere")
+		foreign := testenv.Str(c.env.Query(t, key2, crudCreateContact, map[string]any{"in": map[string]any{"email": "f@example.com"}}).MustData(t), "createContact", "id")
+		c.fails(t, add, vars(list, c4, foreign), "NOT_FOUND", "contactIds")
+		if n := c.listCount(t, list); n != 3 {
+			t.Errorf("contactCount after adding a foreign contact = %d, want 3", n)
+		}
+		// Unknown lists.
+		c.fails(t, add, vars(ids.New(ids.List), c1), "NOT_FOUND", "")
+		c.fails(t, remove, vars(ids.New(ids.List), c1), "NOT_FOUND", "")
+	})
+
+	t.Run("id count limits", func(t *testing.T) {
+		tooMany := make([]string, 1001)
+		for i := range tooMany {
+			tooMany[i] = c1
+		}
+		c.fails(t, add, vars(list, tooMany...), "BAD_USER_INPUT", "contactIds")
+		c.fails(t, remove, vars(list, tooMany...), "BAD_USER_INPUT", "contactIds")
+		c.fails(t, add, vars(list), "BAD_USER_INPUT", "contactIds")
+		c.fails(t, remove, vars(list), "BAD_USER_INPUT", "contactIds")
+		// Exactly 1000 ids are accepted (here the same one, which is already a member).
+		members(t, add, "addContactsToList", vars(list, tooMany[:1000]...), c1, c2, c3)
+	})
+
+	t.Run("remove", func(t *testing.T) {
+		members(t, remove, "removeContactsFromList", vars(list, c1), c2, c3)
+		members(t, remove, "removeContactsFromList", vars(list, c1), c2, c3) // not a member any more: ignored
+		c.fails(t, remove, vars(list, c2, ids.New(ids.Contact)), "NOT_FOUND", "contactIds")
+		if n := c.listCount(t, list); n != 2 {
+			t.Errorf("contactCount after failed remove = %d, want 2", n)
+		}
+		// The contact itself and its other memberships stay.
+		ct := c.get(t, "contact", c1, `id lists { nodes { id } }`)
+		crudEqual(t, "c1 lists after removal", crudIDs(t, ct, "lists", "nodes"), []string{other})
+	})
+
+	t.Run("deleting a list keeps contacts and unlinks campaigns", func(t *testing.T) {
+		camp := testenv.Str(c.ok(t, `mutation($l: ID) { createCampaign(input: {name: "Promo", listId: $l}) { id list { id } } }`,
+			map[string]any{"l": list}), "createCampaign", "id")
+		crudEqual(t, "campaign.list before", testenv.Str(c.get(t, "campaign", camp, `list { id }`), "list", "id"), list)
+		c.ok(t, `mutation($id: ID!) { deleteList(id: $id) }`, map[string]any{"id": list})
+		got := c.get(t, "campaign", camp, `id status list { id }`)
+		if got == nil {
+			t.Fatal("deleting a list deleted its campaign")
+		}
+		if got["list"] != nil {
+			t.Errorf("campaign.list after deleting the list = %v, want null", got["list"])
+		}
+		crudEqual(t, "campaign status", got["status"], "DRAFT")
+		if n := c.contactCount(t); n != 4 {
+			t.Errorf("contacts totalCount after deleting a list = %d, want 4", n)
+		}
+		ct := c.get(t, "contact", c2, `lists { totalCount nodes { id } }`)
+		crudEqual(t, "c2 lists after list deletion", testenv.Get(ct, "lists", "totalCount"), float64(0))
+		n := c.count(t, `query($l: ID) { campaigns(filter: {listId: $l}) { totalCount } }`, map[string]any{"l": list}, "campaigns", "totalCount")
+		if n != 0 {
+			t.Errorf("campaigns of the deleted list = %d, want 0", n)
+		}
+		if n := c.listCount(t, other); n != 1 {
+			t.Errorf("the other list lost members: contactCount = %d, want 1", n)
+		}
+	})
+}
+
+// ---------------------------------------------------------------------------------------------
+// campaigns
+
+const crudCampaignFields = `id name subject body status list { id name } scheduledAt createdAt updatedAt`
+
+func TestCrudCampaigns(t *testing.T) {
+	t.Parallel()
+	c := crudSetup(t)
+	const create = `mutation($in: CreateCampaignInput!) { createCampaign(input: $in) { ` + crudCampaignFields + ` } }`
+	const update = `mutation($id: ID!, $in: UpdateCampaignInput!) { updateCampaign(id: $id, input: $in) { ` + crudCampaignFields + ` } }`
+	const del = `mutation($id: ID!) { deleteCampaign(id: $id) }`
+	list := c.newList(t, "Audience")
+	future := time.Now().UTC().Add(72 * time.Hour).Truncate(time.Second)
+	mk := func(t *testing.T, in map[string]any) map[string]any {
+		t.Helper()
+		return c.ok(t, create, map[string]any{"in": in})["createCampaign"].(map[string]any)
+	}
+
+	draft := mk(t, map[string]any{"name": "Spring launch"})
+	draftID := testenv.Str(draft, "id")
+	if ids.Kind(draftID) != ids.Campaign {
+		t.Errorf("campaign id %q is not a cmp_ id", draftID)
+	}
+	crudEqual(t, "status", draft["status"], "DRAFT")
+	for _, f := range []string{"subject", "body", "list", "scheduledAt"} {
+		if draft[f] != nil {
+			t.Errorf("%s = %v, want null", f, draft[f])
+		}
+	}
+	crudEqual(t, "campaign(id)", c.get(t, "campaign", draftID, crudCampaignFields), draft)
+
+	sched := mk(t, map[string]any{"name": "Summer", "listId": list, "subject": "Hello", "body": "<p>Hi</p>",
+		"scheduledAt": future.Format(time.RFC3339)})
+	schedID := testenv.Str(sched, "id")
+	crudEqual(t, "status with scheduledAt", sched["status"], "SCHEDULED")
+	crudEqual(t, "list", sched["list"], map[string]any{"id": list, "name": "Audience"})
+	crudEqual(t, "subject", sched["subject"], "Hello")
+	crudEqual(t, "body", sched["body"], "<p>Hi</p>")
+	if at := crudTime(t, sched["scheduledAt"], "scheduledAt"); !at.Equal(future) {
+		t.Errorf("scheduledAt = %v, want %v", at, future)
+	}
+	crudEqual(t, "campaign(id)", c.get(t, "campaign", schedID, crudCampaignFields), sched)
+
+	t.Run("scheduledAt in another zone is stored as the same instant", func(t *testing.T) {
+		got := mk(t, map[string]any{"name": "Zoned", "scheduledAt": future.In(time.FixedZone("", 5*3600+1800)).Format(time.RFC3339)})
+		if at := crudTime(t, got["scheduledAt"], "scheduledAt"); !at.Equal(future) {
+			t.Errorf("scheduledAt = %v, want %v", at, future)
+		}
+	})
+
+	t.Run("body size", func(t *testing.T) {
+		exact := strings.Repeat("a", 102400)
+		got := mk(t, map[string]any{"name": "Exactly 100 KB", "body": exact})
+		if b := testenv.Str(got, "body"); b != exact {
+			t.Errorf("a 100 KB body came back with %d bytes", len(b))
+		}
+		read := c.get(t, "campaign", testenv.Str(got, "id"), "body")
+		if b := testenv.Str(read, "body"); b != exact {
+			t.Errorf("a stored 100 KB body reads back with %d bytes", len(b))
+		}
+	})
+
+	t.Run("validation", func(t *testing.T) {
+		before := c.count(t, `{ campaigns { totalCount } }`, nil, "campaigns", "totalCount")
+		for _, tc := range []struct {
+			name  string
+			in    map[string]any
+			code  string
+			field string
+		}{
+			{"scheduledAt in the past", map[string]any{"name": "Past", "scheduledAt": time.Now().UTC().Add(-time.Hour).Format(time.RFC3339)}, "BAD_USER_INPUT", "input.scheduledAt"},
+			{"scheduledAt long ago", map[string]any{"name": "Past", "scheduledAt": "2001-01-01T00:00:00Z"}, "BAD_USER_INPUT", "input.scheduledAt"},
+			{"scheduledAt not a time", map[string]any{"name": "Bad", "scheduledAt": "tomorrow"}, "BAD_USER_INPUT", "input.scheduledAt"},
+			{"body one byte over 100 KB", map[string]any{"name": "Big", "body": strings.Repeat("a", 102401)}, "BAD_USER_INPUT", "input.body"},
+			{"body over 100 KB in bytes, not runes", map[string]any{"name": "Big", "body": strings.Repeat("é", 51201)}, "BAD_USER_INPUT", "input.body"},
+			{"empty name", map[string]any{"name": ""}, "BAD_USER_INPUT", "input.name"},
+			{"name over 255", map[string]any{"name": strings.Repeat("n", 256)}, "BAD_USER_INPUT", "input.name"},
+			{"subject over 998", map[string]any{"name": "S", "subject": strings.Repeat("s", 999)}, "BAD_USER_INPUT", "input.subject"},
+			{"unknown listId", map[string]any{"name": "L", "listId": ids.New(ids.List)}, "NOT_FOUND", "input.listId"},
+			{"malformed listId", map[string]any{"name": "L", "listId": "nope"}, "NOT_FOUND", "input.listId"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				c.fails(t, create, map[string]any{"in": tc.in}, tc.code, tc.field)
+			})
+		}
+		after := c.count(t, `{ campaigns { totalCount } }`, nil, "campaigns", "totalCount")
+		if after != before {
+			t.Errorf("invalid creates changed campaigns totalCount from %d to %d", before, after)
+		}
+	})
+
+	t.Run("update is partial", func(t *testing.T) {
+		got := c.ok(t, update, map[string]any{"id": draftID, "in": map[string]any{"subject": "New subject"}})["updateCampaign"].(map[string]any)
+		crudEqual(t, "subject", got["subject"], "New subject")
+		crudEqual(t, "name unchanged", got["name"], "Spring launch")
+		crudEqual(t, "status unchanged", got["status"], "DRAFT")
+		crudEqual(t, "createdAt unchanged", got["createdAt"], draft["createdAt"])
+		got = c.ok(t, update, map[string]any{"id": draftID, "in": map[string]any{"listId": list}})["updateCampaign"].(map[string]any)
+		crudEqual(t, "list", testenv.Str(got, "list", "id"), list)
+		got = c.ok(t, update, map[string]any{"id": draftID, "in": map[string]any{"listId": "", "subject": ""}})["updateCampaign"].(map[string]any)
+		if got["list"] != nil || got["subject"] != nil {
+			t.Errorf(`list and subject after "" = %v, %v; want null`, got["list"], got["subject"])
+		}
+		c.fails(t, update, map[string]any{"id": draftID, "in": map[string]any{"status": "SCHEDULED"}}, "BAD_USER_INPUT", "input.status")
+		c.fails(t, update, map[string]any{"id": draftID, "in": map[string]any{"subject": "x", "scheduledAt": "2001-01-01T00:00:00Z"}},
+			"BAD_USER_INPUT", "input.scheduledAt")
+		c.fails(t, update, map[string]any{"id": draftID, "in": map[string]any{"listId": ids.New(ids.List)}}, "NOT_FOUND", "input.listId")
+		crudEqual(t, "campaign after rejected updates", c.get(t, "campaign", draftID, crudCampaignFields), got)
+		got = c.ok(t, update, map[string]any{"id": draftID, "in": map[string]any{"scheduledAt": future.Format(time.RFC3339)}})["updateCampaign"].(map[string]any)
+		crudEqual(t, "status after scheduling a draft", got["status"], "SCHEDULED")
+	})
+
+	t.Run("cancel", func(t *testing.T) {
+		got := c.ok(t, update, map[string]any{"id": schedID, "in": map[string]any{"status": "CANCELLED"}})["updateCampaign"].(map[string]any)
+		crudEqual(t, "status", got["status"], "CANCELLED")
+		crudEqual(t, "name unchanged", got["name"], "Summer")
+		crudEqual(t, "list unchanged", testenv.Str(got, "list", "id"), list)
+		crudEqual(t, "campaign(id)", testenv.Str(c.get(t, "campaign", schedID, "status"), "status"), "CANCELLED")
+		d := c.ok(t, `{ campaigns(filter: {status: CANCELLED}) { totalCount nodes { id } } }`, nil)
+		crudEqual(t, "cancelled campaigns", crudIDs(t, d, "campaigns", "nodes"), []string{schedID})
+	})
+
+	t.Run("a sent campaign can no longer change", func(t *testing.T) {
+		sent := mk(t, map[string]any{"name": "Sent one", "subject": "Final"})
+		id := testenv.Str(sent, "id")
+		sent = c.ok(t, update, map[string]any{"id": id, "in": map[string]any{"status": "SENT"}})["updateCampaign"].(map[string]any)
+		crudEqual(t, "status", sent["status"], "SENT")
+		for _, in := range []map[string]any{{"name": "Edited"}, {"status": "CANCELLED"}, {"status": "DRAFT"}, {"subject": "Oops"}} {
+			c.fails(t, update, map[string]any{"id": id, "in": in}, "CONFLICT", "")
+		}
+		crudEqual(t, "sent campaign", c.get(t, "campaign", id, crudCampaignFields), sent)
+	})
+
+	t.Run("delete", func(t *testing.T) {
+		d := c.ok(t, del, map[string]any{"id": draftID})
+		crudEqual(t, "deleteCampaign", d["deleteCampaign"], draftID)
+		if got := c.get(t, "campaign", draftID, "id"); got != nil {
+			t.Errorf("campaign(id) after delete = %v, want null", got)
+		}
+		c.fails(t, del, map[string]any{"id": draftID}, "NOT_FOUND", "")
+		c.fails(t, update, map[string]any{"id": draftID, "in": map[string]any{"name": "x"}}, "NOT_FOUND", "")
+		c.fails(t, del, map[string]any{"id": ids.New(ids.Campaign)}, "NOT_FOUND", "")
+		// The list it used is untouched.
+		if got := c.get(t, "list", list, "id"); got == nil {
+			t.Error("deleting a campaign deleted its list")
+		}
+	})
+}
+
+// ---------------------------------------------------------------------------------------------
+// deals
+
+const crudDealFields = `id title amount currency stage contact { id email } closeDate createdAt updatedAt`
+
+func TestCrudDeals(t *testing.T) {
+	t.Parallel()
+	c := crudSetup(t)
+	const create = `mutation($in: CreateDealInput!) { createDeal(input: $in) { ` + crudDealFields + ` } }`
+	const update = `mutation($id: ID!, $in: UpdateDealInput!) { updateDeal(id: $id, input: $in) { ` + crudDealFields + ` } }`
+	const del = `mutation($id: ID!) { deleteDeal(id: $id) }`
+	mk := func(t *testing.T, in map[string]any) map[string]any {
+		t.Helper()
+		return c.ok(t, create, map[string]any{"in": in})["createDeal"].(map[string]any)
+	}
+	alice := c.newContact(t, "alice@example.com")
+	bob := c.newContact(t, "bob@example.com")
+
+	plain := mk(t, map[string]any{"title": "Starter"})
+	plainID := testenv.Str(plain, "id")
+	if ids.Kind(plainID) != ids.Deal {
+		t.Errorf("deal id %q is not a dea_ id", plainID)
+	}
+	crudEqual(t, "default amount", plain["amount"], float64(0))
+	crudEqual(t, "default currency", plain["currency"], "USD")
+	crudEqual(t, "default stage", plain["stage"], "LEAD")
+	if plain["contact"] != nil || plain["closeDate"] != nil {
+		t.Errorf("contact, closeDate = %v, %v; want null", plain["contact"], plain["closeDate"])
+	}
+	crudEqual(t, "deal(id)", c.get(t, "deal", plainID, crudDealFields), plain)
+
+	full := mk(t, map[string]any{"title": "Enterprise", "amount": 1250000, "currency": "usd", "stage": "PROPOSAL",
+		"contactId": alice, "closeDate": "2026-12-31"})
+	fullID := testenv.Str(full, "id")
+	crudEqual(t, "amount", full["amount"], float64(1250000))
+	crudEqual(t, "currency upper-cased", full["currency"], "USD")
+	crudEqual(t, "stage", full["stage"], "PROPOSAL")
+	crudEqual(t, "contact", full["contact"], map[string]any{"id": alice, "email": "alice@example.com"})
+	crudEqual(t, "closeDate", full["closeDate"], "2026-12-31")
+	crudEqual(t, "deal(id) round trip", c.get(t, "deal", fullID, crudDealFields), full)
+
+	t.Run("currencies", func(t *testing.T) {
+		for in, want := range map[string]string{"eur": "EUR", " gbp ": "GBP", "JPY": "JPY", "Chf": "CHF"} {
+			got := mk(t, map[string]any{"title": "FX " + in, "currency": in})
+			crudEqual(t, "currency "+in, got["currency"], want)
+		}
+	})
+
+	t.Run("empty closeDate is no date", func(t *testing.T) {
+		got := mk(t, map[string]any{"title": "Undated", "closeDate": ""})
+		if got["closeDate"] != nil {
+			t.Errorf(`closeDate "" = %v, want null`, got["closeDate"])
+		}
+	})
+
+	t.Run("large amounts are exact", func(t *testing.T) {
+		got := mk(t, map[string]any{"title": "Whale", "amount": 9007199254740991})
+		crudEqual(t, "amount", got["amount"], float64(9007199254740991))
+		crudEqual(t, "deal(id).amount", c.get(t, "deal", testenv.Str(got, "id"), "amount")["amount"], float64(9007199254740991))
+	})
+
+	t.Run("validation", func(t *testing.T) {
+		before := c.count(t, `{ deals { totalCount } }`, nil, "deals", "totalCount")
+		for _, tc := range []struct {
+			name  string
+			in    map[string]any
+			code  string
+			field string
+		}{
+			{"negative amount", map[string]any{"title": "T", "amount": -1}, "BAD_USER_INPUT", "input.amount"},
+			{"currency XXX1", map[string]any{"title": "T", "currency": "XXX1"}, "BAD_USER_INPUT", "input.currency"},
+			{"currency ABC", map[string]any{"title": "T", "currency": "ABC"}, "BAD_USER_INPUT", "input.currency"},
+			{"currency empty", map[string]any{"title": "T", "currency": ""}, "BAD_USER_INPUT", "input.currency"},
+			{"currency symbol", map[string]any{"title": "T", "currency": "$"}, "BAD_USER_INPUT", "input.currency"},
+			{"closeDate month 13", map[string]any{"title": "T", "closeDate": "2026-13-01"}, "BAD_USER_INPUT", "input.closeDate"},
+			{"closeDate February 30", map[string]any{"title": "T", "closeDate": "2026-02-30"}, "BAD_USER_INPUT", "input.closeDate"},
+			{"closeDate day first", map[string]any{"title": "T", "closeDate": "31/12/2026"}, "BAD_USER_INPUT", "input.closeDate"},
+			{"closeDate with a time", map[string]any{"title": "T", "closeDate": "2026-12-31T00:00:00Z"}, "BAD_USER_INPUT", "input.closeDate"},
+			{"closeDate words", map[string]any{"title": "T", "closeDate": "next week"}, "BAD_USER_INPUT", "input.closeDate"},
+			{"empty title", map[string]any{"title": " "}, "BAD_USER_INPUT", "input.title"},
+			{"title over 255", map[string]any{"title": strings.Repeat("t", 256)}, "BAD_USER_INPUT", "input.title"},
+			{"unknown contactId", map[string]any{"title": "T", "contactId": ids.New(ids.Contact)}, "NOT_FOUND", "input.contactId"},
+			{"malformed contactId", map[string]any{"title": "T", "contactId": "nope"}, "NOT_FOUND", "input.contactId"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				c.fails(t, create, map[string]any{"in": tc.in}, tc.code, tc.field)
+			})
+		}
+		after := c.count(t, `{ deals { totalCount } }`, nil, "deals", "totalCount")
+		if after != before {
+			t.Errorf("invalid creates changed deals totalCount from %d to %d", before, after)
+		}
+	})
+
+	t.Run("update is partial", func(t *testing.T) {
+		got := c.ok(t, update, map[string]any{"id": fullID, "in": map[string]any{"stage": "WON"}})["updateDeal"].(map[string]any)
+		crudEqual(t, "stage", got["stage"], "WON")
+		for _, f := range []string{"title", "amount", "currency", "contact", "closeDate", "createdAt"} {
+			crudEqual(t, f+" unchanged", got[f], full[f])
+		}
+		got = c.ok(t, update, map[string]any{"id": fullID, "in": map[string]any{"contactId": bob, "closeDate": "2027-01-15", "amount": 5, "currency": "eur"}})["updateDeal"].(map[string]any)
+		crudEqual(t, "contact", testenv.Str(got, "contact", "id"), bob)
+		crudEqual(t, "closeDate", got["closeDate"], "2027-01-15")
+		crudEqual(t, "amount", got["amount"], float64(5))
+		crudEqual(t, "currency", got["currency"], "EUR")
+		crudEqual(t, "stage unchanged", got["stage"], "WON")
+		for _, tc := range []struct {
+			in    map[string]any
+			code  string
+			field string
+		}{
+			{map[string]any{"title": "Changed", "amount": -5}, "BAD_USER_INPUT", "input.amount"},
+			{map[string]any{"title": "Changed", "currency": "ABC"}, "BAD_USER_INPUT", "input.currency"},
+			{map[string]any{"title": "Changed", "closeDate": "2027-02-29"}, "BAD_USER_INPUT", "input.closeDate"},
+			{map[string]any{"title": "Changed", "contactId": ids.New(ids.Contact)}, "NOT_FOUND", "input.contactId"},
+			{map[string]any{"title": ""}, "BAD_USER_INPUT", "input.title"},
+		} {
+			c.fails(t, update, map[string]any{"id": fullID, "in": tc.in}, tc.code, tc.field)
+		}
+		crudEqual(t, "deal after rejected updates", c.get(t, "deal", fullID, crudDealFields), got)
+		c.fails(t, update, map[string]any{"id": ids.New(ids.Deal), "in": map[string]any{"title": "x"}}, "NOT_FOUND", "")
+	})
+
+	t.Run("filters and Contact.deals", func(t *testing.T) {
+		// Now: fullID is WON with bob; plain is LEAD without contact; the currency and whale
+		// deals are LEAD without contact.
+		a1 := testenv.Str(mk(t, map[string]any{"title": "A1", "contactId": alice, "stage": "QUALIFIED"}), "id")
+		a2 := testenv.Str(mk(t, map[string]any{"title": "A2", "contactId": alice, "stage": "WON"}), "id")
+		for _, tc := range []struct {
+			filter map[string]any
+			want   []string
+		}{
+			{map[string]any{"stage": "WON"}, []string{fullID, a2}},
+			{map[string]any{"stage": "QUALIFIED"}, []string{a1}},
+			{map[string]any{"stage": "NEGOTIATION"}, []string{}},
+			{map[string]any{"contactId": alice}, []string{a1, a2}},
+			{map[string]any{"contactId": bob}, []string{fullID}},
+			{map[string]any{"contactId": alice, "stage": "WON"}, []string{a2}},
+			{map[string]any{"contactId": ids.New(ids.Contact)}, []string{}},
+		} {
+			d := c.ok(t, `query($f: DealFilter) { deals(filter: $f) { totalCount nodes { id } } }`, map[string]any{"f": tc.filter})
+			crudEqual(t, fmt.Sprintf("deals(filter: %v)", tc.filter), crudIDs(t, d, "deals", "nodes"), crudSorted(tc.want...))
+			crudEqual(t, fmt.Sprintf("deals(filter: %v).totalCount", tc.filter), testenv.Get(d, "deals", "totalCount"), float64(len(tc.want)))
+		}
+		ct := c.get(t, "contact", alice, `deals { totalCount nodes { id title stage contact { id } } }`)
+		crudEqual(t, "alice's deals", crudIDs(t, ct, "deals", "nodes"), crudSorted(a1, a2))
+		crudEqual(t, "alice's deals totalCount", testenv.Get(ct, "deals", "totalCount"), float64(2))
+		crudEqual(t, "deal.contact inside Contact.deals", testenv.Str(ct, "deals", "nodes", 0, "contact", "id"), alice)
+		d := c.ok(t, `{ contacts(orderBy: {field: EMAIL, direction: ASC}) { nodes { email deals { totalCount } } } }`, nil)
+		crudEqual(t, "deals per contact", testenv.Get(d, "contacts", "nodes"), []any{
+			map[string]any{"email": "alice@example.com", "deals": map[string]any{"totalCount": float64(2)}},
+			map[string]any{"email": "bob@example.com", "deals": map[string]any{"totalCount": float64(1)}},
+		})
+	})
+
+	t.Run("unlink contact and delete", func(t *testing.T) {
+		got := c.ok(t, update, map[string]any{"id": fullID, "in": map[string]any{"contactId": "", "closeDate": ""}})["updateDeal"]
+		crudEqual(t, "unlinked", testenv.Get(got, "contact"), nil)
+		crudEqual(t, "closeDate cleared", testenv.Get(got, "closeDate"), nil)
+		d := c.ok(t, del, map[string]any{"id": fullID})
+		crudEqual(t, "deleteDeal", d["deleteDeal"], fullID)
+		if got := c.get(t, "deal", fullID, "id"); got != nil {
+			t.Errorf("deal(id) after delete = %v, want null", got)
+		}
+		c.fails(t, del, map[string]any{"id": fullID}, "NOT_FOUND", "")
+		c.fails(t, del, map[string]any{"id": "dea_nope"}, "NOT_FOUND", "")
+		if got := c.get(t, "contact", bob, "id deals { totalCount }"); testenv.Get(got, "deals", "totalCount") != float64(0) {
+			t.Errorf("bob after deleting his deal = %v, want the contact with no deals", got)
+		}
+	})
+}
+
+// ---------------------------------------------------------------------------------------------
+// prospects
+
+func crudLoadProspects(t *testing.T, env *testenv.Env) map[string]string {
+	t.Helper()
+	records := []store.ProspectRecord{
+		{FullName: "Ada Lovelace", Email: "Ada@Analytical.io", Title: "Chief Engineer", Company: "Analytical Engines", Industry: "Computing", Location: "London"},
+		{FullName: "Grace Hopper", Email: "grace@navy.example", Title: "Rear Admiral", Company: "US Navy", Industry: "Government", Location: "Arlington"},
+		{FullName: "Alan Turing", Email: "alan@bletchley.example", Title: "Cryptanalyst", Company: "Bletchley Park", Industry: "Government", Location: "London"},
+		{FullName: "Linus", Email: "linus@kernel.example", Title: "Maintainer", Company: "Linux Foundation", Industry: "Software", Location: "Portland"},
+		{FullName: "Katherine Coleman Johnson", Email: "katherine@nasa.example", Title: "Mathematician", Company: "NASA", Industry: "Aerospace", Location: "Hampton"},
+	}
+	n, err := env.Store.UpsertProspects(context.Background(), records)
+	if err != nil || n != len(records) {
+		t.Fatalf("UpsertProspects = %d, %v", n, err)
+	}
+	// Prospect ids by the first word of the name, read through the API.
+	_, key := env.Tenant(t, "Catalog reader")
+	d := env.Query(t, key, `{ prospects(first: 100) { totalCount nodes { id fullName } } }`, nil).MustData(t)
+	if got := testenv.Get(d, "prospects", "totalCount"); got != float64(len(records)) {
+		t.Fatalf("prospects totalCount = %v, want %d", got, len(records))
+	}
+	out := map[string]string{}
+	for _, p := range testenv.Get(d, "prospects", "nodes").([]any) {
+		first, _, _ := strings.Cut(testenv.Str(p, "fullName"), " ")
+		out[first] = testenv.Str(p, "id")
+	}
+	return out
+}
+
+func TestCrudProspects(t *testing.T) {
+	t.Parallel()
+	c := crudSetup(t)
+	p := crudLoadProspects(t, c.env)
+
+	t.Run("read", func(t *testing.T) {
+		d := c.ok(t, `query($f: ProspectFilter) { prospects(filter: $f) { totalCount nodes { id fullName email title company industry location } } }`,
+			map[string]any{"f": map[string]any{"company": "analytical engines"}})
+		crudEqual(t, "Ada", testenv.Get(d, "prospects", "nodes"), []any{map[string]any{"id": p["Ada"], "fullName": "Ada Lovelace",
+			"email": "ada@analytical.io", "title": "Chief Engineer", "company": "Analytical Engines", "industry": "Computing", "location": "London"}})
+		if ids.Kind(p["Ada"]) != ids.Prospect {
+			t.Errorf("prospect id %q is not a prs_ id", p["Ada"])
+		}
+	})
+
+	t.Run("filters", func(t *testing.T) {
+		for _, tc := range []struct {
+			filter map[string]any
+			want   []string
+		}{
+			{nil, []string{"Ada", "Grace", "Alan", "Linus", "Katherine"}},
+			{map[string]any{}, []string{"Ada", "Grace", "Alan", "Linus", "Katherine"}},
+			{map[string]any{"search": "ADA"}, []string{"Ada"}},
+			{map[string]any{"search": "lovelace"}, []string{"Ada"}},
+			{map[string]any{"search": "NAVY.EXAMPLE"}, []string{"Grace"}},         // email
+			{map[string]any{"search": "engine"}, []string{"Ada"}},                 // title and company
+			{map[string]any{"search": "bletchley park"}, []string{"Alan"}},        // company
+			{map[string]any{"search": "admiral"}, []string{"Grace"}},              // title
+			{map[string]any{"search": "%"}, []string{}},                           // no wildcard
+			{map[string]any{"search": "nobody"}, []string{}},                      //
+			{map[string]any{"company": "us navy"}, []string{"Grace"}},             //
+			{map[string]any{"company": "  US NAVY "}, []string{"Grace"}},          //
+			{map[string]any{"company": "navy"}, []string{}},                       // exact, not a substring
+			{map[string]any{"title": "CRYPTANALYST"}, []string{"Alan"}},           //
+			{map[string]any{"industry": "government"}, []string{"Grace", "Alan"}}, //
+			{map[string]any{"location": "LONDON"}, []string{"Ada", "Alan"}},       //
+			{map[string]any{"industry": "Government", "location": "london"}, []string{"Alan"}},
+			{map[string]any{"search": "a", "industry": "aerospace"}, []string{"Katherine"}},
+		} {
+			d := c.ok(t, `query($f: ProspectFilter) { prospects(filter: $f) { totalCount nodes { id } } }`, map[string]any{"f": tc.filter})
+			want := make([]string, len(tc.want))
+			for i, name := range tc.want {
+				want[i] = p[name]
+			}
+			crudEqual(t, fmt.Sprintf("prospects(filter: %v)", tc.filter), crudIDs(t, d, "prospects", "nodes"), crudSorted(want...))
+			crudEqual(t, fmt.Sprintf("prospects(filter: %v).totalCount", tc.filter), testenv.Get(d, "prospects", "totalCount"), float64(len(want)))
+		}
+	})
+
+	const imp = `mutation($p: [ID!]!, $l: ID) { importProspects(prospectIds: $p, listId: $l) { ` + crudContactFields + ` } }`
+	existing := c.createContact(t, map[string]any{"email": "GRACE@navy.example", "firstName": "Amazing", "lastName": "Grace", "tags": []string{"hero"}})
+	list := c.newList(t, "Imported")
+
+	t.Run("import with a list", func(t *testing.T) {
+		d := c.ok(t, imp, map[string]any{"p": []string{p["Ada"], p["Grace"], p["Linus"], p["Katherine"], p["Ada"]}, "l": list})
+		got, _ := d["importProspects"].([]any)
+		if len(got) != 4 {
+			t.Fatalf("importProspects returned %d contacts, want 4: %v", len(got), got)
+		}
+		ada := got[0].(map[string]any)
+		if ids.Kind(testenv.Str(ada, "id")) != ids.Contact {
+			t.Errorf("imported contact id %q is not a ctc_ id", testenv.Str(ada, "id"))
+		}
+		crudEqual(t, "Ada email", ada["email"], "ada@analytical.io")
+		crudEqual(t, "Ada firstName", ada["firstName"], "Ada")
+		crudEqual(t, "Ada lastName", ada["lastName"], "Lovelace")
+		crudEqual(t, "Ada fullName", ada["fullName"], "Ada Lovelace")
+		crudEqual(t, "Ada company", ada["company"], "Analytical Engines")
+		crudEqual(t, "Ada title", ada["title"], "Chief Engineer")
+		crudEqual(t, "Ada tags", crudStrings(ada["tags"]), []string{})
+		crudEqual(t, "contact(id) of Ada", c.get(t, "contact", testenv.Str(ada, "id"), crudContactFields), ada)
+
+		// A prospect whose email is already a contact yields that contact, unchanged.
+		crudEqual(t, "Grace is the existing contact", got[1], existing)
+
+		linus := got[2].(map[string]any)
+		crudEqual(t, "Linus firstName", linus["firstName"], "Linus")
+		crudEqual(t, "Linus lastName", linus["lastName"], nil)
+		crudEqual(t, "Linus fullName", linus["fullName"], "Linus")
+		kat := got[3].(map[string]any)
+		crudEqual(t, "Katherine firstName", kat["firstName"], "Katherine")
+		crudEqual(t, "Katherine lastName", kat["lastName"], "Coleman Johnson")
+
+		if n := c.contactCount(t); n != 4 {
+			t.Errorf("contacts totalCount = %d, want 4 (no duplicate of Grace)", n)
+		}
+		l := c.get(t, "list", list, `contactCount contacts { nodes { id } }`)
+		crudEqual(t, "list contactCount", l["contactCount"], float64(4))
+		crudEqual(t, "list members", crudIDs(t, l, "contacts", "nodes"),
+			crudSorted(testenv.Str(ada, "id"), testenv.Str(existing, "id"), testenv.Str(linus, "id"), testenv.Str(kat, "id")))
+
+		// Importing again creates nothing new.
+		d = c.ok(t, imp, map[string]any{"p": []string{p["Ada"]}})
+		crudEqual(t, "re-imported Ada", testenv.Str(d, "importProspects", 0, "id"), testenv.Str(ada, "id"))
+		if n := c.contactCount(t); n != 4 {
+			t.Errorf("contacts totalCount after re-import = %d, want 4", n)
+		}
+	})
+
+	t.Run("unknown ids import nothing", func(t *testing.T) {
+		before := c.contactCount(t)
+		c.fails(t, imp, map[string]any{"p": []string{p["Alan"], ids.New(ids.Prospect)}}, "NOT_FOUND", "prospectIds")
+		c.fails(t, imp, map[string]any{"p": []string{p["Alan"], "prs_bogus"}}, "NOT_FOUND", "prospectIds")
+		c.fails(t, imp, map[string]any{"p": []string{p["Alan"]}, "l": ids.New(ids.List)}, "NOT_FOUND", "listId")
+		c.fails(t, imp, map[string]any{"p": []string{}}, "BAD_USER_INPUT", "prospectIds")
+		many := make([]string, 1001)
+		for i := range many {
+			many[i] = p["Alan"]
+		}
+		c.fails(t, imp, map[string]any{"p": many}, "BAD_USER_INPUT", "prospectIds")
+		if n := c.contactCount(t); n != before {
+			t.Errorf("contacts totalCount after failed imports = %d, want %d", n, before)
+		}
+		n := c.count(t, `{ contacts(filter: {search: "alan@bletchley"}) { totalCount } }`, nil, "contacts", "totalCount")
+		if n != 0 {
+			t.Errorf("Alan was imported by a failed call")
+		}
+	})
+
+	t.Run("the catalog is shared, imports are not", func(t *testing.T) {
+		_, key2 := c.env.Tenant(t, "Second")
+		d := c.env.Query(t, key2, `{ prospects { totalCount } contacts { totalCount } }`, nil).MustData(t)
+		crudEqual(t, "prospects seen by another workspace", testenv.Get(d, "prospects", "totalCount"), float64(5))
+		crudEqual(t, "contacts of another workspace", testenv.Get(d, "contacts", "totalCount"), float64(0))
+		d = c.env.Query(t, key2, imp, map[string]any{"p": []string{p["Ada"]}}).MustData(t)
+		crudEqual(t, "Ada imported into the second workspace", testenv.Str(d, "importProspects", 0, "email"), "ada@analytical.io")
+		if n := c.contactCount(t); n != 4 {
+			t.Errorf("first workspace contacts = %d, want 4", n)
+		}
+	})
+}
+
+// ---------------------------------------------------------------------------------------------
+// node(id)
+
+func TestCrudNode(t *testing.T) {
+	t.Parallel()
+	c := crudSetup(t)
+	p := crudLoadProspects(t, c.env)
+	contact := c.newContact(t, "node@example.com")
+	list := c.newList(t, "Node list")
+	campaign := testenv.Str(c.ok(t, `mutation { createCampaign(input: {name: "Node campaign"}) { id } }`, nil), "createCampaign", "id")
+	deal := testenv.Str(c.ok(t, `mutation { createDeal(input: {title: "Node deal"}) { id } }`, nil), "createDeal", "id")
+
+	const q = `query($id: ID!) { node(id: $id) { __typename id
+		... on Contact { email }
+		... on List { name }
+		... on Campaign { name status }
+		... on Deal { title }
+		... on Prospect { fullName }
+	} }`
+	for _, tc := range []struct {
+		id   string
+		want map[string]any
+	}{
+		{contact, map[string]any{"__typename": "Contact", "id": contact, "email": "node@example.com"}},
+		{list, map[string]any{"__typename": "List", "id": list, "name": "Node list"}},
+		{campaign, map[string]any{"__typename": "Campaign", "id": campaign, "name": "Node campaign", "status": "DRAFT"}},
+		{deal, map[string]any{"__typename": "Deal", "id": deal, "title": "Node deal"}},
+		{p["Ada"], map[string]any{"__typename": "Prospect", "id": p["Ada"], "fullName": "Ada Lovelace"}},
+	} {
+		t.Run(tc.want["__typename"].(string), func(t *testing.T) {
+			d := c.ok(t, q, map[string]any{"id": tc.id})
+			crudEqual(t, "node", d["node"], tc.want)
+		})
+	}
+
+	wsID := c.ws.ID
+	nulls := []string{
+		ids.New(ids.Contact), ids.New(ids.List), ids.New(ids.Campaign), ids.New(ids.Deal), ids.New(ids.Prospect),
+		"", "nope", "ctc_", "ctc_123", "ctc_ZZZZZZZZZZZZZZZZZZZZZZZZZZ", "xyz_" + strings.TrimPrefix(contact, "ctc_"),
+		strings.ToLower(contact), " " + contact, wsID, "'; DROP TABLE contacts;--",
+	}
+	for _, id := range nulls {
+		t.Run(fmt.Sprintf("null for %q", id), func(t *testing.T) {
+			r := c.env.Query(t, c.key, q, map[string]any{"id": id})
+			d := r.MustData(t)
+			if v, present := d["node"]; !present || v != nil {
+				t.Errorf("node(%q) = %v, want null", id, v)
+			}
+		})
+	}
+
+	t.Run("deleted objects are null", func(t *testing.T) {
+		c.ok(t, `mutation($id: ID!) { deleteContact(id: $id) }`, map[string]any{"id": contact})
+		c.ok(t, `mutation($id: ID!) { deleteDeal(id: $id) }`, map[string]any{"id": deal})
+		for _, id := range []string{contact, deal} {
+			if d := c.ok(t, q, map[string]any{"id": id}); d["node"] != nil {
+				t.Errorf("node(%q) after delete = %v, want null", id, d["node"])
+			}
+		}
+	})
+
+	t.Run("another workspace's objects are null", func(t *testing.T) {
+		_, key2 := c.env.Tenant(t, "Snoop")
+		for _, id := range []string{list, campaign} {
+			d := c.env.Query(t, key2, q, map[string]any{"id": id}).MustData(t)
+			if d["node"] != nil {
+				t.Errorf("node(%q) from another workspace = %v, want null", id, d["node"])
+			}
+		}
+		// The shared catalog is visible to everyone.
+		d := c.env.Query(t, key2, q, map[string]any{"id": p["Grace"]}).MustData(t)
+		crudEqual(t, "prospect from another workspace", testenv.Str(d, "node", "__typename"), "Prospect")
+	})
+}

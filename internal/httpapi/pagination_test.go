@@ -1,0 +1,975 @@
+package httpapi_test
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wbk/crm/internal/store"
+	"github.com/wbk/crm/internal/testenv"
+	"github.com/wbk/crm/models"
+)
+
+// Keyset pagination through the HTTP handler: every connection is walked forwards
+// (first/after) and backwards (last/before) in pages of pgPageSize, and the concatenation must
+// be exactly the order the test computes on its own from the data it created.
+
+const pgPageSize = 7
+
+// pgClient sends operations for one workspace. It switches to a fresh key every pgKeyBudget
+// calls so that the walks below stay clear of the ORG plan's per-key minute limit.
+type pgClient struct {
+	env   *testenv.Env
+	ws    *models.Workspace
+	key   string
+	calls int
+}
+
+const pgKeyBudget = 100
+
+func pgNewClient(t *testing.T, env *testenv.Env, name string) *pgClient {
+	t.Helper()
+	ws, key := env.Tenant(t, name)
+	return &pgClient{env: env, ws: ws, key: key}
+}
+
+func (c *pgClient) query(t *testing.T, query string, vars map[string]any) *testenv.Response {
+	t.Helper()
+	if c.calls++; c.calls%pgKeyBudget == 0 {
+		c.key = c.env.Key(t, c.ws, "read", "write")
+	}
+	return c.env.Query(t, c.key, query, vars)
+}
+
+func (c *pgClient) data(t *testing.T, query string, vars map[string]any) map[string]any {
+	t.Helper()
+	return c.query(t, query, vars).MustData(t)
+}
+
+// pgPage is one decoded page of a connection.
+type pgPage struct {
+	IDs       []string
+	Cursors   []string
+	HasNext   bool
+	HasPrev   bool
+	Start     *string
+	End       *string
+	Total     int
+	HasTotal  bool
+	RawLength int
+}
+
+// pgDecodePage decodes a connection selected as
+// { totalCount edges { cursor node { id } } nodes { id } pageInfo { … } } and checks that its
+// parts agree with each other.
+func pgDecodePage(t *testing.T, conn any) pgPage {
+	t.Helper()
+	if _, ok := conn.(map[string]any); !ok {
+		t.Fatalf("connection is not an object: %#v", conn)
+	}
+	var p pgPage
+	edges, _ := testenv.Get(conn, "edges").([]any)
+	nodes, _ := testenv.Get(conn, "nodes").([]any)
+	if edges == nil || nodes == nil {
+		t.Fatalf("connection without edges or nodes: %#v", conn)
+	}
+	if len(edges) != len(nodes) {
+		t.Fatalf("%d edges but %d nodes", len(edges), len(nodes))
+	}
+	for i := range edges {
+		id := testenv.Str(edges[i], "node", "id")
+		cur := testenv.Str(edges[i], "cursor")
+		if id == "" || cur == "" {
+			t.Fatalf("edge %d without node id or cursor: %#v", i, edges[i])
+		}
+		if nid := testenv.Str(nodes[i], "id"); nid != id {
+			t.Fatalf("nodes[%d].id = %q but edges[%d].node.id = %q", i, nid, i, id)
+		}
+		p.IDs = append(p.IDs, id)
+		p.Cursors = append(p.Cursors, cur)
+	}
+	p.RawLength = len(edges)
+	p.HasNext, _ = testenv.Get(conn, "pageInfo", "hasNextPage").(bool)
+	p.HasPrev, _ = testenv.Get(conn, "pageInfo", "hasPreviousPage").(bool)
+	if s, ok := testenv.Get(conn, "pageInfo", "startCursor").(string); ok {
+		p.Start = &s
+	}
+	if s, ok := testenv.Get(conn, "pageInfo", "endCursor").(string); ok {
+		p.End = &s
+	}
+	if n, ok := testenv.Get(conn, "totalCount").(float64); ok {
+		p.Total, p.HasTotal = int(n), true
+	}
+	if len(p.IDs) == 0 {
+		if p.Start != nil || p.End != nil {
+			t.Fatalf("empty page with startCursor %v / endCursor %v; want both null", pgStr(p.Start), pgStr(p.End))
+		}
+	} else {
+		if p.Start == nil || *p.Start != p.Cursors[0] {
+			t.Fatalf("startCursor %s is not the first edge's cursor %q", pgStr(p.Start), p.Cursors[0])
+		}
+		if p.End == nil || *p.End != p.Cursors[len(p.Cursors)-1] {
+			t.Fatalf("endCursor %s is not the last edge's cursor %q", pgStr(p.End), p.Cursors[len(p.Cursors)-1])
+		}
+	}
+	return p
+}
+
+func pgStr(s *string) string {
+	if s == nil {
+		return "null"
+	}
+	return fmt.Sprintf("%q", *s)
+}
+
+// pgFetch reads one page; args holds any of first, after, last, before.
+type pgFetch func(t *testing.T, args map[string]any) pgPage
+
+// pgConnQuery is the operation for a root connection with the Relay arguments plus extra
+// declared variables (decls, e.g. ", $filter: DealFilter") passed on as args.
+func pgConnQuery(field, decls, args string) string {
+	return fmt.Sprintf(`query($first: Int, $after: String, $last: Int, $before: String%s) {
+  conn: %s(first: $first, after: $after, last: $last, before: $before%s) {
+    totalCount
+    edges { cursor node { id } }
+    nodes { id }
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+  }
+}`, decls, field, args)
+}
+
+// pgRootFetch pages a root connection with fixed extra variables (filter, orderBy).
+func pgRootFetch(c *pgClient, query string, extra map[string]any) pgFetch {
+	return func(t *testing.T, args map[string]any) pgPage {
+		t.Helper()
+		vars := map[string]any{}
+		for k, v := range extra {
+			vars[k] = v
+		}
+		for k, v := range args {
+			vars[k] = v
+		}
+		return pgDecodePage(t, c.data(t, query, vars)["conn"])
+	}
+}
+
+func pgSameIDs(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	seen := map[string]int{}
+	for i, id := range got {
+		if j, dup := seen[id]; dup {
+			t.Errorf("%s: %s appears at %d and %d", what, id, j, i)
+		}
+		seen[id] = i
+	}
+	if len(got) != len(want) {
+		t.Errorf("%s: got %d items, want %d\n got: %v\nwant: %v", what, len(got), len(want), got, want)
+		return
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("%s: first difference at %d: got %s, want %s\n got: %v\nwant: %v", what, i, got[i], want[i], got, want)
+			return
+		}
+	}
+}
+
+func pgCheckTotal(t *testing.T, what string, p pgPage, want int) {
+	t.Helper()
+	if !p.HasTotal || p.Total != want {
+		t.Errorf("%s: totalCount = %d (present %v), want %d", what, p.Total, p.HasTotal, want)
+	}
+}
+
+// pgWalkForward reads every page with first/after and checks pageInfo on each.
+func pgWalkForward(t *testing.T, fetch pgFetch, size int, want []string, total bool) {
+	t.Helper()
+	var got []string
+	var after *string
+	for i := 0; ; i++ {
+		if i > len(want)+2 {
+			t.Fatalf("forward walk does not end after %d pages", i)
+		}
+		args := map[string]any{"first": size}
+		if after != nil {
+			args["after"] = *after
+		}
+		p := fetch(t, args)
+		what := fmt.Sprintf("forward page %d", i)
+		if total {
+			pgCheckTotal(t, what, p, len(want))
+		}
+		if len(p.IDs) > size {
+			t.Fatalf("%s: %d items, more than first: %d", what, len(p.IDs), size)
+		}
+		if p.HasPrev != (i > 0) {
+			t.Errorf("%s: hasPreviousPage = %v, want %v", what, p.HasPrev, i > 0)
+		}
+		got = append(got, p.IDs...)
+		if !p.HasNext {
+			if len(got) != len(want) {
+				t.Errorf("%s: hasNextPage = false after %d of %d items", what, len(got), len(want))
+			}
+			break
+		}
+		if len(p.IDs) != size {
+			t.Errorf("%s: hasNextPage = true on a short page of %d", what, len(p.IDs))
+		}
+		if p.End == nil {
+			t.Fatalf("%s: hasNextPage = true but endCursor is null", what)
+		}
+		after = p.End
+	}
+	pgSameIDs(t, "forward walk", got, want)
+
+	// Past the end: nothing more, and no way forward.
+	if len(want) > 0 {
+		p := fetch(t, map[string]any{"first": size, "after": pgLastCursor(t, fetch, want)})
+		if len(p.IDs) != 0 || p.HasNext || !p.HasPrev {
+			t.Errorf("after the last item: got %v hasNextPage=%v hasPreviousPage=%v; want no items, false, true", p.IDs, p.HasNext, p.HasPrev)
+		}
+	}
+}
+
+// pgLastCursor returns the cursor of the last item of the whole connection.
+func pgLastCursor(t *testing.T, fetch pgFetch, want []string) string {
+	t.Helper()
+	p := fetch(t, map[string]any{"first": store.MaxPageSize})
+	if len(p.IDs) != len(want) || p.IDs[len(p.IDs)-1] != want[len(want)-1] {
+		t.Fatalf("first: %d does not return the whole connection: %v", store.MaxPageSize, p.IDs)
+	}
+	return p.Cursors[len(p.Cursors)-1]
+}
+
+// pgWalkBackward reads every page with last/before, from the end to the start.
+func pgWalkBackward(t *testing.T, fetch pgFetch, size int, want []string) {
+	t.Helper()
+	var pages [][]string
+	var before *string
+	var firstCursor string
+	for i := 0; ; i++ {
+		if i > len(want)+2 {
+			t.Fatalf("backward walk does not end after %d pages", i)
+		}
+		args := map[string]any{"last": size}
+		if before != nil {
+			args["before"] = *before
+		}
+		p := fetch(t, args)
+		what := fmt.Sprintf("backward page %d", i)
+		pgCheckTotal(t, what, p, len(want))
+		if len(p.IDs) > size {
+			t.Fatalf("%s: %d items, more than last: %d", what, len(p.IDs), size)
+		}
+		if p.HasNext != (i > 0) {
+			t.Errorf("%s: hasNextPage = %v, want %v", what, p.HasNext, i > 0)
+		}
+		pages = append(pages, p.IDs)
+		if len(p.Cursors) > 0 {
+			firstCursor = p.Cursors[0]
+		}
+		if !p.HasPrev {
+			break
+		}
+		if len(p.IDs) != size {
+			t.Errorf("%s: hasPreviousPage = true on a short page of %d", what, len(p.IDs))
+		}
+		if p.Start == nil {
+			t.Fatalf("%s: hasPreviousPage = true but startCursor is null", what)
+		}
+		before = p.Start
+	}
+	var got []string
+	for i := len(pages) - 1; i >= 0; i-- {
+		got = append(got, pages[i]...)
+	}
+	pgSameIDs(t, "backward walk", got, want)
+
+	// Before the start: nothing more, and no way back.
+	if len(want) > 0 {
+		p := fetch(t, map[string]any{"last": size, "before": firstCursor})
+		if len(p.IDs) != 0 || p.HasPrev || !p.HasNext {
+			t.Errorf("before the first item: got %v hasNextPage=%v hasPreviousPage=%v; want no items, true, false", p.IDs, p.HasNext, p.HasPrev)
+		}
+	}
+}
+
+// pgCheckConnection checks one connection with one set of extra arguments against want: the
+// whole of it in one page of 100, then walked both ways in pages of pgPageSize.
+func pgCheckConnection(t *testing.T, fetch pgFetch, want []string) {
+	t.Helper()
+	p := fetch(t, map[string]any{"first": store.MaxPageSize})
+	pgCheckTotal(t, "first: 100", p, len(want))
+	pgSameIDs(t, "first: 100", p.IDs, want)
+	if p.HasNext || p.HasPrev {
+		t.Errorf("first: 100 on %d items: hasNextPage=%v hasPreviousPage=%v, want false, false", len(want), p.HasNext, p.HasPrev)
+	}
+	pgWalkForward(t, fetch, pgPageSize, want, true)
+	pgWalkBackward(t, fetch, pgPageSize, want)
+}
+
+func pgReversed(ids []string) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[len(ids)-1-i] = id
+	}
+	return out
+}
+
+// pgWantError checks that r failed with BAD_USER_INPUT about field ("" accepts any field).
+func pgWantError(t *testing.T, r *testenv.Response, code, field string) {
+	t.Helper()
+	if r.Status != 200 || len(r.Errors) == 0 {
+		t.Fatalf("want a %s error, got status %d: %s", code, r.Status, r.Raw)
+	}
+	if r.Code() != code {
+		t.Fatalf("code = %q, want %q: %s", r.Code(), code, r.Raw)
+	}
+	got, _ := r.Errors[0].Extensions["field"].(string)
+	if field != "" && got != field {
+		t.Errorf("extensions.field = %q, want %q: %s", got, field, r.Raw)
+	}
+	if field == "" && got == "" {
+		t.Errorf("extensions.field is missing: %s", r.Raw)
+	}
+}
+
+func pgCursor(order, value, id string) string {
+	b := fmt.Sprintf(`{"o":%q,"v":%q,"i":%q}`, order, value, id)
+	return base64.RawURLEncoding.EncodeToString([]byte(b))
+}
+
+// ---- contacts ----
+
+// pgContact is what the test knows about a contact it created.
+type pgContact struct {
+	idx       int
+	id        string
+	email     string
+	first     string
+	last      string
+	company   string
+	tags      []string
+	inList    bool
+	updatedAt time.Time
+}
+
+var pgWords = []string{"oscar", "alpha", "kilo", "bravo", "zulu", "delta", "hotel", "echo", "lima", "foxtrot",
+	"golf", "india", "juliet", "mike", "november", "papa", "quebec", "romeo", "sierra", "tango",
+	"uniform", "victor", "whiskey", "xray", "yankee", "charlie", "amber", "onyx", "jade", "ruby"}
+
+// Duplicated last names (Smith ×7, "" ×4, Nguyen ×3, Baker ×2) make runs of equal values that
+// cross page boundaries, so the id tie-breaker decides what comes next.
+var pgLastNames = []string{"Smith", "", "Nguyen", "Smith", "Adams", "Smith", "Baker", "", "Nguyen", "Smith",
+	"Carter", "Smith", "Diaz", "", "Evans", "Smith", "Nguyen", "Foster", "Garcia", "",
+	"Harris", "Ito", "Smithson", "Jones", "Klein", "Lopez", "Moore", "Smith", "Baker", "Young"}
+
+var pgFirstNames = []string{"Ann", "Ben", "Cleo", "Dan", "Eve", "Finn", "Gus", "Hana", "Ivo", "Jun"}
+
+func pgTime(t *testing.T, v any) time.Time {
+	t.Helper()
+	s, _ := v.(string)
+	at, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		t.Fatalf("bad time %q: %v", s, err)
+	}
+	return at
+}
+
+// pgSeedContacts creates 30 contacts, a list with half of them, and updates six so that
+// updatedAt order differs from creation order.
+func pgSeedContacts(t *testing.T, c *pgClient) ([]*pgContact, string) {
+	t.Helper()
+	const create = `mutation($in: CreateContactInput!) { createContact(input: $in) { id email lastName company tags updatedAt } }`
+	var cs []*pgContact
+	for i := range pgLastNames {
+		pc := &pgContact{idx: i, first: pgFirstNames[i%len(pgFirstNames)], last: pgLastNames[i]}
+		domain := "example.com"
+		if i%2 == 1 {
+			domain = "mail.test"
+		}
+		pc.email = pgWords[(i*7)%len(pgWords)] + "@" + domain
+		in := map[string]any{"email": strings.ToUpper(pc.email[:1]) + pc.email[1:], "firstName": pc.first}
+		if pc.last != "" {
+			in["lastName"] = pc.last
+		}
+		switch {
+		case i%3 == 0:
+			pc.company = []string{"Acme", "ACME", "acme"}[(i/3)%3]
+		case i%3 == 1:
+			pc.company = "Globex"
+		case i%5 == 0:
+			pc.company = "Smithworks"
+		}
+		if pc.company != "" {
+			in["company"] = pc.company
+		}
+		switch {
+		case i%4 == 1:
+			pc.tags = []string{"vip"}
+			in["tags"] = []string{[]string{"VIP", "vip"}[i%2]}
+		case i%5 == 0:
+			pc.tags = []string{"lead"}
+			in["tags"] = []string{"Lead"}
+		}
+		d := c.data(t, create, map[string]any{"in": in})
+		pc.id = testenv.Str(d, "createContact", "id")
+		if got := testenv.Str(d, "createContact", "email"); got != pc.email {
+			t.Fatalf("contact %d: email %q, want %q", i, got, pc.email)
+		}
+		pc.updatedAt = pgTime(t, testenv.Get(d, "createContact", "updatedAt"))
+		cs = append(cs, pc)
+	}
+
+	// Later updates move these to the end of UPDATED_AT ASC, in this order; two of them also
+	// change what the filters match.
+	const update = `mutation($id: ID!, $in: UpdateContactInput!) { updateContact(id: $id, input: $in) { id updatedAt } }`
+	for _, u := range []struct {
+		idx int
+		in  map[string]any
+	}{
+		{11, map[string]any{"title": "CTO"}},
+		{2, map[string]any{"tags": []string{"VIP", "renewal"}}},
+		{26, map[string]any{"lastName": "Smith"}},
+		{0, map[string]any{"phone": "+1 555 0100"}},
+		{19, map[string]any{"title": "Buyer"}},
+		{7, map[string]any{"title": "Owner"}},
+	} {
+		pc := cs[u.idx]
+		d := c.data(t, update, map[string]any{"id": pc.id, "in": u.in})
+		at := pgTime(t, testenv.Get(d, "updateContact", "updatedAt"))
+		if !at.After(pc.updatedAt) {
+			t.Fatalf("contact %d: updatedAt %v did not move past %v", u.idx, at, pc.updatedAt)
+		}
+		pc.updatedAt = at
+		if tags, ok := u.in["tags"].([]string); ok {
+			pc.tags = nil
+			for _, tag := range tags {
+				pc.tags = append(pc.tags, strings.ToLower(tag))
+			}
+		}
+		if last, ok := u.in["lastName"].(string); ok {
+			pc.last = last
+		}
+	}
+
+	listID := testenv.Str(c.data(t, `mutation { createList(input: {name: "Walk"}) { id } }`, nil), "createList", "id")
+	var members []string
+	for _, pc := range cs {
+		if pc.idx%2 == 0 {
+			pc.inList = true
+			members = append(members, pc.id)
+		}
+	}
+	d := c.data(t, `mutation($l: ID!, $c: [ID!]!) { addContactsToList(listId: $l, contactIds: $c) { contactCount } }`,
+		map[string]any{"l": listID, "c": members})
+	if n := testenv.Get(d, "addContactsToList", "contactCount"); n != float64(len(members)) {
+		t.Fatalf("contactCount = %v, want %d", n, len(members))
+	}
+	return cs, listID
+}
+
+// pgExpectContacts is the order the API must return, computed here: the matching contacts
+// sorted by (value, id), reversed as a whole for DESC.
+func pgExpectContacts(cs []*pgContact, match func(*pgContact) bool, field models.ContactOrderField, dir models.OrderDirection) []string {
+	var sel []*pgContact
+	for _, c := range cs {
+		if match(c) {
+			sel = append(sel, c)
+		}
+	}
+	less := func(a, b *pgContact) bool { return a.id < b.id }
+	switch field {
+	case models.ContactOrderFieldUpdatedAt:
+		less = func(a, b *pgContact) bool {
+			if !a.updatedAt.Equal(b.updatedAt) {
+				return a.updatedAt.Before(b.updatedAt)
+			}
+			return a.id < b.id
+		}
+	case models.ContactOrderFieldEmail:
+		less = func(a, b *pgContact) bool {
+			if a.email != b.email {
+				return a.email < b.email
+			}
+			return a.id < b.id
+		}
+	case models.ContactOrderFieldLastName:
+		less = func(a, b *pgContact) bool {
+			if a.last != b.last {
+				return a.last < b.last
+			}
+			return a.id < b.id
+		}
+	}
+	sort.Slice(sel, func(i, j int) bool { return less(sel[i], sel[j]) })
+	ids := make([]string, len(sel))
+	for i, c := range sel {
+		ids[i] = c.id
+	}
+	if dir == models.OrderDirectionDesc {
+		return pgReversed(ids)
+	}
+	return ids
+}
+
+type pgContactFilter struct {
+	name   string
+	filter map[string]any // nil: no filter argument
+	match  func(*pgContact) bool
+}
+
+func pgContactFilters(listID string) []pgContactFilter {
+	contains := func(list []string, s string) bool {
+		for _, v := range list {
+			if v == s {
+				return true
+			}
+		}
+		return false
+	}
+	return []pgContactFilter{
+		{"none", nil, func(*pgContact) bool { return true }},
+		{"company", map[string]any{"company": "acme"}, func(c *pgContact) bool { return strings.EqualFold(c.company, "acme") }},
+		{"tag", map[string]any{"tag": "VIP"}, func(c *pgContact) bool { return contains(c.tags, "vip") }},
+		{"search", map[string]any{"search": "SMITH"}, func(c *pgContact) bool {
+			for _, s := range []string{c.email, c.first, c.last, c.company} {
+				if strings.Contains(strings.ToLower(s), "smith") {
+					return true
+				}
+			}
+			return false
+		}},
+		{"listId", map[string]any{"listId": listID}, func(c *pgContact) bool { return c.inList }},
+	}
+}
+
+var pgContactQuery = pgConnQuery("contacts", ", $filter: ContactFilter, $orderBy: ContactOrder", ", filter: $filter, orderBy: $orderBy")
+
+func TestPaginationContacts(t *testing.T) {
+	env := testenv.New(t)
+	c := pgNewClient(t, env, "Paging")
+	cs, listID := pgSeedContacts(t, c)
+	filters := pgContactFilters(listID)
+
+	// The data must actually make the orderings differ, or the walks prove little.
+	orders := map[string]bool{}
+	for _, f := range models.AllContactOrderField {
+		orders[strings.Join(pgExpectContacts(cs, filters[0].match, f, models.OrderDirectionAsc), ",")] = true
+	}
+	if len(orders) != len(models.AllContactOrderField) {
+		t.Fatalf("seed data gives only %d distinct orders for %d order fields", len(orders), len(models.AllContactOrderField))
+	}
+	for _, f := range filters {
+		n := len(pgExpectContacts(cs, f.match, models.ContactOrderFieldCreatedAt, models.OrderDirectionAsc))
+		if f.filter != nil && (n < pgPageSize+1 || n == len(cs)) {
+			t.Fatalf("filter %s matches %d contacts; the seed should make it span pages and leave some out", f.name, n)
+		}
+	}
+
+	for _, field := range models.AllContactOrderField {
+		for _, dir := range models.AllOrderDirection {
+			for _, f := range filters {
+				t.Run(fmt.Sprintf("%s_%s/%s", field, dir, f.name), func(t *testing.T) {
+					extra := map[string]any{"orderBy": map[string]any{"field": field, "direction": dir}}
+					if f.filter != nil {
+						extra["filter"] = f.filter
+					}
+					pgCheckConnection(t, pgRootFetch(c, pgContactQuery, extra), pgExpectContacts(cs, f.match, field, dir))
+				})
+			}
+		}
+	}
+
+	t.Run("default order and size", func(t *testing.T) {
+		want := pgExpectContacts(cs, filters[0].match, models.ContactOrderFieldCreatedAt, models.OrderDirectionDesc)
+		d := c.data(t, `{ conn: contacts { totalCount edges { cursor node { id } } nodes { id }
+			pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`, nil)
+		p := pgDecodePage(t, d["conn"])
+		pgCheckTotal(t, "default page", p, len(cs))
+		pgSameIDs(t, "default page (newest first, 20)", p.IDs, want[:store.DefaultPageSize])
+		if !p.HasNext || p.HasPrev {
+			t.Errorf("default page: hasNextPage=%v hasPreviousPage=%v, want true, false", p.HasNext, p.HasPrev)
+		}
+		// Its cursor continues the explicit CREATED_AT DESC ordering, again 20 at a time.
+		fetch := pgRootFetch(c, pgContactQuery, map[string]any{"orderBy": map[string]any{"field": "CREATED_AT", "direction": "DESC"}})
+		rest := fetch(t, map[string]any{"after": *p.End})
+		pgSameIDs(t, "after the default page", rest.IDs, want[store.DefaultPageSize:])
+		if rest.HasNext || !rest.HasPrev {
+			t.Errorf("second page: hasNextPage=%v hasPreviousPage=%v, want false, true", rest.HasNext, rest.HasPrev)
+		}
+		// last without first also defaults to 20, from the end.
+		tail := fetch(t, map[string]any{"before": p.Cursors[0]})
+		if len(tail.IDs) != 0 {
+			t.Errorf("before the newest contact: %v, want nothing", tail.IDs)
+		}
+		lastPage := pgRootFetch(c, pgContactQuery, nil)(t, map[string]any{"last": store.DefaultPageSize})
+		pgSameIDs(t, "last: 20", lastPage.IDs, want[len(want)-store.DefaultPageSize:])
+	})
+
+	t.Run("first 0 and last 0", func(t *testing.T) {
+		for _, args := range []map[string]any{{"first": 0}, {"last": 0}} {
+			p := pgRootFetch(c, pgContactQuery, nil)(t, args)
+			if len(p.IDs) != 0 || p.Start != nil || p.End != nil {
+				t.Errorf("%v: got %v start %s end %s, want an empty page", args, p.IDs, pgStr(p.Start), pgStr(p.End))
+			}
+			pgCheckTotal(t, fmt.Sprint(args), p, len(cs))
+		}
+	})
+
+	t.Run("errors", func(t *testing.T) {
+		valid := pgRootFetch(c, pgContactQuery, nil)(t, map[string]any{"first": 1}).Cursors[0]
+		updatedOrder := map[string]any{"field": "UPDATED_AT", "direction": "ASC"}
+		for _, tc := range []struct {
+			name  string
+			vars  map[string]any
+			field string // "" accepts any non-empty field
+		}{
+			{"first over 100", map[string]any{"first": 101}, "first"},
+			{"first far over 100", map[string]any{"first": 1 << 30}, "first"},
+			{"last over 100", map[string]any{"last": 101}, "last"},
+			{"first negative", map[string]any{"first": -1}, "first"},
+			{"last negative", map[string]any{"last": -1}, "last"},
+			{"first and last", map[string]any{"first": 5, "last": 5}, ""},
+			{"first with before", map[string]any{"first": 5, "before": valid}, "before"},
+			{"last with after", map[string]any{"last": 5, "after": valid}, "after"},
+			{"garbage after", map[string]any{"first": 5, "after": "!!not a cursor!!"}, "after"},
+			{"garbage before", map[string]any{"last": 5, "before": "%%%"}, "before"},
+			{"base64 but not a cursor", map[string]any{"first": 5, "after": base64.RawURLEncoding.EncodeToString([]byte("nope"))}, "after"},
+			{"empty cursor", map[string]any{"first": 5, "after": ""}, "after"},
+			{"cursor without id", map[string]any{"first": 5, "after": base64.RawURLEncoding.EncodeToString([]byte(`{"o":"created"}`))}, "after"},
+			{"bad time in after", map[string]any{"first": 5, "after": pgCursor("updated", "yesterday", cs[0].id), "orderBy": updatedOrder}, "after"},
+			{"bad time in before", map[string]any{"last": 5, "before": pgCursor("updated", "yesterday", cs[0].id), "orderBy": updatedOrder}, "before"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				r := c.query(t, pgContactQuery, tc.vars)
+				pgWantError(t, r, "BAD_USER_INPUT", tc.field)
+				if r.Data["conn"] != nil {
+					t.Errorf("data returned with the error: %s", r.Raw)
+				}
+			})
+		}
+	})
+
+	t.Run("cursor of another ordering", func(t *testing.T) {
+		cursors := map[models.ContactOrderField]string{}
+		for _, field := range models.AllContactOrderField {
+			p := pgRootFetch(c, pgContactQuery, map[string]any{"orderBy": map[string]any{"field": field, "direction": "ASC"}})(t, map[string]any{"first": 3})
+			cursors[field] = p.Cursors[1]
+		}
+		for _, from := range models.AllContactOrderField {
+			for _, to := range models.AllContactOrderField {
+				if from == to {
+					continue
+				}
+				for _, dir := range models.AllOrderDirection {
+					args := map[string]any{"first": 5, "after": cursors[from]}
+					field := "after"
+					if dir == models.OrderDirectionDesc { // also the backward arguments
+						args, field = map[string]any{"last": 5, "before": cursors[from]}, "before"
+					}
+					args["orderBy"] = map[string]any{"field": to, "direction": dir}
+					t.Run(fmt.Sprintf("%s_to_%s_%s", from, to, dir), func(t *testing.T) {
+						pgWantError(t, c.query(t, pgContactQuery, args), "BAD_USER_INPUT", field)
+					})
+				}
+			}
+		}
+		// The same ordering in the other direction is a valid position to read back from.
+		p := pgRootFetch(c, pgContactQuery, map[string]any{"orderBy": map[string]any{"field": "EMAIL", "direction": "DESC"}})(t,
+			map[string]any{"first": 5, "after": cursors[models.ContactOrderFieldEmail]})
+		want := pgExpectContacts(cs, filters[0].match, models.ContactOrderFieldEmail, models.OrderDirectionAsc)[:1]
+		pgSameIDs(t, "EMAIL ASC cursor read DESC", p.IDs, want)
+	})
+}
+
+// ---- lists, deals, campaigns, prospects ----
+
+// pgIDs runs a mutation n times and returns the ids it created, in order.
+func pgCreate(t *testing.T, c *pgClient, n int, mutation, field string, input func(i int) map[string]any) []string {
+	t.Helper()
+	ids := make([]string, n)
+	for i := range ids {
+		d := c.data(t, mutation, map[string]any{"in": input(i)})
+		if ids[i] = testenv.Str(d, field, "id"); ids[i] == "" {
+			t.Fatalf("%s %d: no id", field, i)
+		}
+	}
+	return ids
+}
+
+// pgSelect returns the ids whose index matches, in index order.
+func pgSelect(ids []string, match func(i int) bool) []string {
+	var out []string
+	for i, id := range ids {
+		if match(i) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+type pgCase struct {
+	name   string
+	filter map[string]any
+	want   []string
+}
+
+func pgRunCases(t *testing.T, c *pgClient, query string, cases []pgCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			extra := map[string]any{}
+			if tc.filter != nil {
+				extra["filter"] = tc.filter
+			}
+			pgCheckConnection(t, pgRootFetch(c, query, extra), tc.want)
+		})
+	}
+}
+
+func TestPaginationLists(t *testing.T) {
+	env := testenv.New(t)
+	c := pgNewClient(t, env, "Lists")
+	ids := pgCreate(t, c, 17, `mutation($in: CreateListInput!) { createList(input: $in) { id } }`, "createList",
+		func(i int) map[string]any {
+			name := fmt.Sprintf("Team %02d", i)
+			if i%2 == 0 {
+				name = fmt.Sprintf("VIP tier %02d", i)
+			}
+			return map[string]any{"name": name}
+		})
+	query := pgConnQuery("lists", ", $filter: ListFilter", ", filter: $filter")
+	// Newest first.
+	pgRunCases(t, c, query, []pgCase{
+		{"none", nil, pgReversed(ids)},
+		{"search", map[string]any{"search": "vip"}, pgReversed(pgSelect(ids, func(i int) bool { return i%2 == 0 }))},
+		{"search none", map[string]any{"search": "nothing like it"}, nil},
+	})
+	t.Run("errors", func(t *testing.T) {
+		pgWantError(t, c.query(t, query, map[string]any{"first": 101}), "BAD_USER_INPUT", "first")
+		pgWantError(t, c.query(t, query, map[string]any{"last": 101}), "BAD_USER_INPUT", "last")
+		pgWantError(t, c.query(t, query, map[string]any{"first": 1, "after": "garbage"}), "BAD_USER_INPUT", "after")
+	})
+}
+
+func TestPaginationDeals(t *testing.T) {
+	env := testenv.New(t)
+	c := pgNewClient(t, env, "Deals")
+	contact := testenv.Str(c.data(t, `mutation { createContact(input: {email: "buyer@example.com"}) { id } }`, nil), "createContact", "id")
+	stages := []string{"LEAD", "QUALIFIED", "NEGOTIATION"}
+	ids := pgCreate(t, c, 20, `mutation($in: CreateDealInput!) { createDeal(input: $in) { id } }`, "createDeal",
+		func(i int) map[string]any {
+			in := map[string]any{"title": fmt.Sprintf("Deal %02d", i), "amount": 1000 * i, "stage": stages[i%3]}
+			if i%2 == 0 {
+				in["contactId"] = contact
+			}
+			return in
+		})
+	query := pgConnQuery("deals", ", $filter: DealFilter", ", filter: $filter")
+	newest := func(match func(i int) bool) []string { return pgReversed(pgSelect(ids, match)) }
+	pgRunCases(t, c, query, []pgCase{
+		{"none", nil, newest(func(int) bool { return true })},
+		// 7 deals: exactly one full page, so the second request finds nothing more.
+		{"stage QUALIFIED", map[string]any{"stage": "QUALIFIED"}, newest(func(i int) bool { return i%3 == 1 })},
+		{"stage NEGOTIATION", map[string]any{"stage": "NEGOTIATION"}, newest(func(i int) bool { return i%3 == 2 })},
+		{"stage WON", map[string]any{"stage": "WON"}, nil},
+		{"contactId", map[string]any{"contactId": contact}, newest(func(i int) bool { return i%2 == 0 })},
+		{"stage and contactId", map[string]any{"stage": "LEAD", "contactId": contact}, newest(func(i int) bool { return i%3 == 0 && i%2 == 0 })},
+	})
+}
+
+func TestPaginationCampaigns(t *testing.T) {
+	env := testenv.New(t)
+	c := pgNewClient(t, env, "Campaigns")
+	listID := testenv.Str(c.data(t, `mutation { createList(input: {name: "Audience"}) { id } }`, nil), "createList", "id")
+	future := time.Now().UTC().Add(72 * time.Hour).Format(time.RFC3339)
+	ids := pgCreate(t, c, 16, `mutation($in: CreateCampaignInput!) { createCampaign(input: $in) { id } }`, "createCampaign",
+		func(i int) map[string]any {
+			in := map[string]any{"name": fmt.Sprintf("Campaign %02d", i)}
+			if i%2 == 0 {
+				in["listId"] = listID
+			}
+			if i%3 == 0 {
+				in["scheduledAt"] = future
+			}
+			return in
+		})
+	query := pgConnQuery("campaigns", ", $filter: CampaignFilter", ", filter: $filter")
+	newest := func(match func(i int) bool) []string { return pgReversed(pgSelect(ids, match)) }
+	pgRunCases(t, c, query, []pgCase{
+		{"none", nil, newest(func(int) bool { return true })},
+		{"listId", map[string]any{"listId": listID}, newest(func(i int) bool { return i%2 == 0 })},
+		{"status SCHEDULED", map[string]any{"status": "SCHEDULED"}, newest(func(i int) bool { return i%3 == 0 })},
+		{"status DRAFT", map[string]any{"status": "DRAFT"}, newest(func(i int) bool { return i%3 != 0 })},
+		{"listId and DRAFT", map[string]any{"listId": listID, "status": "DRAFT"}, newest(func(i int) bool { return i%2 == 0 && i%3 != 0 })},
+	})
+}
+
+func TestPaginationProspects(t *testing.T) {
+	env := testenv.New(t)
+	c := pgNewClient(t, env, "Prospects")
+	companies := []string{"Acme", "Globex", "Initech"}
+	var records []store.ProspectRecord
+	for i := 0; i < 25; i++ {
+		records = append(records, store.ProspectRecord{
+			FullName: fmt.Sprintf("Prospect %02d", i), Email: fmt.Sprintf("p%02d@%s.example", i, strings.ToLower(companies[i%3])),
+			Title: []string{"CEO", "CTO", "Buyer", "Engineer"}[i%4], Company: companies[i%3], Industry: "Software", Location: "Berlin",
+		})
+	}
+	if n, err := env.Store.UpsertProspects(context.Background(), records); err != nil || n != len(records) {
+		t.Fatalf("UpsertProspects = %d, %v", n, err)
+	}
+	// The catalog is read oldest first; ids are time-ordered, so that is the load order.
+	d := c.data(t, `{ prospects(first: 100) { nodes { id email } } }`, nil)
+	nodes, _ := testenv.Get(d, "prospects", "nodes").([]any)
+	if len(nodes) != len(records) {
+		t.Fatalf("%d prospects, want %d", len(nodes), len(records))
+	}
+	ids := make([]string, len(nodes))
+	for i, n := range nodes {
+		ids[i] = testenv.Str(n, "id")
+		if got, want := testenv.Str(n, "email"), records[i].Email; got != want {
+			t.Fatalf("prospect %d: %s, want %s (load order)", i, got, want)
+		}
+		if i > 0 && ids[i] <= ids[i-1] {
+			t.Fatalf("prospect ids not ascending: %s after %s", ids[i], ids[i-1])
+		}
+	}
+	query := pgConnQuery("prospects", ", $filter: ProspectFilter", ", filter: $filter")
+	pgRunCases(t, c, query, []pgCase{
+		{"none", nil, ids},
+		{"company", map[string]any{"company": "ACME"}, pgSelect(ids, func(i int) bool { return i%3 == 0 })},
+		{"title", map[string]any{"title": "cto"}, pgSelect(ids, func(i int) bool { return i%4 == 1 })},
+		{"search", map[string]any{"search": "globex"}, pgSelect(ids, func(i int) bool { return i%3 == 1 })},
+		{"company and title", map[string]any{"company": "Initech", "title": "Buyer"}, pgSelect(ids, func(i int) bool { return i%3 == 2 && i%4 == 2 })},
+	})
+}
+
+// ---- nested connections ----
+
+func TestPaginationNested(t *testing.T) {
+	env := testenv.New(t)
+	c := pgNewClient(t, env, "Nested")
+	lists := pgCreate(t, c, 5, `mutation($in: CreateListInput!) { createList(input: $in) { id } }`, "createList",
+		func(i int) map[string]any { return map[string]any{"name": fmt.Sprintf("List %d", i)} })
+	contacts := pgCreate(t, c, 7, `mutation($in: CreateContactInput!) { createContact(input: $in) { id } }`, "createContact",
+		func(i int) map[string]any { return map[string]any{"email": fmt.Sprintf("member%d@example.com", i)} })
+	const add = `mutation($l: ID!, $c: [ID!]!) { addContactsToList(listId: $l, contactIds: $c) { id } }`
+	// contacts[0] joins every list, newest list first, so that "oldest first" is not the order
+	// of joining; every contact joins lists[0], in creation order.
+	for i := len(lists) - 1; i >= 1; i-- {
+		c.data(t, add, map[string]any{"l": lists[i], "c": []string{contacts[0]}})
+	}
+	c.data(t, add, map[string]any{"l": lists[0], "c": contacts})
+	// Another list with other members must not leak into either page.
+	other := testenv.Str(c.data(t, `mutation { createList(input: {name: "Other"}) { id } }`, nil), "createList", "id")
+	extra := testenv.Str(c.data(t, `mutation { createContact(input: {email: "other@example.com"}) { id } }`, nil), "createContact", "id")
+	c.data(t, add, map[string]any{"l": other, "c": []string{extra, contacts[3]}})
+
+	const pageSel = `totalCount edges { cursor node { id } } nodes { id } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`
+	nested := func(query, parent, field, id string) pgFetch {
+		return func(t *testing.T, args map[string]any) pgPage {
+			t.Helper()
+			vars := map[string]any{"id": id, "first": args["first"]}
+			if a, ok := args["after"]; ok {
+				vars["after"] = a
+			}
+			return pgDecodePage(t, c.data(t, query, vars)[parent].(map[string]any)[field])
+		}
+	}
+
+	t.Run("Contact.lists", func(t *testing.T) {
+		q := `query($id: ID!, $first: Int, $after: String) { contact(id: $id) { lists(first: $first, after: $after) { ` + pageSel + ` } } }`
+		fetch := nested(q, "contact", "lists", contacts[0])
+		pgWalkForward(t, fetch, 2, lists, true)
+		pgWalkForward(t, nested(q, "contact", "lists", contacts[3]), 2, []string{lists[0], other}, true)
+		pgWalkForward(t, nested(q, "contact", "lists", extra), 2, []string{other}, true)
+	})
+
+	t.Run("List.contacts", func(t *testing.T) {
+		q := `query($id: ID!, $first: Int, $after: String) { list(id: $id) { contactCount contacts(first: $first, after: $after) { ` + pageSel + ` } } }`
+		pgWalkForward(t, nested(q, "list", "contacts", lists[0]), 2, contacts, true)
+		pgWalkForward(t, nested(q, "list", "contacts", lists[4]), 2, contacts[:1], true)
+		d := c.data(t, q, map[string]any{"id": lists[0], "first": 0})
+		if n := testenv.Get(d, "list", "contactCount"); n != float64(len(contacts)) {
+			t.Errorf("contactCount = %v, want %d", n, len(contacts))
+		}
+		p := pgDecodePage(t, testenv.Get(d, "list", "contacts"))
+		if len(p.IDs) != 0 {
+			t.Errorf("contacts(first: 0) = %v, want none", p.IDs)
+		}
+		pgCheckTotal(t, "contacts(first: 0)", p, len(contacts))
+	})
+
+	t.Run("batched under a page of parents", func(t *testing.T) {
+		// Every parent of one page gets its own window of two, in one request.
+		d := c.data(t, `{ contacts(first: 100, orderBy: {field: CREATED_AT, direction: ASC}) { nodes { id lists(first: 2) { `+pageSel+` } } } }`, nil)
+		nodes, _ := testenv.Get(d, "contacts", "nodes").([]any)
+		want := map[string][]string{contacts[0]: lists[:2], contacts[3]: {lists[0], other}, extra: {other}}
+		total := map[string]int{contacts[0]: 5, contacts[3]: 2, extra: 1}
+		for _, n := range nodes {
+			id := testenv.Str(n, "id")
+			p := pgDecodePage(t, testenv.Get(n, "lists"))
+			w, ok := want[id]
+			if !ok {
+				w, total[id] = lists[:1], 1
+			}
+			pgSameIDs(t, "lists of "+id, p.IDs, w)
+			pgCheckTotal(t, "lists of "+id, p, total[id])
+			if p.HasNext != (total[id] > 2) || p.HasPrev {
+				t.Errorf("lists of %s: hasNextPage=%v hasPreviousPage=%v", id, p.HasNext, p.HasPrev)
+			}
+		}
+		if len(nodes) != len(contacts)+1 {
+			t.Errorf("%d contacts, want %d", len(nodes), len(contacts)+1)
+		}
+	})
+
+	t.Run("errors", func(t *testing.T) {
+		for _, tc := range []struct {
+			name, query, field string
+		}{
+			{"lists first over 100", `query($id: ID!) { contact(id: $id) { lists(first: 101) { totalCount } } }`, "first"},
+			{"lists first negative", `query($id: ID!) { contact(id: $id) { lists(first: -1) { totalCount } } }`, "first"},
+			{"lists garbage after", `query($id: ID!) { contact(id: $id) { lists(first: 2, after: "garbage") { totalCount } } }`, "after"},
+			{"deals first over 100", `query($id: ID!) { contact(id: $id) { deals(first: 101) { totalCount } } }`, "first"},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				pgWantError(t, c.query(t, tc.query, map[string]any{"id": contacts[0]}), "BAD_USER_INPUT", tc.field)
+			})
+		}
+		r := c.query(t, `query($id: ID!) { list(id: $id) { contacts(first: 101) { totalCount } } }`, map[string]any{"id": lists[0]})
+		pgWantError(t, r, "BAD_USER_INPUT", "first")
+	})
+}
+
+func TestPaginationCursorBelongsToItsConnection(t *testing.T) {
+	env := testenv.New(t)
+	_, key := env.Tenant(t, "Cursors")
+	for _, m := range []string{
+		`mutation { createList(input: {name: "L1"}) { id } }`,
+		`mutation { createList(input: {name: "L2"}) { id } }`,
+		`mutation { createContact(input: {email: "c1@example.com"}) { id } }`,
+	} {
+		env.Query(t, key, m, nil).MustData(t)
+	}
+	listCursor := testenv.Str(env.Query(t, key, `{ lists(first: 1) { pageInfo { endCursor } } }`, nil).MustData(t), "lists", "pageInfo", "endCursor")
+	tests := []struct{ name, query string }{
+		{"lists cursor on contacts", `query($c: String) { contacts(first: 1, after: $c) { totalCount } }`},
+		{"lists cursor on deals", `query($c: String) { deals(first: 1, after: $c) { totalCount } }`},
+		{"lists cursor on nested lists", `query($c: String) { contacts { nodes { lists(first: 1, after: $c) { totalCount } } } }`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := env.Query(t, key, tt.query, map[string]any{"c": listCursor})
+			if r.Code() != "BAD_USER_INPUT" || r.Errors[0].Extensions["field"] != "after" {
+				t.Fatalf("want BAD_USER_INPUT on after, got %s", r.Raw)
+			}
+		})
+	}
+}
