@@ -2,6 +2,14 @@ package models
 
 import "context"
 
+func nodesOf[E, N any](edges []E, node func(E) N) []N {
+	out := make([]N, len(edges))
+	for i, e := range edges {
+		out[i] = node(e)
+	}
+	return out
+}
+
 // Counter computes a connection's totalCount only when a query asks for it.
 type Counter func(ctx context.Context) (int, error)
 
@@ -17,11 +25,7 @@ type ContactConnection struct {
 }
 
 func (c *ContactConnection) Nodes() []*Contact {
-	out := make([]*Contact, len(c.Edges))
-	for i, e := range c.Edges {
-		out[i] = e.Node
-	}
-	return out
+	return nodesOf(c.Edges, func(e *ContactEdge) *Contact { return e.Node })
 }
 
 func (c *ContactConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
@@ -38,11 +42,7 @@ type ListConnection struct {
 }
 
 func (c *ListConnection) Nodes() []*List {
-	out := make([]*List, len(c.Edges))
-	for i, e := range c.Edges {
-		out[i] = e.Node
-	}
-	return out
+	return nodesOf(c.Edges, func(e *ListEdge) *List { return e.Node })
 }
 
 func (c *ListConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
@@ -59,11 +59,7 @@ type CampaignConnection struct {
 }
 
 func (c *CampaignConnection) Nodes() []*Campaign {
-	out := make([]*Campaign, len(c.Edges))
-	for i, e := range c.Edges {
-		out[i] = e.Node
-	}
-	return out
+	return nodesOf(c.Edges, func(e *CampaignEdge) *Campaign { return e.Node })
 }
 
 func (c *CampaignConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
@@ -80,11 +76,7 @@ type DealConnection struct {
 }
 
 func (c *DealConnection) Nodes() []*Deal {
-	out := make([]*Deal, len(c.Edges))
-	for i, e := range c.Edges {
-		out[i] = e.Node
-	}
-	return out
+	return nodesOf(c.Edges, func(e *DealEdge) *Deal { return e.Node })
 }
 
 func (c *DealConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
@@ -101,11 +93,7 @@ type ProspectConnection struct {
 }
 
 func (c *ProspectConnection) Nodes() []*Prospect {
-	out := make([]*Prospect, len(c.Edges))
-	for i, e := range c.Edges {
-		out[i] = e.Node
-	}
-	return out
+	return nodesOf(c.Edges, func(e *ProspectEdge) *Prospect { return e.Node })
 }
 
 func (c *ProspectConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }

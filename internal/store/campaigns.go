@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"gorm.io/gorm"
@@ -18,12 +17,7 @@ func (s *Store) Campaign(ctx context.Context, id string) (*models.Campaign, erro
 }
 
 func findCampaign(db *gorm.DB, id string) (*models.Campaign, error) {
-	var c models.Campaign
-	err := db.Where("id = ?", id).Take(&c).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, apperr.NotFound("campaign", id)
-	}
-	return &c, err
+	return findByID[models.Campaign](db, "campaign", id)
 }
 
 var campaignOrder = ordering[models.Campaign]{name: "campaigns.created", idCol: "campaigns.id", desc: true,

@@ -14,12 +14,8 @@ import (
 
 // Contact returns one contact of the caller's workspace.
 func (s *Store) Contact(ctx context.Context, id string) (*models.Contact, error) {
-	var c models.Contact
-	err := s.read(ctx).Where("id = ?", id).Take(&c).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, apperr.NotFound("contact", id)
-	}
-	return &c, s.translate(err)
+	c, err := findByID[models.Contact](s.read(ctx), "contact", id)
+	return c, s.translate(err)
 }
 
 // ContactsByID returns the contacts among ids that exist in the caller's workspace.

@@ -18,12 +18,7 @@ func (s *Store) Deal(ctx context.Context, id string) (*models.Deal, error) {
 }
 
 func findDeal(db *gorm.DB, id string) (*models.Deal, error) {
-	var d models.Deal
-	err := db.Where("id = ?", id).Take(&d).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, apperr.NotFound("deal", id)
-	}
-	return &d, err
+	return findByID[models.Deal](db, "deal", id)
 }
 
 // DealByTitle finds a deal by its title, case-insensitively; the newest wins a tie.

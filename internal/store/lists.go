@@ -18,12 +18,7 @@ func (s *Store) List(ctx context.Context, id string) (*models.List, error) {
 }
 
 func findList(db *gorm.DB, id string) (*models.List, error) {
-	var l models.List
-	err := db.Where("id = ?", id).Take(&l).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, apperr.NotFound("list", id)
-	}
-	return &l, err
+	return findByID[models.List](db, "list", id)
 }
 
 // ListByName finds a list by its name, case-insensitively.

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"gorm.io/gorm"
@@ -15,12 +14,8 @@ import (
 
 // Prospect returns one entry of the shared catalog.
 func (s *Store) Prospect(ctx context.Context, id string) (*models.Prospect, error) {
-	var p models.Prospect
-	err := s.read(ctx).Where("id = ?", id).Take(&p).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, apperr.NotFound("prospect", id)
-	}
-	return &p, s.translate(err)
+	p, err := findByID[models.Prospect](s.read(ctx), "prospect", id)
+	return p, s.translate(err)
 }
 
 var prospectOrder = ordering[models.Prospect]{name: "prospects.created", idCol: "prospects.id",

@@ -179,3 +179,17 @@ func isUnavailable(err error) bool {
 		strings.Contains(err.Error(), "database is closed") ||
 		strings.Contains(err.Error(), "connection refused")
 }
+
+// findByID reads one row by id; an id the caller's workspace does not have is ENOTFOUND,
+// worded the same whether it never existed or belongs to another workspace.
+func findByID[T any](db *gorm.DB, what, id string) (*T, error) {
+	var row T
+	err := db.Where("id = ?", id).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, apperr.NotFound(what, id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &row, nil
+}
