@@ -83,6 +83,13 @@ type ListFilter struct {
 type Mutation struct {
 }
 
+type OperationUsage struct {
+	// The root field, e.g. contacts or createContact.
+	Operation string `json:"operation"`
+	Calls     int    `json:"calls"`
+	Errors    int    `json:"errors"`
+}
+
 type PageInfo struct {
 	HasNextPage     bool    `json:"hasNextPage"`
 	HasPreviousPage bool    `json:"hasPreviousPage"`
@@ -100,6 +107,26 @@ type ProspectFilter struct {
 }
 
 type Query struct {
+}
+
+type RateLimit struct {
+	Plan Plan `json:"plan"`
+	// What this operation costs (charged, unless this is a dry run).
+	Cost int `json:"cost"`
+	// The day window (UTC): limit, what is left, what is used, and when it resets (00:00 UTC).
+	Limit     int       `json:"limit"`
+	Remaining int       `json:"remaining"`
+	Used      int       `json:"used"`
+	ResetAt   time.Time `json:"resetAt"`
+	// The fixed 60-second window.
+	Minute *RateLimitWindow `json:"minute"`
+}
+
+type RateLimitWindow struct {
+	Limit     int       `json:"limit"`
+	Remaining int       `json:"remaining"`
+	Used      int       `json:"used"`
+	ResetAt   time.Time `json:"resetAt"`
 }
 
 type UpdateCampaignInput struct {
@@ -134,6 +161,21 @@ type UpdateDealInput struct {
 type UpdateListInput struct {
 	Name        *string `json:"name,omitempty"`
 	Description *string `json:"description,omitempty"`
+}
+
+type UsageDay struct {
+	// The UTC day, YYYY-MM-DD.
+	Date string `json:"date"`
+	// Requests made with the key.
+	Calls int `json:"calls"`
+	// Rate-limit units charged.
+	Cost int `json:"cost"`
+	// Requests whose response carried an error.
+	Errors int `json:"errors"`
+	// errors / calls, 0 when there were no calls.
+	ErrorRate float64 `json:"errorRate"`
+	// Calls and errors per root field, most called first.
+	Operations []*OperationUsage `json:"operations"`
 }
 
 type Viewer struct {

@@ -3,6 +3,8 @@
 package resolvers
 
 import (
+	"context"
+
 	"github.com/wbk/crm/internal/apperr"
 	"github.com/wbk/crm/internal/store"
 	"github.com/wbk/crm/models"
@@ -11,6 +13,20 @@ import (
 // Resolver is the root resolver; it holds the application's services.
 type Resolver struct {
 	Store *store.Store
+	// UsageStats reads a key's usage per day.
+	UsageStats UsageReader
+	// Limits reports the caller's rate-limit state.
+	Limits RateLimitReporter
+}
+
+// UsageReader reads usage per UTC day, newest first, today included.
+type UsageReader interface {
+	Days(ctx context.Context, keyID string, days int) ([]*models.UsageDay, error)
+}
+
+// RateLimitReporter reports the rate-limit state of the request in ctx.
+type RateLimitReporter interface {
+	Report(ctx context.Context) (*models.RateLimit, error)
 }
 
 // orNull turns "not found" into null, as queries by id answer for unknown and foreign ids.

@@ -16,6 +16,15 @@ import (
 	"github.com/wbk/crm/models"
 )
 
+// Usage is the resolver for the usage field.
+func (r *apiKeyResolver) Usage(ctx context.Context, obj *models.ApiKey, days *int) ([]*models.UsageDay, error) {
+	n := 1 // an explicit null means the default
+	if days != nil {
+		n = *days
+	}
+	return r.UsageStats.Days(ctx, obj.ID, n)
+}
+
 // List is the resolver for the list field.
 func (r *campaignResolver) List(ctx context.Context, obj *models.Campaign) (*models.List, error) {
 	if obj.ListID == nil {
@@ -147,6 +156,11 @@ func (r *queryResolver) Viewer(ctx context.Context) (*models.Viewer, error) {
 	return &models.Viewer{Workspace: p.Workspace, APIKey: p.Key}, nil
 }
 
+// RateLimit is the resolver for the rateLimit field.
+func (r *queryResolver) RateLimit(ctx context.Context, dryRun *bool) (*models.RateLimit, error) {
+	return r.Limits.Report(ctx)
+}
+
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (models.Node, error) {
 	var (
@@ -229,6 +243,9 @@ func (r *queryResolver) Prospects(ctx context.Context, filter *models.ProspectFi
 	return r.Store.Prospects(ctx, page(first, after, last, before), filter)
 }
 
+// ApiKey returns graph.ApiKeyResolver implementation.
+func (r *Resolver) ApiKey() graph.ApiKeyResolver { return &apiKeyResolver{r} }
+
 // Campaign returns graph.CampaignResolver implementation.
 func (r *Resolver) Campaign() graph.CampaignResolver { return &campaignResolver{r} }
 
@@ -248,6 +265,7 @@ func (r *Resolver) Mutation() graph.MutationResolver { return &mutationResolver{
 func (r *Resolver) Query() graph.QueryResolver { return &queryResolver{r} }
 
 type (
+	apiKeyResolver   struct{ *Resolver }
 	campaignResolver struct{ *Resolver }
 	contactResolver  struct{ *Resolver }
 	dealResolver     struct{ *Resolver }
