@@ -12,11 +12,13 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/wbk/crm/internal/apperr"
 	"github.com/wbk/crm/internal/auth"
 	"github.com/wbk/crm/internal/store"
+	"github.com/wbk/crm/internal/usage"
 	"github.com/wbk/crm/models"
 )
 
@@ -29,7 +31,7 @@ type cli struct {
 	stderr io.Writer
 }
 
-const usage = `usage:
+const usageText = `usage:
   crm [serve]
   crm workspace create --name NAME --plan starter|pro|org [--json]
   crm workspace list [--json]
@@ -37,6 +39,7 @@ const usage = `usage:
   crm key list --workspace ID [--json]
   crm key revoke ID [--json]
   crm key rotate ID [--grace 24h] [--json]
+  crm key usage ID [--days 7] [--json]
   crm prospects import FILE.csv [--json]`
 
 // errUsage marks a mistake in the command line (exit code 2).
@@ -44,7 +47,7 @@ var errUsage = errors.New("usage")
 
 func (c *cli) dispatch(ctx context.Context, args []string) int {
 	if len(args) < 2 {
-		fmt.Fprintln(c.stderr, usage)
+		fmt.Fprintln(c.stderr, usageText)
 		return 2
 	}
 	commands := map[string]func(context.Context, []string) error{
@@ -54,16 +57,17 @@ func (c *cli) dispatch(ctx context.Context, args []string) int {
 		"key list":         c.keyList,
 		"key revoke":       c.keyRevoke,
 		"key rotate":       c.keyRotate,
+		"key usage":        c.keyUsage,
 		"prospects import": c.prospectsImport,
 	}
 	cmd, ok := commands[args[0]+" "+args[1]]
 	if !ok {
-		fmt.Fprintf(c.stderr, "unknown command %q\n%s\n", strings.Join(args[:2], " "), usage)
+		fmt.Fprintf(c.stderr, "unknown command %q\n%s\n", strings.Join(args[:2], " "), usageText)
 		return 2
 	}
 	if err := cmd(ctx, args[2:]); err != nil {
 		if errors.Is(err, errUsage) {
-			fmt.Fprintf(c.stderr, "%v\n%s\n", err, usage)
+			fmt.Fprintf(c.stderr, "%v\n%s\n", err, usageText)
 			return 2
 		}
 		fmt.Fprintln(c.stderr, "error:", cliMessage(err))
@@ -384,6 +388,68 @@ func (c *cli) keyRotate(ctx context.Context, args []string) error {
 			return err
 		}
 		return c.printNewKey(*f.json, next, key)
+	})
+}
+
+type usageDayJSON struct {
+	Date       string               `json:"date"`
+	Calls      int                  `json:"calls"`
+	Cost       int                  `json:"cost"`
+	Errors     int                  `json:"errors"`
+	Operations []operationUsageJSON `json:"operations"`
+}
+
+type operationUsageJSON struct {
+	Operation string `json:"operation"`
+	Calls     int    `json:"calls"`
+	Errors    int    `json:"errors"`
+}
+
+// keyUsage reports what the servers have flushed (every few seconds and at shutdown); counts
+// still in a running server's memory show up with its next flush.
+func (c *cli) keyUsage(ctx context.Context, args []string) error {
+	f := newFlags("key usage")
+	days := f.Int("days", 7, "UTC days to show, today included (1 to 90)")
+	pos, err := f.parse(args, 1)
+	if err != nil {
+		return err
+	}
+	if *days < 1 || *days > usage.MaxDays {
+		return fmt.Errorf("%w: --days must be between 1 and %d", errUsage, usage.MaxDays)
+	}
+	return c.withStore(ctx, func(st *store.Store) error {
+		// Days answers zeros for any id: without this check a mistyped id would read as a key
+		// that was never used.
+		if _, err := st.APIKey(ctx, pos[0]); err != nil {
+			return err
+		}
+		list, err := usage.NewRecorder(st, c.log).Days(store.AsSystem(ctx), pos[0], *days)
+		if err != nil {
+			return err
+		}
+		docs := make([]usageDayJSON, len(list))
+		for i, d := range list {
+			docs[i] = usageDayJSON{Date: d.Date, Calls: d.Calls, Cost: d.Cost, Errors: d.Errors,
+				Operations: make([]operationUsageJSON, len(d.Operations))}
+			for j, o := range d.Operations {
+				docs[i].Operations[j] = operationUsageJSON{Operation: o.Operation, Calls: o.Calls, Errors: o.Errors}
+			}
+		}
+		return c.print(*f.json, docs, func(out io.Writer) {
+			w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(w, "DATE\tCALLS\tCOST\tERRORS\tERROR RATE\tOPERATIONS")
+			for _, d := range list {
+				ops := make([]string, len(d.Operations))
+				for i, o := range d.Operations {
+					ops[i] = fmt.Sprintf("%s %d", o.Operation, o.Calls)
+					if o.Errors > 0 {
+						ops[i] += fmt.Sprintf(" (%d failed)", o.Errors)
+					}
+				}
+				fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%.1f%%\t%s\n", d.Date, d.Calls, d.Cost, d.Errors, 100*d.ErrorRate, strings.Join(ops, ", "))
+			}
+			_ = w.Flush()
+		})
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"github.com/wbk/crm/internal/httpapi"
 	"github.com/wbk/crm/internal/store"
 	"github.com/wbk/crm/internal/testenv"
+	"github.com/wbk/crm/internal/usage"
 )
 
 // cliEnv runs admin commands against one test database, as the binary would.
@@ -329,5 +331,83 @@ func TestServeSeedsTheEmbeddedDatabaseOnce(t *testing.T) {
 	}
 	if again := serveBriefly(t, env); again != "" {
 		t.Fatalf("second start printed %q; the demo is made once", again)
+	}
+}
+
+func TestCLIKeyUsage(t *testing.T) {
+	c := newCLIEnv(t)
+	var ws, key, other map[string]any
+	c.runJSON(&ws, "workspace", "create", "--name", "Metered", "--plan", "pro")
+	c.runJSON(&key, "key", "create", "--workspace", ws["id"].(string), "--name", "app", "--permissions", "read,write")
+	c.runJSON(&other, "key", "create", "--workspace", ws["id"].(string), "--name", "other", "--permissions", "read")
+	keyID, wsID := key["id"].(string), ws["id"].(string)
+
+	// Count requests as a server on the CLI's database does, and flush as it does at shutdown.
+	st, err := store.Open(store.Options{URL: c.getenv("DATABASE_URL"), SQLitePath: store.DefaultSQLitePath, Logger: testenv.QuietLogger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	now := time.Now().UTC()
+	today, yesterday := now.Format("2006-01-02"), now.AddDate(0, 0, -1).Format("2006-01-02")
+	rec := usage.NewRecorder(st, testenv.QuietLogger())
+	for _, e := range []usage.Event{
+		{KeyID: keyID, WorkspaceID: wsID, At: now, Cost: 2, Operations: []string{"contacts"}},
+		{KeyID: keyID, WorkspaceID: wsID, At: now, Cost: 3, Failed: true, Operations: []string{"contacts", "viewer"}, FailedOperations: []string{"contacts"}},
+		{KeyID: keyID, WorkspaceID: wsID, At: now, Cost: 1, Operations: []string{"createContact"}},
+		{KeyID: keyID, WorkspaceID: wsID, At: now.AddDate(0, 0, -1), Cost: 4, Operations: []string{"deals"}},
+		{KeyID: other["id"].(string), WorkspaceID: wsID, At: now, Cost: 9, Operations: []string{"deals"}},
+	} {
+		rec.Record(e)
+	}
+	if err := rec.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	var got []any
+	c.runJSON(&got, "key", "usage", keyID, "--days", "3")
+	if time.Now().UTC().Format("2006-01-02") != today {
+		t.Skip("the UTC day changed during the test")
+	}
+	var want []any
+	if err := json.Unmarshal([]byte(`[
+		{"date": "`+today+`", "calls": 3, "cost": 6, "errors": 1, "operations": [
+			{"operation": "contacts", "calls": 2, "errors": 1},
+			{"operation": "createContact", "calls": 1, "errors": 0},
+			{"operation": "viewer", "calls": 1, "errors": 0}]},
+		{"date": "`+yesterday+`", "calls": 1, "cost": 4, "errors": 0, "operations": [
+			{"operation": "deals", "calls": 1, "errors": 0}]},
+		{"date": "`+now.AddDate(0, 0, -2).Format("2006-01-02")+`", "calls": 0, "cost": 0, "errors": 0, "operations": []}
+	]`), &want); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		g, _ := json.Marshal(got)
+		w, _ := json.Marshal(want)
+		t.Fatalf("key usage --days 3:\n got %s\nwant %s", g, w)
+	}
+
+	var week []map[string]any
+	c.runJSON(&week, "key", "usage", keyID)
+	if len(week) != 7 || week[0]["date"] != today || week[6]["calls"] != float64(0) {
+		t.Fatalf("key usage defaults to 7 days, newest first: %v", week)
+	}
+	code, text, errOut := c.run("key", "usage", keyID, "--days", "2")
+	if code != 0 || !strings.Contains(text, "contacts 2 (1 failed), createContact 1, viewer 1") || !strings.Contains(text, "33.3%") {
+		t.Fatalf("text form: exit %d, stdout %q, stderr %q", code, text, errOut)
+	}
+
+	for _, tt := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"key", "usage", "key_nope", "--json"}, 1},
+		{[]string{"key", "usage", keyID, "--days", "0", "--json"}, 2},
+		{[]string{"key", "usage", keyID, "--days", "91", "--json"}, 2},
+		{[]string{"key", "usage", "--json"}, 2},
+	} {
+		if code, out, errOut := c.run(tt.args...); code != tt.code || out != "" || errOut == "" {
+			t.Errorf("%v: exit %d (want %d), stdout %q, stderr %q", tt.args, code, tt.code, out, errOut)
+		}
 	}
 }

@@ -20,6 +20,7 @@ const (
 	EUNAUTHORIZED Code = "EUNAUTHORIZED" // no usable key; Reason says why
 	EFORBIDDEN    Code = "EFORBIDDEN"    // the key lacks permissions; Missing lists them
 	ETOOCOMPLEX   Code = "ETOOCOMPLEX"   // operation too large to run
+	ERATELIMITED  Code = "ERATELIMITED"  // the key's plan limit is reached
 	ETOOLARGE     Code = "ETOOLARGE"     // request body over the limit
 	EUNAVAILABLE  Code = "EUNAVAILABLE"  // a dependency (the database) does not answer
 	EINTERNAL     Code = "EINTERNAL"     // a bug or an unexpected failure

@@ -29,6 +29,7 @@ var transportCodes = map[apperr.Code]transportCode{
 	apperr.EUNAUTHORIZED: {"UNAUTHENTICATED", http.StatusUnauthorized},
 	apperr.EFORBIDDEN:    {"FORBIDDEN", http.StatusForbidden},
 	apperr.ETOOCOMPLEX:   {"QUERY_TOO_COMPLEX", http.StatusBadRequest},
+	apperr.ERATELIMITED:  {"RATE_LIMITED", http.StatusTooManyRequests},
 	apperr.ETOOLARGE:     {"REQUEST_TOO_LARGE", http.StatusRequestEntityTooLarge},
 	apperr.EUNAVAILABLE:  {"SERVICE_UNAVAILABLE", http.StatusServiceUnavailable},
 	apperr.EINTERNAL:     {"INTERNAL_SERVER_ERROR", http.StatusInternalServerError},
@@ -63,6 +64,10 @@ func toGraphQL(gqlErr *gqlerror.Error, e *apperr.Error) transportCode {
 func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		state := stateFrom(ctx)
+		if state != nil {
+			state.recordError(rootKey(gqlErr))
+		}
 		appErr := apperr.As(err)
 		if appErr == nil {
 			if gqlErr.Err == nil || gqlErr.Extensions["code"] != nil {
@@ -76,12 +81,23 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		if appErr.Field == "" && appErr.Code == apperr.EINVALID && gqlErr.Path != nil {
 			gqlErr.Extensions["field"] = argumentField(gqlErr)
 		}
-		state := stateFrom(ctx)
 		if state != nil && (graphql.GetFieldContext(ctx) == nil || appErr.Code == apperr.EUNAVAILABLE) {
 			state.setStatus(tc.status)
 		}
 		return gqlErr
 	}
+}
+
+// rootKey is the response key of the root field an error is under, or nil for an error of
+// the whole operation.
+func rootKey(e *gqlerror.Error) []string {
+	if len(e.Path) == 0 {
+		return nil
+	}
+	if name, ok := e.Path[0].(ast.PathName); ok {
+		return []string{string(name)}
+	}
+	return nil
 }
 
 // cloneForPresentation keeps gqlgen's path and locations but drops the wrapped error, whose

@@ -8,8 +8,12 @@ import (
 )
 
 type metrics struct {
-	requests *prometheus.CounterVec
-	duration *prometheus.HistogramVec
+	requests       *prometheus.CounterVec
+	duration       *prometheus.HistogramVec
+	calls          *prometheus.CounterVec
+	errors         *prometheus.CounterVec
+	rateLimited    *prometheus.CounterVec
+	storeFallbacks prometheus.Counter
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -24,7 +28,20 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"operation"}),
 	}
-	reg.MustRegister(m.requests, m.duration)
+	m.calls = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "api_calls_total", Help: "Authenticated GraphQL requests by the workspace's plan.",
+	}, []string{"plan"})
+	m.errors = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "api_errors_total", Help: "Authenticated GraphQL requests whose response carried an error, by plan.",
+	}, []string{"plan"})
+	m.rateLimited = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "rate_limited_total", Help: "Requests refused with 429, by plan and window.",
+	}, []string{"plan", "window"})
+	m.storeFallbacks = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "ratelimit_redis_fallbacks_total",
+		Help: "Rate-limit operations served from process memory because Redis did not answer.",
+	})
+	reg.MustRegister(m.requests, m.duration, m.calls, m.errors, m.rateLimited, m.storeFallbacks)
 	return m
 }
 

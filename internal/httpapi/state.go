@@ -9,18 +9,28 @@ import (
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/wbk/crm/internal/auth"
+	"github.com/wbk/crm/internal/cost"
+	"github.com/wbk/crm/internal/ratelimit"
 )
 
 // requestState is what one /graphql request learns while gqlgen runs it: the status its
-// errors call for, which root fields it ran (for metrics and logs), and the display prefix
-// of the key that authenticated it (for logs; never the key itself).
+// errors call for, which root fields it ran and which of them failed (for metrics, usage and
+// logs), who made it, and what the rate limiter said.
 type requestState struct {
+	method string
+
 	mu        sync.Mutex
 	status    int
-	operation string
-	keyPrefix string
+	principal *auth.Principal
+	fields    []string          // root field names, in order, without duplicates
+	fieldOf   map[string]string // response key (alias) → root field name
+	failed    bool
+	failedOps map[string]bool // root field names with an error
+	estimate  *cost.Estimate
+	rate      *ratelimit.Result
 }
 
 type stateKey struct{}
@@ -43,72 +53,120 @@ func (s *requestState) setStatus(code int) {
 	}
 }
 
-func (s *requestState) setKeyPrefix(prefix string) {
+func (s *requestState) setPrincipal(p *auth.Principal) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.keyPrefix = prefix
+	s.principal = p
+	s.mu.Unlock()
 }
 
-func (s *requestState) getKeyPrefix() string {
+func (s *requestState) who() *auth.Principal {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.keyPrefix
+	return s.principal
 }
 
-func (s *requestState) get() (int, string) {
+// recordError notes an error of the response: under a root field (by its response key), or
+// of the whole operation when path is empty.
+func (s *requestState) recordError(path []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.status, s.operation
+	s.failed = true
+	if s.failedOps == nil {
+		s.failedOps = map[string]bool{}
+	}
+	if len(path) == 0 {
+		for _, f := range s.fields {
+			s.failedOps[f] = true
+		}
+		return
+	}
+	if f, ok := s.fieldOf[path[0]]; ok {
+		s.failedOps[f] = true
+	}
 }
 
-// operationRecorder names the operation by its root fields ("contacts", "createContact,
-// createDeal"): bounded by the schema, unlike client-chosen operation names.
+func (s *requestState) setRate(r *ratelimit.Result) {
+	s.mu.Lock()
+	s.rate = r
+	s.mu.Unlock()
+}
+
+func (s *requestState) getRate() *ratelimit.Result {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rate
+}
+
+// summary is the finished request as metrics, usage and logs see it.
+type summary struct {
+	status    int
+	principal *auth.Principal
+	operation string // root fields joined by ","
+	fields    []string
+	failedOps []string
+	failed    bool
+	charged   int64
+}
+
+func (s *requestState) summary(status int) summary {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sum := summary{status: status, principal: s.principal, operation: strings.Join(s.fields, ","),
+		fields: s.fields, failed: s.failed || status >= 400}
+	for _, f := range s.fields {
+		if s.failedOps[f] || (status >= 400 && len(s.failedOps) == 0) {
+			sum.failedOps = append(sum.failedOps, f)
+		}
+	}
+	if s.rate != nil {
+		sum.charged = s.rate.Cost
+	}
+	return sum
+}
+
+// operationRecorder notes the operation's root fields ("contacts", "createContact"): bounded
+// by the schema, unlike client-chosen operation names, so fit for metric labels.
 type operationRecorder struct{}
 
 func (operationRecorder) ExtensionName() string                   { return "OperationRecorder" }
 func (operationRecorder) Validate(graphql.ExecutableSchema) error { return nil }
 func (operationRecorder) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
-	if s := stateFrom(ctx); s != nil && oc.Operation != nil {
-		names := RootFields(oc.Operation.SelectionSet)
-		s.mu.Lock()
-		s.operation = strings.Join(names, ",")
-		s.mu.Unlock()
+	s := stateFrom(ctx)
+	if s == nil || oc.Operation == nil {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fieldOf = map[string]string{}
+	for _, f := range cost.RootFields(oc.Operation.SelectionSet) {
+		if _, dup := s.fieldOf[f.Alias]; dup {
+			continue
+		}
+		s.fieldOf[f.Alias] = f.Name
+		if !contains(s.fields, f.Name) {
+			s.fields = append(s.fields, f.Name)
+		}
 	}
 	return nil
 }
 
-// RootFields lists the distinct root field names an operation selects, fragments included.
-func RootFields(set ast.SelectionSet) []string {
-	var names []string
-	seen := map[string]bool{}
-	var walk func(ast.SelectionSet)
-	walk = func(set ast.SelectionSet) {
-		for _, sel := range set {
-			switch s := sel.(type) {
-			case *ast.Field:
-				if !seen[s.Name] {
-					seen[s.Name] = true
-					names = append(names, s.Name)
-				}
-			case *ast.InlineFragment:
-				walk(s.SelectionSet)
-			case *ast.FragmentSpread:
-				if s.Definition != nil {
-					walk(s.Definition.SelectionSet)
-				}
-			}
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
 		}
 	}
-	walk(set)
-	return names
+	return false
 }
 
 // statusWriter holds back the status line until the body starts, so that an error that
 // gqlgen reports after choosing its status (a 403 from the permission gate, say) still sets
-// the status the contract gives it.
+// the status the contract gives it, and so that the rate-limit headers, known only once the
+// operation has been priced, still make it into the header.
 type statusWriter struct {
 	http.ResponseWriter
 	state       *requestState
+	beforeWrite func(http.Header, *requestState)
 	code        int
 	wroteHeader bool
 }
@@ -128,12 +186,17 @@ func (w *statusWriter) flushHeader() {
 	if code == 0 {
 		code = http.StatusOK
 	}
-	if s, _ := w.state.get(); s != 0 {
-		code = s
+	w.state.mu.Lock()
+	if w.state.status != 0 {
+		code = w.state.status
 	}
+	w.state.mu.Unlock()
 	w.code = code
 	if code == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="graphql"`)
+	}
+	if w.beforeWrite != nil {
+		w.beforeWrite(w.Header(), w.state)
 	}
 	w.ResponseWriter.WriteHeader(code)
 }

@@ -654,3 +654,17 @@ func TestSurfaceSQLInputIsData(t *testing.T) {
 		t.Fatalf("contacts = %v, want 3", n)
 	}
 }
+
+// A document of many thousand tokens is refused at parse time: validation is quadratic in
+// repeated fields, and a 1 MiB body of them would otherwise cost minutes of CPU.
+func TestSurfaceHugeDocumentRefusedAtParse(t *testing.T) {
+	env := testenv.New(t)
+	_, key := env.Tenant(t, "Tokens")
+	r := env.Query(t, key, "{"+strings.Repeat(" __typename", 20000)+"}", nil)
+	if r.Status != http.StatusUnprocessableEntity || r.Code() != "GRAPHQL_PARSE_FAILED" || r.Data != nil {
+		t.Fatalf("want 422 GRAPHQL_PARSE_FAILED, got %d %s", r.Status, r.Raw)
+	}
+	if r := env.Query(t, key, "{"+strings.Repeat(" __typename", 500)+"}", nil); r.Status != http.StatusOK {
+		t.Fatalf("a modest document was refused: %d %s", r.Status, r.Raw)
+	}
+}

@@ -23,7 +23,7 @@ import (
 )
 
 // batchWait is how long a loader collects keys beyond the hinted ones.
-const batchWait = 2 * time.Millisecond
+const batchWait = 200 * time.Microsecond
 
 func options() []dataloadgen.Option {
 	return []dataloadgen.Option{dataloadgen.WithWait(batchWait), dataloadgen.WithBatchCapacity(1000)}
@@ -58,15 +58,17 @@ type hinted[V any] struct {
 }
 
 func (h *hinted[V]) load(ctx context.Context, l *Loaders, key string) (V, error) {
+	// Queue the hints and this key under one lock: a sibling must not slip its lone key into a
+	// batch of its own between the two. Queuing never blocks; fetches run in goroutines.
 	l.mu.Lock()
 	all := l.hints[h.kind]
-	fresh := all[h.queued:]
-	h.queued = len(all)
-	l.mu.Unlock()
-	if len(fresh) > 0 {
+	if fresh := all[h.queued:]; len(fresh) > 0 {
 		h.loader.LoadAllThunk(ctx, fresh)
 	}
-	return h.loader.Load(ctx, key)
+	h.queued = len(all)
+	thunk := h.loader.LoadThunk(ctx, key)
+	l.mu.Unlock()
+	return thunk()
 }
 
 type ctxKey struct{}

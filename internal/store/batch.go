@@ -20,13 +20,10 @@ const (
 	listContactsOrder = "list.contacts"
 )
 
-type childRow[T any] struct {
-	Item     T `gorm:"embedded"`
-	ParentID string
-	Rn       int
-}
-
-func childPages[T any](db *gorm.DB, inner *gorm.DB, args PageArgs, order string, id func(*T) string) (map[string]*pageResult[T], error) {
+// childPages reads the pages of many parents in one statement: inner selects the children
+// with their parent's id and their row number within the parent (a window function), and
+// this keeps the first limit+1 of each parent.
+func childPages[T any](db *gorm.DB, inner *gorm.DB, args PageArgs, order string, rows rowScanner[T], id func(*T) string) (map[string]*pageResult[T], error) {
 	spec, err := args.spec()
 	if err != nil {
 		return nil, err
@@ -35,27 +32,30 @@ func childPages[T any](db *gorm.DB, inner *gorm.DB, args PageArgs, order string,
 	if spec.limit == 0 {
 		return out, nil
 	}
-	var rows []childRow[T]
-	err = db.Table("(?) AS t", inner).Where("t.rn <= ?", spec.limit+1).Order("t.parent_id").Order("t.rn").Find(&rows).Error
-	if err != nil {
-		return nil, err
-	}
-	for i := range rows {
-		r := &rows[i]
-		p := out[r.ParentID]
+	var parentID string
+	var rn int
+	q := db.Table("(?) AS t", inner).Select(rows.selectList("t")+", t.parent_id, t.rn").
+		Where("t.rn <= ?", spec.limit+1).Order("t.parent_id").Order("t.rn")
+	err = rows.scanAll(q, func() []any { return []any{&parentID, &rn} }, func(item *T) {
+		p := out[parentID]
 		if p == nil {
 			p = &pageResult[T]{info: &models.PageInfo{HasPreviousPage: spec.cursor != nil}}
-			out[r.ParentID] = p
+			out[parentID] = p
 		}
 		if len(p.items) == spec.limit {
 			p.info.HasNextPage = true
-			continue
+			return
 		}
-		c := cursor{Order: order, ID: id(&r.Item)}.encode()
-		p.items = append(p.items, &r.Item)
-		p.cursors = append(p.cursors, c)
-		p.info.StartCursor = &p.cursors[0]
-		p.info.EndCursor = &p.cursors[len(p.cursors)-1]
+		p.items = append(p.items, item)
+		p.cursors = append(p.cursors, cursor{Order: order, ID: id(item)}.encode())
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range out {
+		if n := len(p.cursors); n > 0 {
+			p.info.StartCursor, p.info.EndCursor = &p.cursors[0], &p.cursors[n-1]
+		}
 	}
 	return out, nil
 }
@@ -78,13 +78,13 @@ func afterID(q *gorm.DB, args PageArgs, order, column string) (*gorm.DB, error) 
 func (s *Store) ListsOfContacts(ctx context.Context, contactIDs []string, args PageArgs) (map[string]*models.ListConnection, error) {
 	db := s.read(ctx)
 	inner, err := afterID(db.Model(&models.List{}).
-		Select("lists.*, m.contact_id AS parent_id, ROW_NUMBER() OVER (PARTITION BY m.contact_id ORDER BY lists.id) AS rn").
+		Select(listRows.selectList("lists")+", m.contact_id AS parent_id, ROW_NUMBER() OVER (PARTITION BY m.contact_id ORDER BY lists.id) AS rn").
 		Joins("JOIN list_memberships m ON m.list_id = lists.id AND m.workspace_id = lists.workspace_id").
 		Where("m.contact_id IN ?", contactIDs), args, contactListsOrder, "lists.id")
 	if err != nil {
 		return nil, err
 	}
-	pages, err := childPages(db, inner, args, contactListsOrder, func(l *models.List) string { return l.ID })
+	pages, err := childPages(db, inner, args, contactListsOrder, listRows, func(l *models.List) string { return l.ID })
 	if err != nil {
 		return nil, s.translate(err)
 	}
@@ -99,12 +99,12 @@ func (s *Store) ListsOfContacts(ctx context.Context, contactIDs []string, args P
 func (s *Store) DealsOfContacts(ctx context.Context, contactIDs []string, args PageArgs) (map[string]*models.DealConnection, error) {
 	db := s.read(ctx)
 	inner, err := afterID(db.Model(&models.Deal{}).
-		Select("deals.*, deals.contact_id AS parent_id, ROW_NUMBER() OVER (PARTITION BY deals.contact_id ORDER BY deals.id) AS rn").
+		Select(dealRows.selectList("deals")+", deals.contact_id AS parent_id, ROW_NUMBER() OVER (PARTITION BY deals.contact_id ORDER BY deals.id) AS rn").
 		Where("deals.contact_id IN ?", contactIDs), args, contactDealsOrder, "deals.id")
 	if err != nil {
 		return nil, err
 	}
-	pages, err := childPages(db, inner, args, contactDealsOrder, func(d *models.Deal) string { return d.ID })
+	pages, err := childPages(db, inner, args, contactDealsOrder, dealRows, func(d *models.Deal) string { return d.ID })
 	if err != nil {
 		return nil, s.translate(err)
 	}
@@ -119,13 +119,13 @@ func (s *Store) DealsOfContacts(ctx context.Context, contactIDs []string, args P
 func (s *Store) ContactsOfLists(ctx context.Context, listIDs []string, args PageArgs) (map[string]*models.ContactConnection, error) {
 	db := s.read(ctx)
 	inner, err := afterID(db.Model(&models.Contact{}).
-		Select("contacts.*, m.list_id AS parent_id, ROW_NUMBER() OVER (PARTITION BY m.list_id ORDER BY contacts.id) AS rn").
+		Select(contactRows.selectList("contacts")+", m.list_id AS parent_id, ROW_NUMBER() OVER (PARTITION BY m.list_id ORDER BY contacts.id) AS rn").
 		Joins("JOIN list_memberships m ON m.contact_id = contacts.id AND m.workspace_id = contacts.workspace_id").
 		Where("m.list_id IN ?", listIDs), args, listContactsOrder, "contacts.id")
 	if err != nil {
 		return nil, err
 	}
-	pages, err := childPages(db, inner, args, listContactsOrder, func(c *models.Contact) string { return c.ID })
+	pages, err := childPages(db, inner, args, listContactsOrder, contactRows, func(c *models.Contact) string { return c.ID })
 	if err != nil {
 		return nil, s.translate(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -114,6 +115,8 @@ type ordering[T any] struct {
 	isTime bool
 	value  func(*T) string // the row's value of column, as the cursor stores it
 	id     func(*T) string
+	// rows, when set, reads the page without GORM's reflective scan.
+	rows *rowScanner[T]
 }
 
 type pageResult[T any] struct {
@@ -168,7 +171,13 @@ func paginate[T any](q *gorm.DB, args PageArgs, ord ordering[T]) (*pageResult[T]
 	}
 	q = q.Order(ord.idCol + dir).Limit(spec.limit + 1)
 	var rows []*T
-	if err := q.Find(&rows).Error; err != nil {
+	if ord.rows != nil {
+		table, _, _ := strings.Cut(ord.idCol, ".")
+		err := ord.rows.scanAll(q.Select(ord.rows.selectList(table)), nil, func(item *T) { rows = append(rows, item) })
+		if err != nil {
+			return nil, err
+		}
+	} else if err := q.Find(&rows).Error; err != nil {
 		return nil, err
 	}
 	more := len(rows) > spec.limit

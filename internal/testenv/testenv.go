@@ -18,13 +18,16 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm/logger"
 
 	"github.com/wbk/crm/internal/auth"
 	"github.com/wbk/crm/internal/httpapi"
+	"github.com/wbk/crm/internal/ratelimit"
 	"github.com/wbk/crm/internal/store"
+	"github.com/wbk/crm/internal/usage"
 	"github.com/wbk/crm/models"
 )
 
@@ -66,20 +69,58 @@ func DatabaseURL(t testing.TB) (pgURL, sqlitePath string) {
 	return u.String(), ""
 }
 
-// Options tune Open.
+// Options tune an environment.
 type Options struct {
 	SQLLogger logger.Interface
+	// Plans are the rate limits; nil lifts them out of the way of tests about other things
+	// (the limiter still runs on every request).
+	Plans ratelimit.Plans
+	// Now is the rate limiter's and usage recorder's clock; nil is the real one.
+	Now func() time.Time
+}
+
+// LiftedPlans are limits no test reaches.
+func LiftedPlans() ratelimit.Plans {
+	const huge = 1 << 40
+	return ratelimit.Plans{models.PlanStarter: {Day: huge, Minute: huge}, models.PlanPro: {Day: huge, Minute: huge},
+		models.PlanOrg: {Day: huge, Minute: huge}}
+}
+
+// LimitStore returns the rate-limit store tests use: the Redis at TEST_REDIS_URL when set,
+// under a prefix of the test's own, else process memory. Stores made with the same prefix
+// share counters, as server instances on one Redis do.
+func LimitStore(t testing.TB, prefix string) *ratelimit.Failover {
+	t.Helper()
+	url := os.Getenv("TEST_REDIS_URL")
+	if url == "" {
+		return ratelimit.NewMemory()
+	}
+	f, err := ratelimit.NewRedis(context.Background(), url, prefix, QuietLogger())
+	if err != nil {
+		t.Fatalf("TEST_REDIS_URL: %v", err)
+	}
+	if !f.Shared() {
+		t.Fatalf("TEST_REDIS_URL is set but Redis does not answer")
+	}
+	return f
+}
+
+// UniquePrefix names a fresh set of rate-limit counters.
+func UniquePrefix() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return "test:" + hex.EncodeToString(b[:])
 }
 
 // OpenStore opens and migrates a fresh database for one test.
 func OpenStore(t testing.TB, opts ...Options) *store.Store {
 	t.Helper()
 	pgURL, path := DatabaseURL(t)
-	o := store.Options{URL: pgURL, SQLitePath: path, Logger: QuietLogger()}
+	so := store.Options{URL: pgURL, SQLitePath: path, Logger: QuietLogger()}
 	if len(opts) > 0 {
-		o.SQLLogger = opts[0].SQLLogger
+		so.SQLLogger = opts[0].SQLLogger
 	}
-	st, err := store.Open(o)
+	st, err := store.Open(so)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -99,16 +140,40 @@ func QuietLogger() *slog.Logger {
 type Env struct {
 	Store   *store.Store
 	Auth    *auth.Authenticator
+	Limiter *ratelimit.Limiter
+	Usage   *usage.Recorder
 	Handler http.Handler
 }
 
 // New returns an environment on a fresh database.
 func New(t testing.TB, opts ...Options) *Env {
 	t.Helper()
-	st := OpenStore(t, opts...)
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	st := OpenStore(t, o)
+	return NewOn(t, st, LimitStore(t, UniquePrefix()), o)
+}
+
+// NewOn returns an environment on an existing store and rate-limit store: several of them
+// on one database and one Redis behave as several server instances.
+func NewOn(t testing.TB, st *store.Store, limits *ratelimit.Failover, o Options) *Env {
+	t.Helper()
+	plans := o.Plans
+	if plans == nil {
+		plans = LiftedPlans()
+	}
+	limiter := ratelimit.New(limits, plans)
+	recorder := usage.NewRecorder(st, QuietLogger())
+	if o.Now != nil {
+		limiter.Now = o.Now
+		recorder.Now = o.Now
+	}
 	authn := auth.NewAuthenticator(st, QuietLogger())
-	api := httpapi.New(httpapi.Config{Store: st, Auth: authn, Log: QuietLogger(), SDL: "type Query { viewer: Viewer! }"})
-	return &Env{Store: st, Auth: authn, Handler: api}
+	api := httpapi.New(httpapi.Config{Store: st, Auth: authn, Limiter: limiter, Usage: recorder,
+		Log: QuietLogger(), SDL: "type Query { viewer: Viewer! }"})
+	return &Env{Store: st, Auth: authn, Limiter: limiter, Usage: recorder, Handler: api}
 }
 
 // Workspace creates a workspace on plan.

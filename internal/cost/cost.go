@@ -1,0 +1,264 @@
+// Package cost prices a GraphQL operation before it runs, as the contract defines it.
+//
+// N, the number of nodes an operation may return: each connection field counts its page size
+// (first/last, default 20, at most 100) times the page sizes of the connections above it; a
+// connection's edges and nodes are that same page and add nothing, and other fields add
+// nothing. A query costs max(1, ceil(N/100)); a mutation costs its number of mutation fields
+// plus ceil(N/100). An operation with N over MaxNodes, or too many fields or too deep, is too
+// complex to run.
+//
+// The per-field rules are gqlgen complexity functions (Complexity), so they sit beside the
+// generated schema. The walk over the operation is ours rather than gqlgen's
+// complexity.Calculate: that one gives every field without a rule a cost of 1 and floors
+// every rule at 1, while here a plain field costs nothing.
+package cost
+
+import (
+	"context"
+	"math"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/wbk/crm/graph"
+	"github.com/wbk/crm/models"
+)
+
+// Limits on an operation.
+const (
+	MaxNodes        = 50_000
+	MaxCost         = MaxNodes / NodesPerUnit
+	NodesPerUnit    = 100
+	MaxFields       = 1_000 // field selections once fragments are expanded: aliases are not free
+	MaxDepth        = 15
+	DefaultPageSize = 20
+	MaxPageSize     = 100
+)
+
+// PageSize is the page a connection with these arguments may return.
+func PageSize(first, last *int) int {
+	n := DefaultPageSize
+	switch {
+	case first != nil:
+		n = *first
+	case last != nil:
+		n = *last
+	}
+	return min(max(n, 0), MaxPageSize)
+}
+
+// connection is a connection field's N: its page, and its page times each node's N.
+func connection(child int, first, last *int) int {
+	p := PageSize(first, last)
+	return add(p, mul(p, child))
+}
+
+// Complexity returns the gqlgen complexity functions of the schema's connection and list fields.
+func Complexity() graph.ComplexityRoot {
+	var c graph.ComplexityRoot
+	c.Query.Contacts = func(child int, first *int, _ *string, last *int, _ *string, _ *models.ContactFilter, _ *models.ContactOrder) int {
+		return connection(child, first, last)
+	}
+	c.Query.Lists = func(child int, first *int, _ *string, last *int, _ *string, _ *models.ListFilter) int {
+		return connection(child, first, last)
+	}
+	c.Query.Campaigns = func(child int, first *int, _ *string, last *int, _ *string, _ *models.CampaignFilter) int {
+		return connection(child, first, last)
+	}
+	c.Query.Deals = func(child int, first *int, _ *string, last *int, _ *string, _ *models.DealFilter) int {
+		return connection(child, first, last)
+	}
+	c.Query.Prospects = func(child int, _ *models.ProspectFilter, first *int, _ *string, last *int, _ *string) int {
+		return connection(child, first, last)
+	}
+	c.Query.LexiTasks = func(child int, _ *models.LexiTaskStatus, first *int, _ *string) int {
+		return connection(child, first, nil)
+	}
+	c.Contact.Lists = func(child int, first *int, _ *string) int { return connection(child, first, nil) }
+	c.Contact.Deals = func(child int, first *int, _ *string) int { return connection(child, first, nil) }
+	c.List.Contacts = func(child int, first *int, _ *string) int { return connection(child, first, nil) }
+	// Lists that are not connections return no nodes of their own, but everything below them
+	// repeats once per item.
+	c.Mutation.ImportProspects = func(child int, prospectIDs []string, _ *string) int {
+		return mul(len(prospectIDs), child)
+	}
+	c.ApiKey.Usage = func(child int, days *int) int {
+		n := 1
+		if days != nil {
+			n = max(*days, 0)
+		}
+		return mul(n, child)
+	}
+	return c
+}
+
+// Estimate is the price of one operation.
+type Estimate struct {
+	Nodes int
+	Cost  int
+	// TooComplex names the limit the operation is over ("nodes", "fields", "depth"), or "".
+	TooComplex string
+	// DryRun is set when the operation asks rateLimit(dryRun: true).
+	DryRun bool
+}
+
+// Of prices op with its variables against the executable schema es.
+func Of(ctx context.Context, es graphql.ExecutableSchema, op *ast.OperationDefinition, vars map[string]any) Estimate {
+	w := walker{ctx: ctx, es: es, vars: vars}
+	nodes := w.selectionSet(op.SelectionSet, 1)
+	e := Estimate{Nodes: nodes, TooComplex: w.over}
+	if e.TooComplex == "" && nodes > MaxNodes {
+		e.TooComplex = "nodes"
+	}
+	units := ceilDiv(nodes, NodesPerUnit)
+	switch op.Operation {
+	case ast.Mutation:
+		e.Cost = add(countRootFields(op.SelectionSet), units)
+	default:
+		e.Cost = max(1, units)
+	}
+	e.DryRun = isDryRun(op.SelectionSet, vars)
+	return e
+}
+
+type walker struct {
+	ctx    context.Context
+	es     graphql.ExecutableSchema
+	vars   map[string]any
+	fields int
+	steps  int
+	over   string
+}
+
+// maxSteps bounds the selections the walk visits, fragments and __typename included, so that
+// no operation makes pricing itself expensive.
+const maxSteps = 10 * MaxFields
+
+// selectionSet is the N of one selection set. As in GraphQL's CollectFields, a named fragment
+// spread again in the same selection set adds nothing: its fields are merged, not run twice.
+// This also keeps fragments that spread the next one twice from expanding exponentially.
+func (w *walker) selectionSet(set ast.SelectionSet, depth int) int {
+	return w.collect(set, depth, map[string]bool{})
+}
+
+func (w *walker) collect(set ast.SelectionSet, depth int, seen map[string]bool) int {
+	nodes := 0
+	for _, sel := range set {
+		if w.over != "" {
+			return nodes
+		}
+		if w.steps++; w.steps > maxSteps {
+			w.over = "fields"
+			return nodes
+		}
+		switch s := sel.(type) {
+		case *ast.Field:
+			if strings.HasPrefix(s.Name, "__") {
+				// __typename returns no nodes; __schema and __type read the schema, which is
+				// small and fixed, so introspection costs nothing beyond the minimum.
+				continue
+			}
+			w.fields++
+			if w.fields > MaxFields {
+				w.over = "fields"
+				return nodes
+			}
+			if depth > MaxDepth {
+				w.over = "depth"
+				return nodes
+			}
+			child := w.selectionSet(s.SelectionSet, depth+1)
+			n := child
+			if s.ObjectDefinition != nil {
+				if c, ok := w.es.Complexity(w.ctx, s.ObjectDefinition.Name, s.Name, child, s.ArgumentMap(w.vars)); ok {
+					n = c
+				}
+			}
+			nodes = add(nodes, n)
+		case *ast.FragmentSpread:
+			if s.Definition != nil && !seen[s.Name] {
+				seen[s.Name] = true
+				nodes = add(nodes, w.collect(s.Definition.SelectionSet, depth, seen))
+			}
+		case *ast.InlineFragment:
+			nodes = add(nodes, w.collect(s.SelectionSet, depth, seen))
+		}
+	}
+	return nodes
+}
+
+// countRootFields counts the fields a mutation runs: each alias is a call of its own.
+func countRootFields(set ast.SelectionSet) int {
+	n := 0
+	for _, f := range RootFields(set) {
+		if !strings.HasPrefix(f.Name, "__") {
+			n++
+		}
+	}
+	return n
+}
+
+// isDryRun reports whether a root rateLimit field asks for a dry run.
+func isDryRun(set ast.SelectionSet, vars map[string]any) bool {
+	for _, f := range RootFields(set) {
+		if f.Name == "rateLimit" {
+			if v, _ := f.ArgumentMap(vars)["dryRun"].(bool); v {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// RootFields lists an operation's root field selections, fragments expanded. A named fragment
+// spread more than once is expanded once, as GraphQL's CollectFields does: otherwise fragments
+// that each spread the next one twice would expand exponentially.
+func RootFields(set ast.SelectionSet) []*ast.Field {
+	var out []*ast.Field
+	seen := map[string]bool{}
+	var walk func(ast.SelectionSet)
+	walk = func(set ast.SelectionSet) {
+		for _, sel := range set {
+			switch s := sel.(type) {
+			case *ast.Field:
+				out = append(out, s)
+			case *ast.FragmentSpread:
+				if s.Definition != nil && !seen[s.Name] {
+					seen[s.Name] = true
+					walk(s.Definition.SelectionSet)
+				}
+			case *ast.InlineFragment:
+				walk(s.SelectionSet)
+			}
+		}
+	}
+	walk(set)
+	return out
+}
+
+func ceilDiv(a, b int) int {
+	if a%b == 0 {
+		return a / b
+	}
+	return a/b + 1
+}
+
+// add and mul saturate instead of overflowing, so that no operation can wrap its price to a
+// small number.
+func add(a, b int) int {
+	if a > math.MaxInt-b {
+		return math.MaxInt
+	}
+	return a + b
+}
+
+func mul(a, b int) int {
+	if a == 0 || b == 0 {
+		return 0
+	}
+	if a > math.MaxInt/b {
+		return math.MaxInt
+	}
+	return a * b
+}

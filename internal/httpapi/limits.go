@@ -1,0 +1,231 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/wbk/crm/internal/apperr"
+	"github.com/wbk/crm/internal/auth"
+	"github.com/wbk/crm/internal/cost"
+	"github.com/wbk/crm/internal/ratelimit"
+	"github.com/wbk/crm/models"
+)
+
+// limitGate prices each operation and charges it to the caller's key. It runs after the
+// permission gate, so a 403 is never charged; an operation too complex to run is refused
+// before charging; a charge over either window refuses the operation with 429.
+type limitGate struct {
+	api *API
+	es  graphql.ExecutableSchema
+}
+
+func (limitGate) ExtensionName() string                   { return "RateLimit" }
+func (limitGate) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (g limitGate) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	p := auth.PrincipalFrom(ctx)
+	if p == nil {
+		return nil // the permission gate refused it already
+	}
+	state := stateFrom(ctx)
+	estimate := cost.Of(ctx, g.es, oc.Operation, oc.Variables)
+	if state != nil {
+		state.mu.Lock()
+		state.estimate = &estimate
+		state.mu.Unlock()
+	}
+	if estimate.TooComplex != "" {
+		return asGraphQLError(tooComplex(estimate))
+	}
+	if state != nil && state.method == http.MethodGet && oc.Operation.Operation != ast.Query {
+		return nil // gqlgen refuses it (GET is for queries) and nothing runs: nothing to charge
+	}
+	limiter := g.api.cfg.Limiter
+	if estimate.DryRun {
+		res, err := limiter.Peek(ctx, p.Key.ID, p.Workspace.Plan)
+		if err != nil {
+			return asGraphQLError(err)
+		}
+		dry := *res
+		if state != nil {
+			state.setRate(&dry)
+		}
+		oc.Operation = onlyRateLimit(oc.Operation)
+		return nil
+	}
+	res, err := limiter.Charge(ctx, p.Key.ID, p.Workspace.Plan, int64(estimate.Cost))
+	if err != nil {
+		return asGraphQLError(err)
+	}
+	if state != nil {
+		state.setRate(res)
+	}
+	if !res.Allowed() {
+		g.api.metrics.rateLimited.WithLabelValues(string(p.Workspace.Plan), res.Exceeded).Inc()
+		return asGraphQLError(rateLimited(res))
+	}
+	return nil
+}
+
+// onlyRateLimit keeps a dry run's rateLimit fields: the rest of the operation is priced but
+// does not run. The operation is copied, not changed: the parsed document is cached and
+// shared between requests.
+func onlyRateLimit(op *ast.OperationDefinition) *ast.OperationDefinition {
+	dry := *op
+	dry.SelectionSet = nil
+	for _, f := range cost.RootFields(op.SelectionSet) {
+		if f.Name == "rateLimit" || f.Name == "__typename" {
+			dry.SelectionSet = append(dry.SelectionSet, f)
+		}
+	}
+	return &dry
+}
+
+func asGraphQLError(err error) *gqlerror.Error {
+	return &gqlerror.Error{Message: err.Error(), Err: err}
+}
+
+func tooComplex(e cost.Estimate) *apperr.Error {
+	msg := fmt.Sprintf("this operation may return %d nodes; the limit is %d: ask for smaller pages", e.Nodes, cost.MaxNodes)
+	switch e.TooComplex {
+	case "fields":
+		msg = fmt.Sprintf("this operation selects more than %d fields", cost.MaxFields)
+	case "depth":
+		msg = fmt.Sprintf("this operation nests deeper than %d levels", cost.MaxDepth)
+	}
+	return &apperr.Error{Code: apperr.ETOOCOMPLEX, Message: msg, Extensions: map[string]any{
+		"cost": e.Cost, "maxCost": cost.MaxCost, "nodes": e.Nodes, "maxNodes": cost.MaxNodes, "limit": e.TooComplex,
+	}}
+}
+
+func rateLimited(r *ratelimit.Result) *apperr.Error {
+	retry := retrySeconds(r.RetryAfter)
+	limit := r.Minute.Limit
+	if r.Exceeded == ratelimit.WindowDay {
+		limit = r.Day.Limit
+	}
+	msg := fmt.Sprintf("the %s rate limit of this key's %s plan is reached; retry in %d s", r.Exceeded, r.Plan, retry)
+	if r.Asked > limit {
+		msg = fmt.Sprintf("this operation costs %d, more than the %d per %s of this key's %s plan: ask for smaller pages",
+			r.Asked, limit, r.Exceeded, r.Plan)
+	}
+	return &apperr.Error{Code: apperr.ERATELIMITED, Message: msg,
+		Extensions: map[string]any{"window": r.Exceeded, "retryAfter": retry, "cost": r.Asked}}
+}
+
+func retrySeconds(d time.Duration) int64 {
+	return max(1, int64(math.Ceil(d.Seconds())))
+}
+
+// rateLimitHeaders writes the contract's headers for an authenticated response. A request
+// that was not charged (refused earlier, or a dry run) reports its key's windows as they are.
+func (a *API) rateLimitHeaders(h http.Header, state *requestState) {
+	res := a.currentRate(context.Background(), state)
+	if res == nil {
+		return
+	}
+	now := a.cfg.Limiter.Now()
+	day, minute := res.Day, res.Minute
+	h.Set("X-RateLimit-Limit", strconv.FormatInt(day.Limit, 10))
+	h.Set("X-RateLimit-Remaining", strconv.FormatInt(day.Remaining, 10))
+	h.Set("X-RateLimit-Used", strconv.FormatInt(day.Used, 10))
+	h.Set("X-RateLimit-Reset", strconv.FormatInt(day.ResetAt.Unix(), 10))
+	h.Set("X-RateLimit-Minute-Limit", strconv.FormatInt(minute.Limit, 10))
+	h.Set("X-RateLimit-Minute-Remaining", strconv.FormatInt(minute.Remaining, 10))
+	h.Set("X-RateLimit-Minute-Reset", strconv.FormatInt(minute.ResetAt.Unix(), 10))
+	h.Set("X-RateLimit-Cost", strconv.FormatInt(res.Cost, 10))
+	h.Set("RateLimit-Policy", fmt.Sprintf(`"day";q=%d;w=86400, "minute";q=%d;w=60`, day.Limit, minute.Limit))
+	h.Set("RateLimit", fmt.Sprintf(`"day";r=%d;t=%d, "minute";r=%d;t=%d`,
+		day.Remaining, secondsUntil(now, day.ResetAt), minute.Remaining, secondsUntil(now, minute.ResetAt)))
+	if res.Exceeded != "" {
+		h.Set("Retry-After", strconv.FormatInt(retrySeconds(res.RetryAfter), 10))
+	}
+}
+
+func secondsUntil(now, t time.Time) int64 {
+	return max(0, int64(math.Ceil(t.Sub(now).Seconds())))
+}
+
+// currentRate is the request's charge, or, when it was not charged, a look at the key's
+// windows (kept, so that the header and the body agree).
+func (a *API) currentRate(ctx context.Context, state *requestState) *ratelimit.Result {
+	if state == nil {
+		return nil
+	}
+	if r := state.getRate(); r != nil {
+		return r
+	}
+	p := state.who()
+	if p == nil {
+		return nil
+	}
+	r, err := a.cfg.Limiter.Peek(ctx, p.Key.ID, p.Workspace.Plan)
+	if err != nil {
+		return nil
+	}
+	state.setRate(r)
+	return r
+}
+
+// rateLimitExtension adds extensions.rateLimit to every response of an authenticated request.
+func (a *API) rateLimitExtension(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if resp == nil {
+		return nil
+	}
+	if r := a.currentRate(ctx, stateFrom(ctx)); r != nil {
+		if resp.Extensions == nil {
+			resp.Extensions = map[string]any{}
+		}
+		resp.Extensions["rateLimit"] = rateLimitDoc(r, a.reportedCost(ctx, r))
+	}
+	return resp
+}
+
+// reportedCost is the cost a response reports: the charge, or for a dry run the price.
+func (a *API) reportedCost(ctx context.Context, r *ratelimit.Result) int64 {
+	if s := stateFrom(ctx); s != nil {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.estimate != nil && s.estimate.DryRun {
+			return int64(s.estimate.Cost)
+		}
+	}
+	return r.Cost
+}
+
+func rateLimitDoc(r *ratelimit.Result, cost int64) map[string]any {
+	return map[string]any{
+		"cost": cost, "limit": r.Day.Limit, "remaining": r.Day.Remaining, "used": r.Day.Used,
+		"resetAt": r.Day.ResetAt.UTC().Format(time.RFC3339),
+		"minute": map[string]any{"limit": r.Minute.Limit, "remaining": r.Minute.Remaining, "used": r.Minute.Used,
+			"resetAt": r.Minute.ResetAt.UTC().Format(time.RFC3339)},
+	}
+}
+
+// Report implements the rateLimit query field.
+func (a *API) Report(ctx context.Context) (*models.RateLimit, error) {
+	state := stateFrom(ctx)
+	r := a.currentRate(ctx, state)
+	if r == nil { // a websocket operation: no HTTP request state
+		p := auth.PrincipalFrom(ctx)
+		var err error
+		if r, err = a.cfg.Limiter.Peek(ctx, p.Key.ID, p.Workspace.Plan); err != nil {
+			return nil, err
+		}
+	}
+	return &models.RateLimit{
+		Plan: r.Plan, Cost: int(a.reportedCost(ctx, r)),
+		Limit: int(r.Day.Limit), Remaining: int(r.Day.Remaining), Used: int(r.Day.Used), ResetAt: r.Day.ResetAt,
+		Minute: &models.RateLimitWindow{Limit: int(r.Minute.Limit), Remaining: int(r.Minute.Remaining),
+			Used: int(r.Minute.Used), ResetAt: r.Minute.ResetAt},
+	}, nil
+}

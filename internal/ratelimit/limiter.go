@@ -1,0 +1,171 @@
+// Package ratelimit charges each API key for the cost of its operations in two windows, the
+// UTC day and a fixed 60-second minute, with ulule/limiter stores: in process, or in Redis
+// shared by every instance (store.go).
+//
+// Charging is exact under any concurrency: each window is one atomic increment by the cost,
+// and a request that takes either window over its limit is refused and gives both increments
+// back. Successful requests never give theirs back, so the successes in a window never add up
+// to more than its limit.
+package ratelimit
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	limiter "github.com/ulule/limiter/v3"
+
+	"github.com/wbk/crm/models"
+)
+
+// Window names, as the 429 error's extensions give them.
+const (
+	WindowDay    = "day"
+	WindowMinute = "minute"
+)
+
+// Window is one window's state after a request.
+type Window struct {
+	Limit     int64
+	Used      int64
+	Remaining int64
+	ResetAt   time.Time
+}
+
+// Result is the outcome of charging (or peeking at) a key's windows.
+type Result struct {
+	Plan models.Plan
+	// Cost is what the request was charged: 0 when it was refused or not charged.
+	Cost int64
+	// Asked is what the request would have cost.
+	Asked  int64
+	Day    Window
+	Minute Window
+	// Exceeded is the window that refused the request ("day" or "minute"), or "".
+	Exceeded string
+	// RetryAfter is how long until the refusing window resets.
+	RetryAfter time.Duration
+}
+
+// Allowed reports whether the request may run.
+func (r *Result) Allowed() bool { return r.Exceeded == "" }
+
+// Limiter charges keys against their plan's limits.
+type Limiter struct {
+	store *Failover
+	plans Plans
+	// Now is the clock; tests move it across midnight.
+	Now func() time.Time
+
+	mu      sync.Mutex
+	dayKeys map[string]string // the current day counter of each key, to forget yesterday's
+}
+
+// New returns a limiter on store with plans.
+func New(store *Failover, plans Plans) *Limiter {
+	return &Limiter{store: store, plans: plans, Now: time.Now, dayKeys: map[string]string{}}
+}
+
+// Store is the limiter's store.
+func (l *Limiter) Store() *Failover { return l.store }
+
+type windows struct {
+	now               time.Time
+	limits            Limits
+	dayKey, minuteKey string
+	dayRate, minRate  limiter.Rate
+	midnight          time.Time
+}
+
+func (l *Limiter) windows(keyID string, plan models.Plan) windows {
+	now := l.Now().UTC()
+	limits := l.plans[plan]
+	midnight := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
+	w := windows{
+		now: now, limits: limits, midnight: midnight,
+		// The day counter is named by its date and lives until midnight, so that the day
+		// window resets at 00:00 UTC whenever the key was first used that day.
+		dayKey:    keyID + ":d:" + now.Format("2006-01-02"),
+		minuteKey: keyID + ":m",
+		dayRate:   limiter.Rate{Limit: limits.Day, Period: max(midnight.Sub(now), time.Second)},
+		minRate:   limiter.Rate{Limit: limits.Minute, Period: time.Minute},
+	}
+	l.rememberDay(keyID, w.dayKey)
+	return w
+}
+
+// rememberDay forgets a key's previous day counter from memory once a new day has begun.
+func (l *Limiter) rememberDay(keyID, dayKey string) {
+	l.mu.Lock()
+	old, ok := l.dayKeys[keyID]
+	l.dayKeys[keyID] = dayKey
+	l.mu.Unlock()
+	if ok && old != dayKey {
+		l.store.forgetLocal(context.Background(), old, limiter.Rate{Period: time.Second})
+	}
+}
+
+// Charge charges keyID cost units. A refused request has Exceeded set and is charged nothing.
+func (l *Limiter) Charge(ctx context.Context, keyID string, plan models.Plan, cost int64) (*Result, error) {
+	w := l.windows(keyID, plan)
+	day, err := l.store.Increment(ctx, w.dayKey, cost, w.dayRate)
+	if err != nil {
+		return nil, err
+	}
+	minute, err := l.store.Increment(ctx, w.minuteKey, cost, w.minRate)
+	if err != nil {
+		_, _ = l.store.Increment(context.WithoutCancel(ctx), w.dayKey, -cost, w.dayRate)
+		return nil, err
+	}
+	if !day.Reached && !minute.Reached {
+		return w.result(plan, cost, day, minute), nil
+	}
+	undo := context.WithoutCancel(ctx)
+	if day, err = l.store.Increment(undo, w.dayKey, -cost, w.dayRate); err != nil {
+		return nil, err
+	}
+	if minute, err = l.store.Increment(undo, w.minuteKey, -cost, w.minRate); err != nil {
+		return nil, err
+	}
+	res := w.result(plan, 0, day, minute)
+	res.Asked = cost
+	if res.Day.Remaining < cost {
+		res.Exceeded, res.RetryAfter = WindowDay, res.Day.ResetAt.Sub(w.now)
+	} else {
+		res.Exceeded, res.RetryAfter = WindowMinute, res.Minute.ResetAt.Sub(w.now)
+	}
+	return res, nil
+}
+
+// Peek reports keyID's windows without charging.
+func (l *Limiter) Peek(ctx context.Context, keyID string, plan models.Plan) (*Result, error) {
+	w := l.windows(keyID, plan)
+	day, err := l.store.Peek(ctx, w.dayKey, w.dayRate)
+	if err != nil {
+		return nil, err
+	}
+	minute, err := l.store.Peek(ctx, w.minuteKey, w.minRate)
+	if err != nil {
+		return nil, err
+	}
+	return w.result(plan, 0, day, minute), nil
+}
+
+func (w windows) result(plan models.Plan, cost int64, day, minute limiter.Context) *Result {
+	minuteReset := time.Unix(minute.Reset, 0).UTC()
+	if !minuteReset.After(w.now) {
+		minuteReset = w.now.Add(time.Minute).Truncate(time.Second)
+	}
+	return &Result{
+		Plan:   plan,
+		Cost:   cost,
+		Day:    window(w.limits.Day, day, w.midnight),
+		Minute: window(w.limits.Minute, minute, minuteReset),
+	}
+}
+
+// window reads a limiter context; ulule reports a reached window as 0 remaining.
+func window(limit int64, c limiter.Context, reset time.Time) Window {
+	remaining := max(c.Remaining, 0)
+	return Window{Limit: limit, Used: limit - remaining, Remaining: remaining, ResetAt: reset}
+}

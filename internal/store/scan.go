@@ -1,0 +1,75 @@
+package store
+
+import (
+	"database/sql"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"github.com/wbk/crm/models"
+)
+
+// rowScanner reads rows of one model straight into its fields. The hot reads (a page of
+// contacts with their lists and deals) use it instead of GORM's reflective scan, which costs
+// several times more per row; the query still goes through GORM, and so through the tenant
+// scope.
+type rowScanner[T any] struct {
+	columns []string
+	fields  func(*T) []any
+}
+
+// selectList is the column list qualified by table.
+func (r rowScanner[T]) selectList(table string) string {
+	cols := make([]string, len(r.columns))
+	for i, c := range r.columns {
+		cols[i] = table + "." + c
+	}
+	return strings.Join(cols, ", ")
+}
+
+// scanAll runs q and reads each row into a new T; extra receives the row's columns after the
+// model's (parent id and row number of a nested page).
+func (r rowScanner[T]) scanAll(q *gorm.DB, extra func() []any, each func(*T)) error {
+	rows, err := q.Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		item := new(T)
+		dest := r.fields(item)
+		if extra != nil {
+			dest = append(dest, extra()...)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		each(item)
+	}
+	return rows.Err()
+}
+
+var contactRows = rowScanner[models.Contact]{
+	columns: []string{"id", "workspace_id", "email", "first_name", "last_name", "company", "title", "phone", "tags", "created_at", "updated_at"},
+	fields: func(c *models.Contact) []any {
+		return []any{&c.ID, &c.WorkspaceID, &c.Email, &c.FirstName, &c.LastNameValue, &c.Company, &c.Title, &c.Phone,
+			&c.TagList, &c.CreatedAt, &c.UpdatedAt}
+	},
+}
+
+var listRows = rowScanner[models.List]{
+	columns: []string{"id", "workspace_id", "name", "description", "created_at", "updated_at"},
+	fields: func(l *models.List) []any {
+		return []any{&l.ID, &l.WorkspaceID, &l.Name, &l.Description, &l.CreatedAt, &l.UpdatedAt}
+	},
+}
+
+var dealRows = rowScanner[models.Deal]{
+	columns: []string{"id", "workspace_id", "title", "amount", "currency", "stage", "contact_id", "close_date", "created_at", "updated_at"},
+	fields: func(d *models.Deal) []any {
+		return []any{&d.ID, &d.WorkspaceID, &d.Title, &d.Amount, &d.Currency, &d.Stage, &d.ContactID, &d.CloseDate,
+			&d.CreatedAt, &d.UpdatedAt}
+	},
+}
+
+var _ sql.Scanner = (*models.StringList)(nil)
