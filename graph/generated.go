@@ -130,6 +130,44 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	LexiChatPayload struct {
+		ConversationID func(childComplexity int) int
+		Reply          func(childComplexity int) int
+		Tasks          func(childComplexity int) int
+	}
+
+	LexiMessage struct {
+		Content   func(childComplexity int) int
+		CreatedAt func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Role      func(childComplexity int) int
+	}
+
+	LexiTask struct {
+		Action         func(childComplexity int) int
+		ConversationID func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		DecidedAt      func(childComplexity int) int
+		Description    func(childComplexity int) int
+		Error          func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Result         func(childComplexity int) int
+		Status         func(childComplexity int) int
+		Title          func(childComplexity int) int
+	}
+
+	LexiTaskConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	LexiTaskEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	List struct {
 		ContactCount func(childComplexity int) int
 		Contacts     func(childComplexity int, first *int, after *string) int
@@ -154,6 +192,7 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		AddContactsToList      func(childComplexity int, listID string, contactIds []string) int
+		ApproveLexiTask        func(childComplexity int, id string) int
 		CreateCampaign         func(childComplexity int, input models.CreateCampaignInput) int
 		CreateContact          func(childComplexity int, input models.CreateContactInput) int
 		CreateDeal             func(childComplexity int, input models.CreateDealInput) int
@@ -163,6 +202,8 @@ type ComplexityRoot struct {
 		DeleteDeal             func(childComplexity int, id string) int
 		DeleteList             func(childComplexity int, id string) int
 		ImportProspects        func(childComplexity int, prospectIds []string, listID *string) int
+		LexiChat               func(childComplexity int, input models.LexiChatInput) int
+		RejectLexiTask         func(childComplexity int, id string, reason *string) int
 		RemoveContactsFromList func(childComplexity int, listID string, contactIds []string) int
 		UpdateCampaign         func(childComplexity int, id string, input models.UpdateCampaignInput) int
 		UpdateContact          func(childComplexity int, id string, input models.UpdateContactInput) int
@@ -212,6 +253,8 @@ type ComplexityRoot struct {
 		Contacts  func(childComplexity int, first *int, after *string, last *int, before *string, filter *models.ContactFilter, orderBy *models.ContactOrder) int
 		Deal      func(childComplexity int, id string) int
 		Deals     func(childComplexity int, first *int, after *string, last *int, before *string, filter *models.DealFilter) int
+		LexiTask  func(childComplexity int, id string) int
+		LexiTasks func(childComplexity int, status *models.LexiTaskStatus, first *int, after *string) int
 		List      func(childComplexity int, id string) int
 		Lists     func(childComplexity int, first *int, after *string, last *int, before *string, filter *models.ListFilter) int
 		Node      func(childComplexity int, id string) int
@@ -295,6 +338,9 @@ type MutationResolver interface {
 	UpdateDeal(ctx context.Context, id string, input models.UpdateDealInput) (*models.Deal, error)
 	DeleteDeal(ctx context.Context, id string) (string, error)
 	ImportProspects(ctx context.Context, prospectIds []string, listID *string) ([]*models.Contact, error)
+	LexiChat(ctx context.Context, input models.LexiChatInput) (*models.LexiChatPayload, error)
+	ApproveLexiTask(ctx context.Context, id string) (*models.LexiTask, error)
+	RejectLexiTask(ctx context.Context, id string, reason *string) (*models.LexiTask, error)
 }
 type QueryResolver interface {
 	Viewer(ctx context.Context) (*models.Viewer, error)
@@ -309,6 +355,8 @@ type QueryResolver interface {
 	Deal(ctx context.Context, id string) (*models.Deal, error)
 	Deals(ctx context.Context, first *int, after *string, last *int, before *string, filter *models.DealFilter) (*models.DealConnection, error)
 	Prospects(ctx context.Context, filter *models.ProspectFilter, first *int, after *string, last *int, before *string) (*models.ProspectConnection, error)
+	LexiTask(ctx context.Context, id string) (*models.LexiTask, error)
+	LexiTasks(ctx context.Context, status *models.LexiTaskStatus, first *int, after *string) (*models.LexiTaskConnection, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -696,6 +744,149 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DealEdge.Node(childComplexity), true
 
+	case "LexiChatPayload.conversationId":
+		if e.ComplexityRoot.LexiChatPayload.ConversationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiChatPayload.ConversationID(childComplexity), true
+	case "LexiChatPayload.reply":
+		if e.ComplexityRoot.LexiChatPayload.Reply == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiChatPayload.Reply(childComplexity), true
+	case "LexiChatPayload.tasks":
+		if e.ComplexityRoot.LexiChatPayload.Tasks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiChatPayload.Tasks(childComplexity), true
+
+	case "LexiMessage.content":
+		if e.ComplexityRoot.LexiMessage.Content == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiMessage.Content(childComplexity), true
+	case "LexiMessage.createdAt":
+		if e.ComplexityRoot.LexiMessage.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiMessage.CreatedAt(childComplexity), true
+	case "LexiMessage.id":
+		if e.ComplexityRoot.LexiMessage.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiMessage.ID(childComplexity), true
+	case "LexiMessage.role":
+		if e.ComplexityRoot.LexiMessage.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiMessage.Role(childComplexity), true
+
+	case "LexiTask.action":
+		if e.ComplexityRoot.LexiTask.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiTask.Action(childComplexity), true
+	case "LexiTask.conversationId":
+		if e.ComplexityRoot.LexiTask.ConversationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiTask.ConversationID(childComplexity), true
+	case "LexiTask.createdAt":
+		if e.ComplexityRoot.LexiTask.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiTask.CreatedAt(childComplexity), true
+	case "LexiTask.decidedAt":
+		if e.ComplexityRoot.LexiTask.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiTask.DecidedAt(childComplexity), true
+	case "LexiTask.description":
+		if e.ComplexityRoot.LexiTask.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiTask.Description(childComplexity), true
+	case "LexiTask.error":
+		if e.ComplexityRoot.LexiTask.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiTask.Error(childComplexity), true
+	case "LexiTask.id":
+		if e.ComplexityRoot.LexiTask.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiTask.ID(childComplexity), true
+	case "LexiTask.result":
+		if e.ComplexityRoot.LexiTask.Result == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiTask.Result(childComplexity), true
+	case "LexiTask.status":
+		if e.ComplexityRoot.LexiTask.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiTask.Status(childComplexity), true
+	case "LexiTask.title":
+		if e.ComplexityRoot.LexiTask.Title == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiTask.Title(childComplexity), true
+
+	case "LexiTaskConnection.edges":
+		if e.ComplexityRoot.LexiTaskConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiTaskConnection.Edges(childComplexity), true
+	case "LexiTaskConnection.nodes":
+		if e.ComplexityRoot.LexiTaskConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiTaskConnection.Nodes(childComplexity), true
+	case "LexiTaskConnection.pageInfo":
+		if e.ComplexityRoot.LexiTaskConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiTaskConnection.PageInfo(childComplexity), true
+	case "LexiTaskConnection.totalCount":
+		if e.ComplexityRoot.LexiTaskConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiTaskConnection.TotalCount(childComplexity), true
+
+	case "LexiTaskEdge.cursor":
+		if e.ComplexityRoot.LexiTaskEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiTaskEdge.Cursor(childComplexity), true
+	case "LexiTaskEdge.node":
+		if e.ComplexityRoot.LexiTaskEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiTaskEdge.Node(childComplexity), true
+
 	case "List.contactCount":
 		if e.ComplexityRoot.List.ContactCount == nil {
 			break
@@ -793,6 +984,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddContactsToList(childComplexity, args["listId"].(string), args["contactIds"].([]string)), true
+	case "Mutation.approveLexiTask":
+		if e.ComplexityRoot.Mutation.ApproveLexiTask == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_approveLexiTask_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ApproveLexiTask(childComplexity, args["id"].(string)), true
 	case "Mutation.createCampaign":
 		if e.ComplexityRoot.Mutation.CreateCampaign == nil {
 			break
@@ -892,6 +1094,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ImportProspects(childComplexity, args["prospectIds"].([]string), args["listId"].(*string)), true
+	case "Mutation.lexiChat":
+		if e.ComplexityRoot.Mutation.LexiChat == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_lexiChat_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LexiChat(childComplexity, args["input"].(models.LexiChatInput)), true
+	case "Mutation.rejectLexiTask":
+		if e.ComplexityRoot.Mutation.RejectLexiTask == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectLexiTask_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectLexiTask(childComplexity, args["id"].(string), args["reason"].(*string)), true
 	case "Mutation.removeContactsFromList":
 		if e.ComplexityRoot.Mutation.RemoveContactsFromList == nil {
 			break
@@ -1140,6 +1364,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Deals(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*models.DealFilter)), true
 
+	case "Query.lexiTask":
+		if e.ComplexityRoot.Query.LexiTask == nil {
+			break
+		}
+
+		args, err := ec.field_Query_lexiTask_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LexiTask(childComplexity, args["id"].(string)), true
+	case "Query.lexiTasks":
+		if e.ComplexityRoot.Query.LexiTasks == nil {
+			break
+		}
+
+		args, err := ec.field_Query_lexiTasks_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LexiTasks(childComplexity, args["status"].(*models.LexiTaskStatus), args["first"].(*int), args["after"].(*string)), true
 	case "Query.list":
 		if e.ComplexityRoot.Query.List == nil {
 			break
@@ -1356,6 +1602,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateDealInput", ec.unmarshalInputCreateDealInput),
 			graphql.NewInputUnmarshaler("CreateListInput", ec.unmarshalInputCreateListInput),
 			graphql.NewInputUnmarshaler("DealFilter", ec.unmarshalInputDealFilter),
+			graphql.NewInputUnmarshaler("LexiChatInput", ec.unmarshalInputLexiChatInput),
 			graphql.NewInputUnmarshaler("ListFilter", ec.unmarshalInputListFilter),
 			graphql.NewInputUnmarshaler("ProspectFilter", ec.unmarshalInputProspectFilter),
 			graphql.NewInputUnmarshaler("UpdateCampaignInput", ec.unmarshalInputUpdateCampaignInput),
@@ -1502,6 +1749,12 @@ type Query {
   "The shared prospect catalog, the same for every workspace."
   prospects(filter: ProspectFilter, first: Int, after: String, last: Int, before: String): ProspectConnection!
     @hasPermission(permission: READ)
+
+  "A task Lexi proposed; null when unknown or not in this workspace."
+  lexiTask(id: ID!): LexiTask @hasPermission(permission: LEXI)
+  "Lexi's tasks, newest first, optionally only those with one status."
+  lexiTasks(status: LexiTaskStatus, first: Int, after: String): LexiTaskConnection!
+    @hasPermission(permission: LEXI)
 }
 
 type Mutation {
@@ -1531,6 +1784,21 @@ type Mutation {
   is already a contact returns that contact), optionally adding them all to a list. At most 1000 ids.
   """
   importProspects(prospectIds: [ID!]!, listId: ID): [Contact!]! @hasPermission(permission: WRITE)
+
+  """
+  Sends a message to Lexi. Lexi answers from this workspace's data and turns every change it
+  proposes into a PENDING task; it never changes data itself. Without conversationId a new
+  conversation starts.
+  """
+  lexiChat(input: LexiChatInput!): LexiChatPayload! @hasPermission(permission: LEXI)
+  """
+  Runs a PENDING task's action in one transaction: EXECUTED with a result, or FAILED with an
+  error and nothing changed. Every action writes data, so the key also needs WRITE. A task that
+  is not PENDING is a CONFLICT.
+  """
+  approveLexiTask(id: ID!): LexiTask! @hasPermission(permission: LEXI)
+  "Declines a PENDING task; the reason, if any, is kept in the task's result."
+  rejectLexiTask(id: ID!, reason: String): LexiTask! @hasPermission(permission: LEXI)
 }
 
 type Viewer {
@@ -1868,6 +2136,79 @@ input ProspectFilter {
   industry: String
   location: String
 }
+
+input LexiChatInput {
+  "At most 4000 characters."
+  message: String!
+  "Continue this conversation; omit to start a new one."
+  conversationId: ID
+}
+
+type LexiChatPayload {
+  conversationId: ID!
+  reply: LexiMessage!
+  "The tasks this message made, all PENDING."
+  tasks: [LexiTask!]!
+}
+
+enum LexiRole {
+  USER
+  ASSISTANT
+}
+
+type LexiMessage {
+  id: ID!
+  role: LexiRole!
+  content: String!
+  createdAt: Time!
+}
+
+enum LexiAction {
+  CREATE_LIST
+  ADD_CONTACTS_TO_LIST
+  TAG_CONTACTS
+  UPDATE_DEAL_STAGE
+  CREATE_CAMPAIGN
+  IMPORT_PROSPECTS
+}
+
+enum LexiTaskStatus {
+  PENDING
+  EXECUTED
+  REJECTED
+  FAILED
+}
+
+type LexiTask implements Node {
+  id: ID!
+  "What will change, in one line."
+  title: String!
+  "What will change, in full: which records and how many."
+  description: String!
+  action: LexiAction!
+  status: LexiTaskStatus!
+  "EXECUTED: what was done. REJECTED: the reason given, if any."
+  result: String
+  "FAILED: why the action could not run; nothing was changed."
+  error: String
+  "The conversation that proposed the task."
+  conversationId: ID
+  createdAt: Time!
+  "When the task was approved or rejected."
+  decidedAt: Time
+}
+
+type LexiTaskEdge {
+  cursor: String!
+  node: LexiTask!
+}
+
+type LexiTaskConnection {
+  edges: [LexiTaskEdge!]!
+  nodes: [LexiTask!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -2048,6 +2389,82 @@ func (ec *executionContext) childFields_DealEdge(ctx context.Context, field grap
 		return ec.fieldContext_DealEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DealEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LexiChatPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "conversationId":
+		return ec.fieldContext_LexiChatPayload_conversationId(ctx, field)
+	case "reply":
+		return ec.fieldContext_LexiChatPayload_reply(ctx, field)
+	case "tasks":
+		return ec.fieldContext_LexiChatPayload_tasks(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LexiChatPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_LexiMessage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LexiMessage_id(ctx, field)
+	case "role":
+		return ec.fieldContext_LexiMessage_role(ctx, field)
+	case "content":
+		return ec.fieldContext_LexiMessage_content(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_LexiMessage_createdAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LexiMessage", field.Name)
+}
+
+func (ec *executionContext) childFields_LexiTask(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_LexiTask_id(ctx, field)
+	case "title":
+		return ec.fieldContext_LexiTask_title(ctx, field)
+	case "description":
+		return ec.fieldContext_LexiTask_description(ctx, field)
+	case "action":
+		return ec.fieldContext_LexiTask_action(ctx, field)
+	case "status":
+		return ec.fieldContext_LexiTask_status(ctx, field)
+	case "result":
+		return ec.fieldContext_LexiTask_result(ctx, field)
+	case "error":
+		return ec.fieldContext_LexiTask_error(ctx, field)
+	case "conversationId":
+		return ec.fieldContext_LexiTask_conversationId(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_LexiTask_createdAt(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_LexiTask_decidedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LexiTask", field.Name)
+}
+
+func (ec *executionContext) childFields_LexiTaskConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_LexiTaskConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_LexiTaskConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LexiTaskConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_LexiTaskConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LexiTaskConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LexiTaskEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_LexiTaskEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_LexiTaskEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LexiTaskEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_List(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2470,6 +2887,20 @@ func (ec *executionContext) field_Mutation_addContactsToList_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_approveLexiTask_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createCampaign_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2601,6 +3032,42 @@ func (ec *executionContext) field_Mutation_importProspects_args(ctx context.Cont
 		return nil, err
 	}
 	args["listId"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_lexiChat_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (models.LexiChatInput, error) {
+			return ec.unmarshalNLexiChatInput2githubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiChatInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rejectLexiTask_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
 	return args, nil
 }
 
@@ -2913,6 +3380,50 @@ func (ec *executionContext) field_Query_deals_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["filter"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_lexiTask_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_lexiTasks_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "status",
+		func(ctx context.Context, v any) (*models.LexiTaskStatus, error) {
+			return ec.unmarshalOLexiTaskStatus2ᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiTaskStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["status"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
 	return args, nil
 }
 
@@ -4624,6 +5135,589 @@ func (ec *executionContext) fieldContext_DealEdge_node(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _LexiChatPayload_conversationId(ctx context.Context, field graphql.CollectedField, obj *models.LexiChatPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiChatPayload_conversationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConversationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LexiChatPayload_conversationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LexiChatPayload", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LexiChatPayload_reply(ctx context.Context, field graphql.CollectedField, obj *models.LexiChatPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiChatPayload_reply(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reply, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.LexiMessage) graphql.Marshaler {
+			return ec.marshalNLexiMessage2ᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiMessage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LexiChatPayload_reply(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LexiChatPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LexiMessage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LexiChatPayload_tasks(ctx context.Context, field graphql.CollectedField, obj *models.LexiChatPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiChatPayload_tasks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tasks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.LexiTask) graphql.Marshaler {
+			return ec.marshalNLexiTask2ᚕᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiTaskᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LexiChatPayload_tasks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LexiChatPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LexiTask(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LexiMessage_id(ctx context.Context, field graphql.CollectedField, obj *models.LexiMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiMessage_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LexiMessage_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LexiMessage", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LexiMessage_role(ctx context.Context, field graphql.CollectedField, obj *models.LexiMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiMessage_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v models.LexiRole) graphql.Marshaler {
+			return ec.marshalNLexiRole2githubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LexiMessage_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LexiMessage", field, false, false, "LexiRole")
+}
+
+func (ec *executionContext) _LexiMessage_content(ctx context.Context, field graphql.CollectedField, obj *models.LexiMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiMessage_content(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Content, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LexiMessage_content(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LexiMessage", field, false, false, "String")
+}
+
+func (ec *executionContext) _LexiMessage_createdAt(ctx context.Context, field graphql.CollectedField, obj *models.LexiMessage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiMessage_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LexiMessage_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LexiMessage", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LexiTask_id(ctx context.Context, field graphql.CollectedField, obj *models.LexiTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiTask_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LexiTask_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LexiTask", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LexiTask_title(ctx context.Context, field graphql.CollectedField, obj *models.LexiTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiTask_title(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Title, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LexiTask_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LexiTask", field, false, false, "String")
+}
+
+func (ec *executionContext) _LexiTask_description(ctx context.Context, field graphql.CollectedField, obj *models.LexiTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiTask_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LexiTask_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LexiTask", field, false, false, "String")
+}
+
+func (ec *executionContext) _LexiTask_action(ctx context.Context, field graphql.CollectedField, obj *models.LexiTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiTask_action(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Action, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v models.LexiAction) graphql.Marshaler {
+			return ec.marshalNLexiAction2githubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiAction(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LexiTask_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LexiTask", field, false, false, "LexiAction")
+}
+
+func (ec *executionContext) _LexiTask_status(ctx context.Context, field graphql.CollectedField, obj *models.LexiTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiTask_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v models.LexiTaskStatus) graphql.Marshaler {
+			return ec.marshalNLexiTaskStatus2githubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiTaskStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LexiTask_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LexiTask", field, false, false, "LexiTaskStatus")
+}
+
+func (ec *executionContext) _LexiTask_result(ctx context.Context, field graphql.CollectedField, obj *models.LexiTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiTask_result(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Result, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LexiTask_result(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LexiTask", field, false, false, "String")
+}
+
+func (ec *executionContext) _LexiTask_error(ctx context.Context, field graphql.CollectedField, obj *models.LexiTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiTask_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LexiTask_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LexiTask", field, false, false, "String")
+}
+
+func (ec *executionContext) _LexiTask_conversationId(ctx context.Context, field graphql.CollectedField, obj *models.LexiTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiTask_conversationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConversationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LexiTask_conversationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LexiTask", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LexiTask_createdAt(ctx context.Context, field graphql.CollectedField, obj *models.LexiTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiTask_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LexiTask_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LexiTask", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LexiTask_decidedAt(ctx context.Context, field graphql.CollectedField, obj *models.LexiTask) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiTask_decidedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LexiTask_decidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LexiTask", field, false, false, "Time")
+}
+
+func (ec *executionContext) _LexiTaskConnection_edges(ctx context.Context, field graphql.CollectedField, obj *models.LexiTaskConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiTaskConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.LexiTaskEdge) graphql.Marshaler {
+			return ec.marshalNLexiTaskEdge2ᚕᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiTaskEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LexiTaskConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LexiTaskConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LexiTaskEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LexiTaskConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *models.LexiTaskConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiTaskConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*models.LexiTask) graphql.Marshaler {
+			return ec.marshalNLexiTask2ᚕᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiTaskᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LexiTaskConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LexiTaskConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LexiTask(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LexiTaskConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *models.LexiTaskConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiTaskConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LexiTaskConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LexiTaskConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LexiTaskConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *models.LexiTaskConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiTaskConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LexiTaskConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LexiTaskConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _LexiTaskEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *models.LexiTaskEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiTaskEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LexiTaskEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LexiTaskEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _LexiTaskEdge_node(ctx context.Context, field graphql.CollectedField, obj *models.LexiTaskEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiTaskEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.LexiTask) graphql.Marshaler {
+			return ec.marshalNLexiTask2ᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiTask(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LexiTaskEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LexiTaskEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LexiTask(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _List_id(ctx context.Context, field graphql.CollectedField, obj *models.List) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5910,6 +7004,192 @@ func (ec *executionContext) fieldContext_Mutation_importProspects(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_lexiChat(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_lexiChat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LexiChat(ctx, fc.Args["input"].(models.LexiChatInput))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				permission, err := ec.unmarshalNPermission2githubᚗcomᚋwbkᚋcrmᚋmodelsᚐPermission(ctx, "LEXI")
+				if err != nil {
+					var zeroVal *models.LexiChatPayload
+					return zeroVal, err
+				}
+				if ec.Directives.HasPermission == nil {
+					var zeroVal *models.LexiChatPayload
+					return zeroVal, errors.New("directive hasPermission is not implemented")
+				}
+				return ec.Directives.HasPermission(ctx, nil, directive0, permission)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *models.LexiChatPayload) graphql.Marshaler {
+			return ec.marshalNLexiChatPayload2ᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiChatPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_lexiChat(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LexiChatPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_lexiChat_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_approveLexiTask(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_approveLexiTask(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ApproveLexiTask(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				permission, err := ec.unmarshalNPermission2githubᚗcomᚋwbkᚋcrmᚋmodelsᚐPermission(ctx, "LEXI")
+				if err != nil {
+					var zeroVal *models.LexiTask
+					return zeroVal, err
+				}
+				if ec.Directives.HasPermission == nil {
+					var zeroVal *models.LexiTask
+					return zeroVal, errors.New("directive hasPermission is not implemented")
+				}
+				return ec.Directives.HasPermission(ctx, nil, directive0, permission)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *models.LexiTask) graphql.Marshaler {
+			return ec.marshalNLexiTask2ᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiTask(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_approveLexiTask(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LexiTask(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_approveLexiTask_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejectLexiTask(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rejectLexiTask(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RejectLexiTask(ctx, fc.Args["id"].(string), fc.Args["reason"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				permission, err := ec.unmarshalNPermission2githubᚗcomᚋwbkᚋcrmᚋmodelsᚐPermission(ctx, "LEXI")
+				if err != nil {
+					var zeroVal *models.LexiTask
+					return zeroVal, err
+				}
+				if ec.Directives.HasPermission == nil {
+					var zeroVal *models.LexiTask
+					return zeroVal, errors.New("directive hasPermission is not implemented")
+				}
+				return ec.Directives.HasPermission(ctx, nil, directive0, permission)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *models.LexiTask) graphql.Marshaler {
+			return ec.marshalNLexiTask2ᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiTask(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rejectLexiTask(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LexiTask(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejectLexiTask_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _OperationUsage_operation(ctx context.Context, field graphql.CollectedField, obj *models.OperationUsage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7096,6 +8376,130 @@ func (ec *executionContext) fieldContext_Query_prospects(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_prospects_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_lexiTask(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_lexiTask(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LexiTask(ctx, fc.Args["id"].(string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				permission, err := ec.unmarshalNPermission2githubᚗcomᚋwbkᚋcrmᚋmodelsᚐPermission(ctx, "LEXI")
+				if err != nil {
+					var zeroVal *models.LexiTask
+					return zeroVal, err
+				}
+				if ec.Directives.HasPermission == nil {
+					var zeroVal *models.LexiTask
+					return zeroVal, errors.New("directive hasPermission is not implemented")
+				}
+				return ec.Directives.HasPermission(ctx, nil, directive0, permission)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *models.LexiTask) graphql.Marshaler {
+			return ec.marshalOLexiTask2ᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiTask(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_lexiTask(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LexiTask(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_lexiTask_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_lexiTasks(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_lexiTasks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LexiTasks(ctx, fc.Args["status"].(*models.LexiTaskStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				permission, err := ec.unmarshalNPermission2githubᚗcomᚋwbkᚋcrmᚋmodelsᚐPermission(ctx, "LEXI")
+				if err != nil {
+					var zeroVal *models.LexiTaskConnection
+					return zeroVal, err
+				}
+				if ec.Directives.HasPermission == nil {
+					var zeroVal *models.LexiTaskConnection
+					return zeroVal, errors.New("directive hasPermission is not implemented")
+				}
+				return ec.Directives.HasPermission(ctx, nil, directive0, permission)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *models.LexiTaskConnection) graphql.Marshaler {
+			return ec.marshalNLexiTaskConnection2ᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiTaskConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_lexiTasks(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LexiTaskConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_lexiTasks_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9283,6 +10687,55 @@ func UnmarshalDealFilter(ctx context.Context, raw any) (models.DealFilter, error
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputLexiChatInput(ctx context.Context, obj any) (models.LexiChatInput, error) {
+	var it models.LexiChatInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"message", "conversationId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "message":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("message"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Message = data
+		case "conversationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("conversationId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConversationID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLexiChatInput unmarshals raw into the LexiChatInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLexiChatInput(ctx context.Context, raw any) (models.LexiChatInput, error) {
+	var out models.LexiChatInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LexiChatInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputListFilter(ctx context.Context, obj any) (models.ListFilter, error) {
 	var it models.ListFilter
 	if obj == nil {
@@ -9700,6 +11153,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._List(ctx, sel, obj)
+	case *models.LexiTask:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._LexiTask(ctx, sel, obj)
 	case *models.Deal:
 		if obj == nil {
 			return graphql.Null
@@ -10301,6 +11759,262 @@ func (ec *executionContext) _DealEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var lexiChatPayloadImplementors = []string{"LexiChatPayload"}
+
+func (ec *executionContext) _LexiChatPayload(ctx context.Context, sel ast.SelectionSet, obj *models.LexiChatPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lexiChatPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LexiChatPayload")
+		case "conversationId":
+			out.Values[i] = ec._LexiChatPayload_conversationId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reply":
+			out.Values[i] = ec._LexiChatPayload_reply(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tasks":
+			out.Values[i] = ec._LexiChatPayload_tasks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var lexiMessageImplementors = []string{"LexiMessage"}
+
+func (ec *executionContext) _LexiMessage(ctx context.Context, sel ast.SelectionSet, obj *models.LexiMessage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lexiMessageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LexiMessage")
+		case "id":
+			out.Values[i] = ec._LexiMessage_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._LexiMessage_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "content":
+			out.Values[i] = ec._LexiMessage_content(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._LexiMessage_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var lexiTaskImplementors = []string{"LexiTask", "Node"}
+
+func (ec *executionContext) _LexiTask(ctx context.Context, sel ast.SelectionSet, obj *models.LexiTask) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lexiTaskImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LexiTask")
+		case "id":
+			out.Values[i] = ec._LexiTask_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "title":
+			out.Values[i] = ec._LexiTask_title(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "description":
+			out.Values[i] = ec._LexiTask_description(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "action":
+			out.Values[i] = ec._LexiTask_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._LexiTask_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "result":
+			out.Values[i] = ec._LexiTask_result(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._LexiTask_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "conversationId":
+			out.Values[i] = ec._LexiTask_conversationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._LexiTask_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decidedAt":
+			out.Values[i] = ec._LexiTask_decidedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var lexiTaskConnectionImplementors = []string{"LexiTaskConnection"}
+
+func (ec *executionContext) _LexiTaskConnection(ctx context.Context, sel ast.SelectionSet, obj *models.LexiTaskConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lexiTaskConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LexiTaskConnection")
+		case "edges":
+			out.Values[i] = ec._LexiTaskConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._LexiTaskConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._LexiTaskConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LexiTaskConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var lexiTaskEdgeImplementors = []string{"LexiTaskEdge"}
+
+func (ec *executionContext) _LexiTaskEdge(ctx context.Context, sel ast.SelectionSet, obj *models.LexiTaskEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lexiTaskEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LexiTaskEdge")
+		case "cursor":
+			out.Values[i] = ec._LexiTaskEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._LexiTaskEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var listImplementors = []string{"List", "Node"}
 
 func (ec *executionContext) _List(ctx context.Context, sel ast.SelectionSet, obj *models.List) graphql.Marshaler {
@@ -10573,6 +12287,27 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "importProspects":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_importProspects(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lexiChat":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_lexiChat(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "approveLexiTask":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_approveLexiTask(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejectLexiTask":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejectLexiTask(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -10925,6 +12660,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_prospects(ctx, field)
+				})
+		case "lexiTask":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_lexiTask(ctx, field)
+				})
+		case "lexiTasks":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_lexiTasks(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -11894,6 +13641,113 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalNLexiAction2githubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiAction(ctx context.Context, v any) (models.LexiAction, error) {
+	var res models.LexiAction
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLexiAction2githubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiAction(ctx context.Context, sel ast.SelectionSet, v models.LexiAction) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNLexiChatInput2githubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiChatInput(ctx context.Context, v any) (models.LexiChatInput, error) {
+	res, err := ec.unmarshalInputLexiChatInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLexiChatPayload2ᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiChatPayload(ctx context.Context, sel ast.SelectionSet, v *models.LexiChatPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LexiChatPayload!")
+		return graphql.Null
+	}
+	return ec._LexiChatPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLexiMessage2ᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiMessage(ctx context.Context, sel ast.SelectionSet, v *models.LexiMessage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LexiMessage!")
+		return graphql.Null
+	}
+	return ec._LexiMessage(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLexiRole2githubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiRole(ctx context.Context, v any) (models.LexiRole, error) {
+	var res models.LexiRole
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLexiRole2githubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiRole(ctx context.Context, sel ast.SelectionSet, v models.LexiRole) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNLexiTask2ᚕᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiTaskᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.LexiTask) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLexiTask2ᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiTask(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLexiTask2ᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiTask(ctx context.Context, sel ast.SelectionSet, v *models.LexiTask) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LexiTask!")
+		return graphql.Null
+	}
+	return ec._LexiTask(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLexiTaskConnection2ᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiTaskConnection(ctx context.Context, sel ast.SelectionSet, v *models.LexiTaskConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LexiTaskConnection!")
+		return graphql.Null
+	}
+	return ec._LexiTaskConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLexiTaskEdge2ᚕᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiTaskEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.LexiTaskEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLexiTaskEdge2ᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiTaskEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLexiTaskEdge2ᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiTaskEdge(ctx context.Context, sel ast.SelectionSet, v *models.LexiTaskEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LexiTaskEdge!")
+		return graphql.Null
+	}
+	return ec._LexiTaskEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLexiTaskStatus2githubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiTaskStatus(ctx context.Context, v any) (models.LexiTaskStatus, error) {
+	var res models.LexiTaskStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLexiTaskStatus2githubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiTaskStatus(ctx context.Context, sel ast.SelectionSet, v models.LexiTaskStatus) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNList2ᚕᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐListᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.List) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -12538,6 +14392,29 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOLexiTask2ᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiTask(ctx context.Context, sel ast.SelectionSet, v *models.LexiTask) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._LexiTask(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOLexiTaskStatus2ᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiTaskStatus(ctx context.Context, v any) (*models.LexiTaskStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(models.LexiTaskStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOLexiTaskStatus2ᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiTaskStatus(ctx context.Context, sel ast.SelectionSet, v *models.LexiTaskStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOList2ᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐList(ctx context.Context, sel ast.SelectionSet, v *models.List) graphql.Marshaler {

@@ -75,6 +75,20 @@ type DealFilter struct {
 	ContactID *string    `json:"contactId,omitempty"`
 }
 
+type LexiChatInput struct {
+	// At most 4000 characters.
+	Message string `json:"message"`
+	// Continue this conversation; omit to start a new one.
+	ConversationID *string `json:"conversationId,omitempty"`
+}
+
+type LexiChatPayload struct {
+	ConversationID string       `json:"conversationId"`
+	Reply          *LexiMessage `json:"reply"`
+	// The tasks this message made, all PENDING.
+	Tasks []*LexiTask `json:"tasks"`
+}
+
 type ListFilter struct {
 	// Case-insensitive match on the name.
 	Search *string `json:"search,omitempty"`
@@ -359,6 +373,183 @@ func (e *DealStage) UnmarshalJSON(b []byte) error {
 }
 
 func (e DealStage) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type LexiAction string
+
+const (
+	LexiActionCreateList        LexiAction = "CREATE_LIST"
+	LexiActionAddContactsToList LexiAction = "ADD_CONTACTS_TO_LIST"
+	LexiActionTagContacts       LexiAction = "TAG_CONTACTS"
+	LexiActionUpdateDealStage   LexiAction = "UPDATE_DEAL_STAGE"
+	LexiActionCreateCampaign    LexiAction = "CREATE_CAMPAIGN"
+	LexiActionImportProspects   LexiAction = "IMPORT_PROSPECTS"
+)
+
+var AllLexiAction = []LexiAction{
+	LexiActionCreateList,
+	LexiActionAddContactsToList,
+	LexiActionTagContacts,
+	LexiActionUpdateDealStage,
+	LexiActionCreateCampaign,
+	LexiActionImportProspects,
+}
+
+func (e LexiAction) IsValid() bool {
+	switch e {
+	case LexiActionCreateList, LexiActionAddContactsToList, LexiActionTagContacts, LexiActionUpdateDealStage, LexiActionCreateCampaign, LexiActionImportProspects:
+		return true
+	}
+	return false
+}
+
+func (e LexiAction) String() string {
+	return string(e)
+}
+
+func (e *LexiAction) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LexiAction(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LexiAction", str)
+	}
+	return nil
+}
+
+func (e LexiAction) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *LexiAction) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e LexiAction) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type LexiRole string
+
+const (
+	LexiRoleUser      LexiRole = "USER"
+	LexiRoleAssistant LexiRole = "ASSISTANT"
+)
+
+var AllLexiRole = []LexiRole{
+	LexiRoleUser,
+	LexiRoleAssistant,
+}
+
+func (e LexiRole) IsValid() bool {
+	switch e {
+	case LexiRoleUser, LexiRoleAssistant:
+		return true
+	}
+	return false
+}
+
+func (e LexiRole) String() string {
+	return string(e)
+}
+
+func (e *LexiRole) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LexiRole(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LexiRole", str)
+	}
+	return nil
+}
+
+func (e LexiRole) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *LexiRole) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e LexiRole) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type LexiTaskStatus string
+
+const (
+	LexiTaskStatusPending  LexiTaskStatus = "PENDING"
+	LexiTaskStatusExecuted LexiTaskStatus = "EXECUTED"
+	LexiTaskStatusRejected LexiTaskStatus = "REJECTED"
+	LexiTaskStatusFailed   LexiTaskStatus = "FAILED"
+)
+
+var AllLexiTaskStatus = []LexiTaskStatus{
+	LexiTaskStatusPending,
+	LexiTaskStatusExecuted,
+	LexiTaskStatusRejected,
+	LexiTaskStatusFailed,
+}
+
+func (e LexiTaskStatus) IsValid() bool {
+	switch e {
+	case LexiTaskStatusPending, LexiTaskStatusExecuted, LexiTaskStatusRejected, LexiTaskStatusFailed:
+		return true
+	}
+	return false
+}
+
+func (e LexiTaskStatus) String() string {
+	return string(e)
+}
+
+func (e *LexiTaskStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LexiTaskStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LexiTaskStatus", str)
+	}
+	return nil
+}
+
+func (e LexiTaskStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *LexiTaskStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e LexiTaskStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -6,6 +6,7 @@ import (
 	"context"
 
 	"github.com/wbk/crm/internal/apperr"
+	"github.com/wbk/crm/internal/lexi"
 	"github.com/wbk/crm/internal/store"
 	"github.com/wbk/crm/models"
 )
@@ -17,6 +18,8 @@ type Resolver struct {
 	UsageStats UsageReader
 	// Limits reports the caller's rate-limit state.
 	Limits RateLimitReporter
+	// Lexi is the assistant: chat, and its tasks.
+	Lexi *lexi.Service
 }
 
 // UsageReader reads usage per UTC day, newest first, today included.

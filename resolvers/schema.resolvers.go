@@ -9,6 +9,7 @@ import (
 	"context"
 
 	"github.com/wbk/crm/graph"
+	"github.com/wbk/crm/internal/access"
 	"github.com/wbk/crm/internal/auth"
 	"github.com/wbk/crm/internal/ids"
 	"github.com/wbk/crm/internal/loaders"
@@ -150,6 +151,21 @@ func (r *mutationResolver) ImportProspects(ctx context.Context, prospectIds []st
 	return contacts, err
 }
 
+// LexiChat is the resolver for the lexiChat field.
+func (r *mutationResolver) LexiChat(ctx context.Context, input models.LexiChatInput) (*models.LexiChatPayload, error) {
+	return r.Lexi.Chat(ctx, input)
+}
+
+// ApproveLexiTask is the resolver for the approveLexiTask field.
+func (r *mutationResolver) ApproveLexiTask(ctx context.Context, id string) (*models.LexiTask, error) {
+	return r.Lexi.Approve(ctx, id)
+}
+
+// RejectLexiTask is the resolver for the rejectLexiTask field.
+func (r *mutationResolver) RejectLexiTask(ctx context.Context, id string, reason *string) (*models.LexiTask, error) {
+	return r.Lexi.Reject(ctx, id, reason)
+}
+
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*models.Viewer, error) {
 	p := auth.PrincipalFrom(ctx)
@@ -178,6 +194,11 @@ func (r *queryResolver) Node(ctx context.Context, id string) (models.Node, error
 		node, err = nodeOf(r.Store.Deal(ctx, id))
 	case ids.Prospect:
 		node, err = nodeOf(r.Store.Prospect(ctx, id))
+	case ids.LexiTask:
+		// node needs only READ, and Lexi's tasks are LEXI's: without it they do not exist.
+		if access.Require(ctx, models.PermissionLexi) == nil {
+			node, err = nodeOf(r.Lexi.Task(ctx, id))
+		}
 	}
 	return node, err
 }
@@ -241,6 +262,16 @@ func (r *queryResolver) Deals(ctx context.Context, first *int, after *string, la
 // Prospects is the resolver for the prospects field.
 func (r *queryResolver) Prospects(ctx context.Context, filter *models.ProspectFilter, first *int, after *string, last *int, before *string) (*models.ProspectConnection, error) {
 	return r.Store.Prospects(ctx, page(first, after, last, before), filter)
+}
+
+// LexiTask is the resolver for the lexiTask field.
+func (r *queryResolver) LexiTask(ctx context.Context, id string) (*models.LexiTask, error) {
+	return orNull(r.Lexi.Task(ctx, id))
+}
+
+// LexiTasks is the resolver for the lexiTasks field.
+func (r *queryResolver) LexiTasks(ctx context.Context, status *models.LexiTaskStatus, first *int, after *string) (*models.LexiTaskConnection, error) {
+	return r.Lexi.Tasks(ctx, status, first, after)
 }
 
 // ApiKey returns graph.ApiKeyResolver implementation.

@@ -28,18 +28,27 @@ import (
 	"github.com/wbk/crm/internal/access"
 	"github.com/wbk/crm/internal/apperr"
 	"github.com/wbk/crm/internal/auth"
+	"github.com/wbk/crm/internal/cost"
+	"github.com/wbk/crm/internal/lexi"
 	"github.com/wbk/crm/internal/loaders"
+	"github.com/wbk/crm/internal/ratelimit"
 	"github.com/wbk/crm/internal/store"
+	"github.com/wbk/crm/internal/usage"
 	"github.com/wbk/crm/resolvers"
 )
 
 // DefaultMaxBodyBytes is the largest request body /graphql accepts.
 const DefaultMaxBodyBytes = 1 << 20
 
+// maxQueryTokens bounds the size of one GraphQL document.
+const maxQueryTokens = 15_000
+
 // Config wires the handler to the application's services.
 type Config struct {
 	Store        *store.Store
 	Auth         *auth.Authenticator
+	Limiter      *ratelimit.Limiter
+	Usage        *usage.Recorder
 	Log          *slog.Logger
 	SDL          string // served at /schema.graphql
 	MaxBodyBytes int64
@@ -66,7 +75,14 @@ func New(cfg Config) *API {
 		cfg.Registry = prometheus.NewRegistry()
 		cfg.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
+	if cfg.Limiter == nil {
+		cfg.Limiter = ratelimit.New(ratelimit.NewMemory(), ratelimit.DefaultPlans())
+	}
+	if cfg.Usage == nil {
+		cfg.Usage = usage.NewRecorder(cfg.Store, cfg.Log)
+	}
 	a := &API{cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(cfg.Registry)}
+	cfg.Limiter.Store().OnFallback = a.metrics.storeFallbacks.Inc
 	a.gql = a.newGraphQLServer()
 
 	a.mux.Handle("/graphql", a.graphqlHandler())
@@ -88,8 +104,9 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTT
 
 func (a *API) newGraphQLServer() *handler.Server {
 	schema := graph.NewExecutableSchema(graph.Config{
-		Resolvers:  &resolvers.Resolver{Store: a.cfg.Store},
+		Resolvers:  &resolvers.Resolver{Store: a.cfg.Store, UsageStats: a.cfg.Usage, Limits: a, Lexi: lexi.NewService(a.cfg.Store, nil, nil)},
 		Directives: graph.DirectiveRoot{HasPermission: access.Directive},
+		Complexity: cost.Complexity(),
 	})
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Websocket{
@@ -105,9 +122,14 @@ func (a *API) newGraphQLServer() *handler.Server {
 	srv.AddTransport(transport.POST{})
 	srv.AddTransport(transport.GRAPHQL{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	// Validation is quadratic in repeated fields; bounding the tokens bounds its work long
+	// before the body limit would (the largest sensible operation is a few thousand tokens).
+	srv.SetParserTokenLimit(maxQueryTokens)
 	srv.Use(extension.Introspection{})
 	srv.Use(operationRecorder{})
 	srv.Use(access.OperationGate{})
+	srv.Use(limitGate{api: a, es: schema})
+	srv.AroundResponses(a.rateLimitExtension)
 	srv.SetErrorPresenter(presenter(a.cfg.Log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		a.cfg.Log.ErrorContext(ctx, "panic while resolving", "panic", v)
@@ -152,18 +174,34 @@ func (a *API) graphqlHandler() http.Handler {
 			return
 		}
 		start := time.Now()
-		state := &requestState{}
-		sw := &statusWriter{ResponseWriter: w, state: state}
+		state := &requestState{method: r.Method}
+		sw := &statusWriter{ResponseWriter: w, state: state, beforeWrite: a.rateLimitHeaders}
 		a.serveGraphQL(sw, r.WithContext(withState(r.Context(), state)))
-		_, operation := state.get()
-		a.metrics.observe(operation, sw.status(), time.Since(start))
-		level := slog.LevelDebug
-		if sw.status() >= 500 {
-			level = slog.LevelWarn
-		}
-		a.cfg.Log.Log(r.Context(), level, "graphql request", "method", r.Method, "status", sw.status(),
-			"operation", operation, "key", state.getKeyPrefix(), "duration", time.Since(start))
+		a.finish(r, state.summary(sw.status()), time.Since(start))
 	})
+}
+
+// finish accounts for a finished request: metrics, usage and the request log. None of it
+// touches the database: usage is counted in memory and flushed in batches.
+func (a *API) finish(r *http.Request, sum summary, took time.Duration) {
+	a.metrics.observe(sum.operation, sum.status, took)
+	prefix := ""
+	if p := sum.principal; p != nil {
+		prefix = p.Key.Prefix
+		plan := string(p.Workspace.Plan)
+		a.metrics.calls.WithLabelValues(plan).Inc()
+		if sum.failed {
+			a.metrics.errors.WithLabelValues(plan).Inc()
+		}
+		a.cfg.Usage.Record(usage.Event{KeyID: p.Key.ID, WorkspaceID: p.Workspace.ID, At: a.cfg.Limiter.Now(),
+			Cost: int(sum.charged), Failed: sum.failed, Operations: sum.fields, FailedOperations: sum.failedOps})
+	}
+	level := slog.LevelDebug
+	if sum.status >= 500 {
+		level = slog.LevelWarn
+	}
+	a.cfg.Log.Log(r.Context(), level, "graphql request", "method", r.Method, "status", sum.status,
+		"operation", sum.operation, "key", prefix, "duration", took)
 }
 
 func (a *API) serveGraphQL(w http.ResponseWriter, r *http.Request) {
@@ -177,7 +215,7 @@ func (a *API) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if s := stateFrom(r.Context()); s != nil {
-		s.setKeyPrefix(p.Key.Prefix)
+		s.setPrincipal(p)
 	}
 	ctx := auth.WithPrincipal(r.Context(), p)
 	if r.Method == http.MethodPost {

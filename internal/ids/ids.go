@@ -21,6 +21,10 @@ const (
 	Campaign  = "cmp"
 	Deal      = "dea"
 	Prospect  = "prs"
+
+	LexiConversation = "lxc"
+	LexiMessage      = "lxm"
+	LexiTask         = "ltk"
 )
 
 var (

@@ -50,18 +50,25 @@ func (s *Store) Campaigns(ctx context.Context, args PageArgs, filter *models.Cam
 
 // CreateCampaign adds a DRAFT campaign, or a SCHEDULED one when scheduledAt is given.
 func (s *Store) CreateCampaign(ctx context.Context, in models.CreateCampaignInput) (*models.Campaign, error) {
-	c := &models.Campaign{ID: ids.New(ids.Campaign), Status: models.CampaignStatusDraft}
+	var c *models.Campaign
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		patch := campaignPatch{Name: &in.Name, ListID: in.ListID, Subject: in.Subject, Body: in.Body, ScheduledAt: in.ScheduledAt}
-		if err := patch.apply(tx, c, Now()); err != nil {
-			return err
-		}
-		return tx.Create(c).Error
+		var err error
+		c, err = createCampaign(tx, in)
+		return err
 	})
 	if err != nil {
 		return nil, s.translate(err)
 	}
 	return c, nil
+}
+
+func createCampaign(tx *gorm.DB, in models.CreateCampaignInput) (*models.Campaign, error) {
+	c := &models.Campaign{ID: ids.New(ids.Campaign), Status: models.CampaignStatusDraft}
+	patch := campaignPatch{Name: &in.Name, ListID: in.ListID, Subject: in.Subject, Body: in.Body, ScheduledAt: in.ScheduledAt}
+	if err := patch.apply(tx, c, Now()); err != nil {
+		return nil, err
+	}
+	return c, tx.Create(c).Error
 }
 
 // UpdateCampaign changes a campaign that has not been sent.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -51,6 +52,7 @@ func (s *Store) Contacts(ctx context.Context, args PageArgs, filter *models.Cont
 		ord = o
 		ord.desc = order.Direction == models.OrderDirectionDesc
 	}
+	ord.rows = &contactRows
 	scope := contactFilter(filter)
 	page, err := paginate(s.read(ctx).Model(&models.Contact{}).Scopes(scope), args, ord)
 	if err != nil {
@@ -126,29 +128,51 @@ func (s *Store) emailConflict(err error, email string) error {
 
 // UpdateContact changes the given fields; "" clears an optional one.
 func (s *Store) UpdateContact(ctx context.Context, id string, in models.UpdateContactInput) (*models.Contact, error) {
-	var c models.Contact
+	var c *models.Contact
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := s.forUpdate(tx).Where("id = ?", id).Take(&c).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return apperr.NotFound("contact", id)
-			}
-			return err
-		}
-		patch := contactPatch(in)
-		if err := patch.apply(&c, "input"); err != nil {
-			return err
-		}
-		c.UpdatedAt = Now()
-		if err := tx.Select("*").Omit("id", "workspace_id", "created_at").Updates(&c).Error; err != nil {
-			return err
-		}
-		if in.Tags != nil {
-			return replaceTags(tx, c.ID, c.TagList)
-		}
-		return nil
+		var err error
+		c, err = s.updateContact(tx, id, func(*models.Contact) *contactPatch {
+			p := contactPatch(in)
+			return &p
+		})
+		return err
 	})
 	if err != nil {
-		return nil, s.emailConflict(err, c.Email)
+		email := ""
+		if in.Email != nil { // only a changed email can conflict
+			email = strings.ToLower(strings.TrimSpace(*in.Email))
+		}
+		return nil, s.emailConflict(err, email)
+	}
+	return c, nil
+}
+
+// updateContact locks a contact and applies the patch that patchFor derives from its current
+// state, so that read-modify-write changes (adding one tag) cannot lose a concurrent update.
+// A nil patch leaves the contact as it is.
+func (s *Store) updateContact(tx *gorm.DB, id string, patchFor func(*models.Contact) *contactPatch) (*models.Contact, error) {
+	var c models.Contact
+	if err := s.forUpdate(tx).Where("id = ?", id).Take(&c).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, apperr.NotFound("contact", id)
+		}
+		return nil, err
+	}
+	patch := patchFor(&c)
+	if patch == nil {
+		return &c, nil
+	}
+	if err := patch.apply(&c, "input"); err != nil {
+		return nil, err
+	}
+	c.UpdatedAt = Now()
+	if err := tx.Select("*").Omit("id", "workspace_id", "created_at").Updates(&c).Error; err != nil {
+		return nil, err
+	}
+	if patch.Tags != nil {
+		if err := replaceTags(tx, c.ID, c.TagList); err != nil {
+			return nil, err
+		}
 	}
 	return &c, nil
 }

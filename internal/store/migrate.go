@@ -132,6 +132,73 @@ CREATE INDEX prospects_title ON prospects (lower(title), id);
 CREATE INDEX prospects_industry ON prospects (lower(industry), id);
 CREATE INDEX prospects_location ON prospects (lower(location), id);
 `,
+	// 2: usage per API key and UTC day, and per root field. No foreign keys: the counters are
+	// flushed in batches from memory, and one row for a key or workspace deleted in the
+	// meantime would fail the whole batch, which the recorder would then retry forever. Rows
+	// of a deleted tenant are removed by workspace_id, hence the workspace indexes.
+	`
+CREATE TABLE usage_days (
+	workspace_id TEXT NOT NULL,
+	key_id       TEXT NOT NULL,
+	date         TEXT NOT NULL,
+	calls        BIGINT NOT NULL DEFAULT 0,
+	cost         BIGINT NOT NULL DEFAULT 0,
+	errors       BIGINT NOT NULL DEFAULT 0,
+	PRIMARY KEY (key_id, date)
+);
+CREATE INDEX usage_days_workspace ON usage_days (workspace_id, date);
+
+CREATE TABLE usage_operations (
+	workspace_id TEXT NOT NULL,
+	key_id       TEXT NOT NULL,
+	date         TEXT NOT NULL,
+	operation    TEXT NOT NULL,
+	calls        BIGINT NOT NULL DEFAULT 0,
+	errors       BIGINT NOT NULL DEFAULT 0,
+	PRIMARY KEY (key_id, date, operation)
+);
+CREATE INDEX usage_operations_workspace ON usage_operations (workspace_id, date);
+`,
+	// 3: Lexi, the assistant: conversations with their messages, and the tasks it proposes.
+	// A task keeps its action's parameters as JSON so that approving it runs exactly what was
+	// shown; tasks outlive their conversation, hence ON DELETE SET NULL.
+	`
+CREATE TABLE lexi_conversations (
+	id           TEXT PRIMARY KEY,
+	workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+	created_at   {{ts}} NOT NULL,
+	updated_at   {{ts}} NOT NULL
+);
+CREATE INDEX lexi_conversations_workspace_id ON lexi_conversations (workspace_id, id);
+
+CREATE TABLE lexi_messages (
+	id              TEXT PRIMARY KEY,
+	workspace_id    TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+	conversation_id TEXT NOT NULL REFERENCES lexi_conversations(id) ON DELETE CASCADE,
+	role            TEXT NOT NULL,
+	content         TEXT NOT NULL,
+	created_at      {{ts}} NOT NULL
+);
+CREATE INDEX lexi_messages_conversation ON lexi_messages (workspace_id, conversation_id, id);
+
+CREATE TABLE lexi_tasks (
+	id              TEXT PRIMARY KEY,
+	workspace_id    TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+	conversation_id TEXT REFERENCES lexi_conversations(id) ON DELETE SET NULL,
+	action          TEXT NOT NULL,
+	payload         TEXT NOT NULL,
+	status          TEXT NOT NULL,
+	title           TEXT NOT NULL,
+	description     TEXT NOT NULL,
+	result          TEXT,
+	error           TEXT,
+	decided_by      TEXT,
+	created_at      {{ts}} NOT NULL,
+	decided_at      {{ts}}
+);
+CREATE INDEX lexi_tasks_workspace_id ON lexi_tasks (workspace_id, id);
+CREATE INDEX lexi_tasks_workspace_status ON lexi_tasks (workspace_id, status, id);
+`,
 }
 
 // Migrate applies the migrations the database has not seen yet.

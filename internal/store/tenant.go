@@ -51,13 +51,18 @@ func isSystem(ctx context.Context) bool {
 
 // tenantTables are the tables with a workspace_id column.
 var tenantTables = map[string]bool{
-	"api_keys":         true,
-	"contacts":         true,
-	"contact_tags":     true,
-	"lists":            true,
-	"list_memberships": true,
-	"campaigns":        true,
-	"deals":            true,
+	"api_keys":           true,
+	"contacts":           true,
+	"contact_tags":       true,
+	"lists":              true,
+	"list_memberships":   true,
+	"campaigns":          true,
+	"deals":              true,
+	"usage_days":         true,
+	"usage_operations":   true,
+	"lexi_conversations": true,
+	"lexi_messages":      true,
+	"lexi_tasks":         true,
 }
 
 var tenantTablePattern = regexp.MustCompile(`(?i)\b(` + strings.Join(tableNames(), "|") + `)\b`)

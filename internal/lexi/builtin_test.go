@@ -1,0 +1,271 @@
+package lexi_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/wbk/crm/internal/lexi"
+	"github.com/wbk/crm/internal/seed"
+	"github.com/wbk/crm/internal/store"
+	"github.com/wbk/crm/internal/testenv"
+	"github.com/wbk/crm/models"
+)
+
+// demo returns a context scoped to a workspace filled with the demo data (60 contacts, 8 at
+// Acme, 13 tagged vip, 4 of them at Acme; 27 deals, 4 in negotiation; lists VIP and others;
+// deal "Globex renewal" in PROPOSAL) and the prospect catalog.
+func demo(t *testing.T) (context.Context, *store.Store) {
+	t.Helper()
+	st := testenv.OpenStore(t)
+	ctx := context.Background()
+	ws, err := st.CreateWorkspace(store.AsSystem(ctx), "Demo", models.PlanOrg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := seed.Demo(ctx, st, ws); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.UpsertProspects(store.AsSystem(ctx), seed.Prospects()); err != nil {
+		t.Fatal(err)
+	}
+	return store.WithWorkspace(ctx, ws.ID), st
+}
+
+func TestBuiltinPhrasings(t *testing.T) {
+	ctx, st := demo(t)
+	b := &lexi.Builtin{Store: st}
+
+	acme, _, err := st.MatchContacts(ctx, &models.ContactFilter{Company: ptr("Acme")}, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vip, _, err := st.MatchContacts(ctx, &models.ContactFilter{Tag: ptr("vip")}, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(acme) != 8 || len(vip) != 13 {
+		t.Fatalf("demo data changed: %d at Acme, %d tagged vip", len(acme), len(vip))
+	}
+	vipList, err := st.ListByName(ctx, "VIP")
+	if err != nil {
+		t.Fatal(err)
+	}
+	globex, err := st.DealByTitle(ctx, "Globex renewal")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	type check func(t *testing.T, p *lexi.Proposal)
+	createList := func(name string, members []*models.Contact) check {
+		return func(t *testing.T, p *lexi.Proposal) {
+			got := p.Payload.(store.LexiCreateList)
+			if got.Name != name || !sameIDs(got.ContactIDs, members) {
+				t.Errorf("payload = %+v, want list %q with %d contacts", got, name, len(members))
+			}
+		}
+	}
+	addToList := func(members []*models.Contact) check {
+		return func(t *testing.T, p *lexi.Proposal) {
+			got := p.Payload.(store.LexiAddToList)
+			if got.ListID != vipList.ID || !sameIDs(got.ContactIDs, members) {
+				t.Errorf("payload = %+v", got)
+			}
+		}
+	}
+	tag := func(tag string, members []*models.Contact) check {
+		return func(t *testing.T, p *lexi.Proposal) {
+			got := p.Payload.(store.LexiTagContacts)
+			if got.Tag != tag || !sameIDs(got.ContactIDs, members) {
+				t.Errorf("payload = %+v, want tag %q on %d contacts", got, tag, len(members))
+			}
+		}
+	}
+	stage := func(s models.DealStage) check {
+		return func(t *testing.T, p *lexi.Proposal) {
+			got := p.Payload.(store.LexiDealStage)
+			if got.DealID != globex.ID || got.Stage != s {
+				t.Errorf("payload = %+v, want %s to %s", got, globex.ID, s)
+			}
+		}
+	}
+	campaign := func(name string, list bool) check {
+		return func(t *testing.T, p *lexi.Proposal) {
+			got := p.Payload.(store.LexiCreateCampaign)
+			if got.Name != name || (got.ListID != nil) != list || (list && *got.ListID != vipList.ID) {
+				t.Errorf("payload = %+v, want campaign %q (list: %v)", got, name, list)
+			}
+		}
+	}
+	prospects := func(n int) check {
+		return func(t *testing.T, p *lexi.Proposal) {
+			got := p.Payload.(store.LexiImportProspects)
+			if len(got.ProspectIDs) != n {
+				t.Errorf("payload has %d prospects, want %d", len(got.ProspectIDs), n)
+			}
+		}
+	}
+
+	const help = "I can answer questions"
+	cases := []struct {
+		msg    string
+		action models.LexiAction // "" means an answer without a task
+		check  check
+		reply  []string // substrings of the reply
+		title  string   // the task's exact title
+	}{
+		// Counts.
+		{msg: "how many contacts do we have?", reply: []string{"You have 60 contacts."}},
+		{msg: "How many contacts do we have", reply: []string{"You have 60 contacts."}},
+		{msg: "HOW MANY CONTACTS ARE THERE?!", reply: []string{"You have 60 contacts."}},
+		{msg: "Lexi, how many contacts in total?", reply: []string{"You have 60 contacts."}},
+		{msg: "count contacts", reply: []string{"You have 60 contacts."}},
+		{msg: "how many contacts at Acme?", reply: []string{"There are 8 contacts at Acme."}},
+		{msg: "How many contacts do we have at acme", reply: []string{"There are 8 contacts at acme."}},
+		{msg: `how many contacts are at "Acme"?`, reply: []string{"There are 8 contacts at Acme."}},
+		{msg: "how many people work at Acme?", reply: []string{"There are 8 contacts at Acme."}},
+		{msg: "how many contacts are tagged vip?", reply: []string{"There are 13 contacts tagged vip."}},
+		{msg: "how many contacts at Nowhere Inc?", reply: []string{"There are no contacts at Nowhere Inc."}},
+		{msg: "how many deals are in negotiation?", reply: []string{"There are 4 deals in negotiation."}},
+		{msg: "How many deals in the Negotiation stage", reply: []string{"There are 4 deals in negotiation."}},
+		{msg: "how many deals are won?", reply: []string{"There are 5 deals won."}},
+		{msg: "how many deals do we have?", reply: []string{"You have 27 deals."}},
+		{msg: "number of deals in lead", reply: []string{"There are 6 deals in the lead stage."}},
+		{msg: "how many lists do we have?", reply: []string{"You have 6 lists."}},
+
+		// Showing contacts.
+		{msg: "show contacts at Acme", reply: []string{"I found 8 contacts at Acme:", "Sarah Chen, sarah.chen@acme.com, Acme", "Tom Becker"}},
+		{msg: "Show me the contacts at 'Acme'.", reply: []string{"I found 8 contacts at Acme:"}},
+		{msg: "who works at Acme?", reply: []string{"I found 8 contacts at Acme:"}},
+		{msg: "find contacts tagged vip", reply: []string{"I found 13 contacts tagged vip; here are the first 10:", "Sarah Chen, sarah.chen@acme.com, Acme", "…and 3 more."}},
+		{msg: "Find contacts tagged as VIP please", reply: []string{"I found 13 contacts tagged vip; here are the first 10:"}},
+		{msg: "which contacts have the tag vip?", reply: []string{"I found 13 contacts tagged vip"}},
+		{msg: "list contacts with tag \"vip\"", reply: []string{"I found 13 contacts tagged vip"}},
+		{msg: "show contacts at Nowhere", reply: []string{"I found no contacts at Nowhere."}},
+
+		// CREATE_LIST.
+		{msg: "create a list called VIP with contacts tagged vip", action: models.LexiActionCreateList,
+			check: createList("VIP", vip), title: "Create list VIP with the 13 contacts tagged vip", reply: []string{"already exists"}},
+		{msg: `Create a list named "Top people" with contacts tagged vip.`, action: models.LexiActionCreateList,
+			check: createList("Top people", vip), title: "Create list Top people with the 13 contacts tagged vip"},
+		{msg: "please make a new list called Acme crew with the contacts at Acme", action: models.LexiActionCreateList,
+			check: createList("Acme crew", acme), title: "Create list Acme crew with the 8 contacts at Acme"},
+		{msg: "Create list 'Acme VIPs' with all contacts at ACME", action: models.LexiActionCreateList,
+			check: createList("Acme VIPs", acme)},
+		{msg: "create an Acme team list with contacts at Acme", action: models.LexiActionCreateList,
+			check: createList("Acme team", acme)},
+		{msg: "create a list called Later", action: models.LexiActionCreateList,
+			check: createList("Later", nil), title: "Create empty list Later"},
+		{msg: "create a list called Ghosts with contacts tagged nosuchtag", reply: []string{"There are no contacts tagged nosuchtag"}},
+
+		// ADD_CONTACTS_TO_LIST.
+		{msg: "add contacts tagged vip to list VIP", action: models.LexiActionAddContactsToList,
+			check: addToList(vip), title: "Add the 13 contacts tagged vip to list VIP", reply: []string{"changes nothing"}},
+		{msg: "Please add the contacts at Acme to the VIP list.", action: models.LexiActionAddContactsToList,
+			check: addToList(acme), title: "Add 4 of the 8 contacts at Acme to list VIP (4 are already in it)"},
+		{msg: `add all contacts at "Acme" to list "vip"`, action: models.LexiActionAddContactsToList, check: addToList(acme)},
+		{msg: "add contacts at Acme to list Nope", reply: []string{"There is no list named Nope."}},
+
+		// TAG_CONTACTS.
+		{msg: "tag contacts at Acme as enterprise", action: models.LexiActionTagContacts,
+			check: tag("enterprise", acme), title: "Tag 4 of the 8 contacts at Acme as enterprise (4 already have it)", reply: []string{"I've prepared a task"}},
+		{msg: "Tag all contacts at Acme as 'Hot Lead'.", action: models.LexiActionTagContacts, check: tag("hot lead", acme)},
+		{msg: "label the people tagged vip with gold", action: models.LexiActionTagContacts, check: tag("gold", vip)},
+		{msg: "add the tag enterprise to contacts at acme", action: models.LexiActionTagContacts, check: tag("enterprise", acme)},
+
+		// UPDATE_DEAL_STAGE.
+		{msg: "move deal Globex renewal to negotiation", action: models.LexiActionUpdateDealStage,
+			check: stage(models.DealStageNegotiation), title: "Move deal Globex renewal from proposal to negotiation"},
+		{msg: `Move the deal "Globex renewal" to Negotiation.`, action: models.LexiActionUpdateDealStage, check: stage(models.DealStageNegotiation)},
+		{msg: "please move deal called globex renewal to the negotiation stage", action: models.LexiActionUpdateDealStage, check: stage(models.DealStageNegotiation)},
+		{msg: "mark deal Globex renewal as won", action: models.LexiActionUpdateDealStage, check: stage(models.DealStageWon)},
+		{msg: "set the Globex renewal deal to closed lost", action: models.LexiActionUpdateDealStage, check: stage(models.DealStageLost)},
+		{msg: "move deal Globex renewal to proposal", reply: []string{"already in proposal"}},
+		{msg: "move deal Nothing here to won", reply: []string{"I could not find a deal called Nothing here."}},
+		{msg: "move deal Globex renewal to heaven", reply: []string{`"heaven" is not a deal stage`}},
+
+		// CREATE_CAMPAIGN.
+		{msg: "draft a campaign called Q4 launch for list VIP", action: models.LexiActionCreateCampaign,
+			check: campaign("Q4 launch", true), title: "Create draft campaign Q4 launch for list VIP"},
+		{msg: `Draft a campaign named "Q4 launch" for the VIP list, please!`, action: models.LexiActionCreateCampaign, check: campaign("Q4 launch", true)},
+		{msg: "create an email campaign called Spring promo", action: models.LexiActionCreateCampaign,
+			check: campaign("Spring promo", false), title: "Create draft campaign Spring promo"},
+		{msg: "draft a campaign called Q4 launch for list Missing", reply: []string{"There is no list named Missing."}},
+
+		// IMPORT_PROSPECTS.
+		{msg: "import prospects at Contoso", action: models.LexiActionImportProspects, check: prospects(countProspects(t, ctx, st, "Contoso"))},
+		{msg: "Import all prospects from contoso into list VIP", action: models.LexiActionImportProspects, check: prospects(countProspects(t, ctx, st, "Contoso"))},
+		{msg: "import prospects at Acme", reply: []string{"The prospect catalog has nobody at Acme."}},
+
+		// Anything else.
+		{msg: "hello", reply: []string{help}},
+		{msg: "what's the weather like?", reply: []string{help}},
+		{msg: "delete all contacts", reply: []string{help}},
+		{msg: "show contacts near the sea", reply: []string{"I did not understand which contacts"}},
+	}
+	if len(cases) < 40 {
+		t.Fatalf("only %d phrasings", len(cases))
+	}
+	for _, tc := range cases {
+		t.Run(tc.msg, func(t *testing.T) {
+			reply, props, err := b.Reply(ctx, nil, tc.msg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range tc.reply {
+				if !strings.Contains(reply, want) {
+					t.Errorf("reply %q does not contain %q", reply, want)
+				}
+			}
+			if tc.action == "" {
+				if len(props) != 0 {
+					t.Fatalf("want no task, got %+v", props)
+				}
+				return
+			}
+			if len(props) != 1 || props[0].Action != tc.action {
+				t.Fatalf("want one %s task, got %+v (reply %q)", tc.action, props, reply)
+			}
+			p := &props[0]
+			if tc.title != "" && p.Title != tc.title {
+				t.Errorf("title = %q, want %q", p.Title, tc.title)
+			}
+			if !strings.Contains(reply, p.Title) || p.Description == "" {
+				t.Errorf("reply %q should name the task %q and it needs a description", reply, p.Title)
+			}
+			if tc.check != nil {
+				tc.check(t, p)
+			}
+		})
+	}
+}
+
+func countProspects(t *testing.T, ctx context.Context, st *store.Store, company string) int {
+	t.Helper()
+	conn, err := st.Prospects(ctx, store.PageArgs{First: ptr(100)}, &models.ProspectFilter{Company: &company})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(conn.Edges) == 0 {
+		t.Fatalf("no prospects at %s", company)
+	}
+	return len(conn.Edges)
+}
+
+func sameIDs(got []string, want []*models.Contact) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	set := map[string]bool{}
+	for _, c := range want {
+		set[c.ID] = true
+	}
+	for _, id := range got {
+		if !set[id] {
+			return false
+		}
+	}
+	return true
+}
+
+func ptr[T any](v T) *T { return &v }
