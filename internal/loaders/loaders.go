@@ -12,7 +12,7 @@ package loaders
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -210,7 +210,7 @@ func (l *Loaders) counter(relation, parentID string) models.Counter {
 // asking with the same arguments share a batch.
 func childLoader[C any](l *Loaders, relation, kind string, args store.PageArgs,
 	fetch func(context.Context, []string, store.PageArgs) (map[string]C, error), saw func(C)) *hinted[C] {
-	key := fmt.Sprintf("%s|%s|%s", relation, intArg(args.First), strArg(args.After))
+	key := relation + "|" + intArg(args.First) + "|" + strArg(args.After)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if existing, ok := l.children[key]; ok {
@@ -272,7 +272,7 @@ func intArg(p *int) string {
 	if p == nil {
 		return "-"
 	}
-	return fmt.Sprint(*p)
+	return strconv.Itoa(*p)
 }
 
 func strArg(p *string) string {

@@ -131,25 +131,28 @@ func (s *Store) RotateAPIKey(ctx context.Context, id string, grace time.Duration
 }
 
 // KeyByHash finds a key and its workspace in one indexed query; it is the whole cost of
-// authenticating a request.
+// authenticating a request, so it reads the row without GORM's reflective scan.
 func (s *Store) KeyByHash(ctx context.Context, hash string) (*models.ApiKey, *models.Workspace, error) {
-	var row struct {
-		models.ApiKey
-		WsName string
-		WsPlan models.Plan
-	}
-	err := s.read(AsSystem(ctx)).Table("api_keys").
-		Select("api_keys.*, workspaces.name AS ws_name, workspaces.plan AS ws_plan").
+	var (
+		k     models.ApiKey
+		ws    models.Workspace
+		found bool
+	)
+	q := s.read(AsSystem(ctx)).Table("api_keys").
+		Select(apiKeyRows.selectList("api_keys")+", workspaces.name, workspaces.plan").
 		Joins("JOIN workspaces ON workspaces.id = api_keys.workspace_id").
-		Where("api_keys.key_hash = ?", hash).Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil, apperr.NotFound("key", "")
-	}
+		Where("api_keys.key_hash = ?", hash).Limit(1)
+	err := apiKeyRows.scanAll(q, func() []any { return []any{&ws.Name, &ws.Plan} }, func(row *models.ApiKey) {
+		k, found = *row, true
+	})
 	if err != nil {
 		return nil, nil, s.translate(err)
 	}
-	key := row.ApiKey
-	return &key, &models.Workspace{ID: key.WorkspaceID, Name: row.WsName, Plan: row.WsPlan}, nil
+	if !found {
+		return nil, nil, apperr.NotFound("key", "")
+	}
+	ws.ID = k.WorkspaceID
+	return &k, &ws, nil
 }
 
 // TouchAPIKeys records when keys were last used, in one transaction.

@@ -72,4 +72,12 @@ var dealRows = rowScanner[models.Deal]{
 	},
 }
 
+var apiKeyRows = rowScanner[models.ApiKey]{
+	columns: []string{"id", "workspace_id", "name", "prefix", "key_hash", "permissions", "expires_at", "revoked_at", "last_used_at", "created_at"},
+	fields: func(k *models.ApiKey) []any {
+		return []any{&k.ID, &k.WorkspaceID, &k.Name, &k.Prefix, &k.KeyHash, &k.Scopes, &k.ExpiresAt, &k.RevokedAt,
+			&k.LastUsedAt, &k.CreatedAt}
+	},
+}
+
 var _ sql.Scanner = (*models.StringList)(nil)
