@@ -29,6 +29,7 @@ type cli struct {
 	log    *slog.Logger
 	stdout io.Writer
 	stderr io.Writer
+	getenv func(string) string
 }
 
 const usageText = `usage:

@@ -27,7 +27,9 @@ import (
 	"time"
 
 	"github.com/wbk/crm/internal/auth"
+	"github.com/wbk/crm/internal/events"
 	"github.com/wbk/crm/internal/httpapi"
+	"github.com/wbk/crm/internal/lexi"
 	"github.com/wbk/crm/internal/ratelimit"
 	"github.com/wbk/crm/internal/seed"
 	"github.com/wbk/crm/internal/store"
@@ -88,7 +90,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return 2
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	cli := &cli{cfg: cfg, log: log, stdout: stdout, stderr: stderr}
+	cli := &cli{cfg: cfg, log: log, stdout: stdout, stderr: stderr, getenv: getenv}
 	if len(args) == 0 || args[0] == "serve" {
 		if err := cli.serve(ctx); err != nil {
 			log.Error("server stopped", "err", err)
@@ -133,8 +135,25 @@ func (c *cli) serve(ctx context.Context) error {
 		}
 	}
 	recorder := usage.NewRecorder(st, c.log)
-	api := httpapi.New(httpapi.Config{Store: st, Auth: authn, Log: c.log, SDL: sdl,
-		Limiter: ratelimit.New(limitStore, c.cfg.Plans), Usage: recorder})
+	// Live Lexi updates: in process on the embedded database; on PostgreSQL every instance
+	// also announces its changes with pg_notify and hears the others' on a LISTEN connection.
+	broker := events.New(st, c.log)
+	if st.Dialect() == "postgres" {
+		listener := broker.StartListener(c.cfg.DatabaseURL)
+		defer listener.Stop()
+	}
+	var assistant lexi.Assistant // nil: the built-in assistant
+	provider, ok, err := lexi.ProviderFromEnv(c.getenv, st)
+	if err != nil {
+		return err
+	}
+	if ok {
+		provider.Log = c.log
+		assistant = provider // assigned only when set: a nil *Provider is not a nil Assistant
+		c.log.Info("lexi: provider mode", "provider", provider)
+	}
+	api := httpapi.New(httpapi.Config{Store: st, Auth: authn, Log: c.log, SDL: sdl, Assistant: assistant,
+		Limiter: ratelimit.New(limitStore, c.cfg.Plans), Usage: recorder, Events: broker})
 
 	srv := &http.Server{
 		Addr:              c.cfg.Addr,
@@ -145,6 +164,9 @@ func (c *cli) serve(ctx context.Context) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(c.log.Handler(), slog.LevelWarn),
 	}
+	// Subscriptions live on hijacked websocket connections, which Shutdown does not drain:
+	// completing them lets their clients know to reconnect elsewhere.
+	srv.RegisterOnShutdown(broker.Close)
 	ln, err := net.Listen("tcp", c.cfg.Addr)
 	if err != nil {
 		return err

@@ -411,3 +411,22 @@ func TestCLIKeyUsage(t *testing.T) {
 		}
 	}
 }
+
+func TestServeRefusesAnIncompleteLexiProvider(t *testing.T) {
+	c := newCLIEnv(t)
+	env := func(k string) string {
+		switch k {
+		case "ADDR":
+			return "127.0.0.1:0"
+		case "LEXI_OPENAI_BASE_URL":
+			return "http://127.0.0.1:1/v1"
+		}
+		return c.getenv(k)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var stdout, stderr bytes.Buffer
+	if code := run(ctx, []string{"serve"}, &stdout, &stderr, env); code != 1 || !strings.Contains(stderr.String(), "LEXI_OPENAI_MODEL") {
+		t.Fatalf("serve with a base URL and no model: exit %d, stderr %s", code, stderr.String())
+	}
+}

@@ -36,6 +36,7 @@ type ResolverRoot interface {
 	List() ListResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
@@ -280,6 +281,10 @@ type ComplexityRoot struct {
 		Used      func(childComplexity int) int
 	}
 
+	Subscription struct {
+		LexiTaskUpdated func(childComplexity int) int
+	}
+
 	UsageDay struct {
 		Calls      func(childComplexity int) int
 		Cost       func(childComplexity int) int
@@ -357,6 +362,9 @@ type QueryResolver interface {
 	Prospects(ctx context.Context, filter *models.ProspectFilter, first *int, after *string, last *int, before *string) (*models.ProspectConnection, error)
 	LexiTask(ctx context.Context, id string) (*models.LexiTask, error)
 	LexiTasks(ctx context.Context, status *models.LexiTaskStatus, first *int, after *string) (*models.LexiTaskConnection, error)
+}
+type SubscriptionResolver interface {
+	LexiTaskUpdated(ctx context.Context) (<-chan *models.LexiTask, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1516,6 +1524,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RateLimitWindow.Used(childComplexity), true
 
+	case "Subscription.lexiTaskUpdated":
+		if e.ComplexityRoot.Subscription.LexiTaskUpdated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subscription.LexiTaskUpdated(childComplexity), true
+
 	case "UsageDay.calls":
 		if e.ComplexityRoot.UsageDay.Calls == nil {
 			break
@@ -1653,6 +1668,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -1799,6 +1831,19 @@ type Mutation {
   approveLexiTask(id: ID!): LexiTask! @hasPermission(permission: LEXI)
   "Declines a PENDING task; the reason, if any, is kept in the task's result."
   rejectLexiTask(id: ID!, reason: String): LexiTask! @hasPermission(permission: LEXI)
+}
+
+"""
+Live updates over the websocket transport (graphql-transport-ws). The key goes in the
+connection_init payload as {"Authorization": "Bearer wbk_…"}.
+"""
+type Subscription {
+  """
+  Every task of the caller's workspace that is created or changes status (EXECUTED, FAILED,
+  REJECTED), as it is after the change, on whichever server instance the change happened.
+  A subscriber that falls too far behind is completed; resubscribe and read lexiTasks to catch up.
+  """
+  lexiTaskUpdated: LexiTask! @hasPermission(permission: LEXI)
 }
 
 type Viewer {
@@ -8844,6 +8889,56 @@ func (ec *executionContext) fieldContext_RateLimitWindow_resetAt(_ context.Conte
 	return graphql.NewScalarFieldContext("RateLimitWindow", field, false, false, "Time")
 }
 
+func (ec *executionContext) _Subscription_lexiTaskUpdated(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_lexiTaskUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Subscription().LexiTaskUpdated(ctx)
+		},
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				permission, err := ec.unmarshalNPermission2githubᚗcomᚋwbkᚋcrmᚋmodelsᚐPermission(ctx, "LEXI")
+				if err != nil {
+					var zeroVal *models.LexiTask
+					return zeroVal, err
+				}
+				if ec.Directives.HasPermission == nil {
+					var zeroVal *models.LexiTask
+					return zeroVal, errors.New("directive hasPermission is not implemented")
+				}
+				return ec.Directives.HasPermission(ctx, nil, directive0, permission)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v *models.LexiTask) graphql.Marshaler {
+			return ec.marshalNLexiTask2ᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐLexiTask(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_lexiTaskUpdated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LexiTask(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _UsageDay_date(ctx context.Context, field graphql.CollectedField, obj *models.UsageDay) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12813,6 +12908,26 @@ func (ec *executionContext) _RateLimitWindow(ctx context.Context, sel ast.Select
 	}
 
 	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "lexiTaskUpdated":
+		return ec._Subscription_lexiTaskUpdated(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var usageDayImplementors = []string{"UsageDay"}

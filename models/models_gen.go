@@ -143,6 +143,11 @@ type RateLimitWindow struct {
 	ResetAt   time.Time `json:"resetAt"`
 }
 
+// Live updates over the websocket transport (graphql-transport-ws). The key goes in the
+// connection_init payload as {"Authorization": "Bearer wbk_…"}.
+type Subscription struct {
+}
+
 type UpdateCampaignInput struct {
 	Name        *string         `json:"name,omitempty"`
 	ListID      *string         `json:"listId,omitempty"`

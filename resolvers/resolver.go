@@ -20,6 +20,13 @@ type Resolver struct {
 	Limits RateLimitReporter
 	// Lexi is the assistant: chat, and its tasks.
 	Lexi *lexi.Service
+	// Events streams Lexi task changes to subscriptions.
+	Events TaskEvents
+}
+
+// TaskEvents streams the Lexi task changes of one workspace until ctx ends.
+type TaskEvents interface {
+	Subscribe(ctx context.Context, workspaceID string) <-chan *models.LexiTask
 }
 
 // UsageReader reads usage per UTC day, newest first, today included.

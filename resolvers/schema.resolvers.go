@@ -274,6 +274,15 @@ func (r *queryResolver) LexiTasks(ctx context.Context, status *models.LexiTaskSt
 	return r.Lexi.Tasks(ctx, status, first, after)
 }
 
+// LexiTaskUpdated is the resolver for the lexiTaskUpdated field.
+func (r *subscriptionResolver) LexiTaskUpdated(ctx context.Context) (<-chan *models.LexiTask, error) {
+	p := auth.PrincipalFrom(ctx)
+	if p == nil {
+		return nil, access.Require(ctx) // unauthenticated
+	}
+	return r.Events.Subscribe(ctx, p.Workspace.ID), nil
+}
+
 // ApiKey returns graph.ApiKeyResolver implementation.
 func (r *Resolver) ApiKey() graph.ApiKeyResolver { return &apiKeyResolver{r} }
 
@@ -295,12 +304,16 @@ func (r *Resolver) Mutation() graph.MutationResolver { return &mutationResolver{
 // Query returns graph.QueryResolver implementation.
 func (r *Resolver) Query() graph.QueryResolver { return &queryResolver{r} }
 
+// Subscription returns graph.SubscriptionResolver implementation.
+func (r *Resolver) Subscription() graph.SubscriptionResolver { return &subscriptionResolver{r} }
+
 type (
-	apiKeyResolver   struct{ *Resolver }
-	campaignResolver struct{ *Resolver }
-	contactResolver  struct{ *Resolver }
-	dealResolver     struct{ *Resolver }
-	listResolver     struct{ *Resolver }
-	mutationResolver struct{ *Resolver }
-	queryResolver    struct{ *Resolver }
+	apiKeyResolver       struct{ *Resolver }
+	campaignResolver     struct{ *Resolver }
+	contactResolver      struct{ *Resolver }
+	dealResolver         struct{ *Resolver }
+	listResolver         struct{ *Resolver }
+	mutationResolver     struct{ *Resolver }
+	queryResolver        struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
 )

@@ -88,6 +88,27 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	}
 }
 
+// gate is an extension that may refuse an operation before it runs.
+type gate interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+}
+
+// presented makes a gate's refusal carry its code and extensions (missing, window, …) by
+// itself. Over HTTP the error presenter fills them in anyway, from the same application
+// error; gqlgen's websocket transport sends an operation's refusal without the presenter.
+type presented struct{ gate }
+
+func (p presented) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	err := p.gate.MutateOperationContext(ctx, oc)
+	if err != nil {
+		if e := apperr.As(err); e != nil {
+			toGraphQL(err, e)
+		}
+	}
+	return err
+}
+
 // rootKey is the response key of the root field an error is under, or nil for an error of
 // the whole operation.
 func rootKey(e *gqlerror.Error) []string {

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -29,11 +30,13 @@ import (
 	"github.com/wbk/crm/internal/apperr"
 	"github.com/wbk/crm/internal/auth"
 	"github.com/wbk/crm/internal/cost"
+	"github.com/wbk/crm/internal/events"
 	"github.com/wbk/crm/internal/lexi"
 	"github.com/wbk/crm/internal/loaders"
 	"github.com/wbk/crm/internal/ratelimit"
 	"github.com/wbk/crm/internal/store"
 	"github.com/wbk/crm/internal/usage"
+	"github.com/wbk/crm/models"
 	"github.com/wbk/crm/resolvers"
 )
 
@@ -53,6 +56,12 @@ type Config struct {
 	SDL          string // served at /schema.graphql
 	MaxBodyBytes int64
 	Registry     *prometheus.Registry // nil: a fresh one
+	// Events carries Lexi task changes to lexiTaskUpdated subscribers: the Lexi service
+	// notifies it and the subscription resolver subscribes to it. nil: an in-process broker
+	// of this handler's own. On PostgreSQL the server also runs its listener.
+	Events *events.Broker
+	// Assistant answers Lexi chats; nil is the built-in assistant.
+	Assistant lexi.Assistant
 }
 
 // API is the application's HTTP handler.
@@ -81,6 +90,9 @@ func New(cfg Config) *API {
 	if cfg.Usage == nil {
 		cfg.Usage = usage.NewRecorder(cfg.Store, cfg.Log)
 	}
+	if cfg.Events == nil {
+		cfg.Events = events.New(cfg.Store, cfg.Log)
+	}
 	a := &API{cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(cfg.Registry)}
 	cfg.Limiter.Store().OnFallback = a.metrics.storeFallbacks.Inc
 	a.gql = a.newGraphQLServer()
@@ -104,7 +116,8 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTT
 
 func (a *API) newGraphQLServer() *handler.Server {
 	schema := graph.NewExecutableSchema(graph.Config{
-		Resolvers:  &resolvers.Resolver{Store: a.cfg.Store, UsageStats: a.cfg.Usage, Limits: a, Lexi: lexi.NewService(a.cfg.Store, nil, nil)},
+		Resolvers: &resolvers.Resolver{Store: a.cfg.Store, UsageStats: a.cfg.Usage, Limits: a,
+			Lexi: lexi.NewService(a.cfg.Store, a.cfg.Assistant, a.cfg.Events), Events: a.cfg.Events},
 		Directives: graph.DirectiveRoot{HasPermission: access.Directive},
 		Complexity: cost.Complexity(),
 	})
@@ -127,8 +140,8 @@ func (a *API) newGraphQLServer() *handler.Server {
 	srv.SetParserTokenLimit(maxQueryTokens)
 	srv.Use(extension.Introspection{})
 	srv.Use(operationRecorder{})
-	srv.Use(access.OperationGate{})
-	srv.Use(limitGate{api: a, es: schema})
+	srv.Use(presented{access.OperationGate{}})
+	srv.Use(presented{limitGate{api: a, es: schema}})
 	srv.AroundResponses(a.rateLimitExtension)
 	srv.SetErrorPresenter(presenter(a.cfg.Log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
@@ -138,7 +151,16 @@ func (a *API) newGraphQLServer() *handler.Server {
 	return srv
 }
 
-// websocketInit authenticates a websocket connection by its connection_init payload.
+// websocketInit authenticates a websocket connection by its connection_init payload: a
+// missing, malformed, unknown, revoked or expired key closes it with 4401; a key without
+// LEXI closes it with 4403.
+//
+// The websocket transport exists for subscriptions, and every Subscription field needs LEXI
+// today (lexiTaskUpdated is the only one), so a key without LEXI could never run anything on
+// the connection: refusing it at connection_init answers the client once, with a close code,
+// instead of with an error for each subscribe. A future subscription field needing another
+// permission would change this check to "holds at least one subscription permission"; each
+// operation is checked against the key by the permission gate regardless.
 func (a *API) websocketInit(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 	header, _ := payload["Authorization"].(string)
 	if header == "" {
@@ -150,10 +172,33 @@ func (a *API) websocketInit(ctx context.Context, payload transport.InitPayload) 
 		if apperr.CodeOf(err) == apperr.EUNAVAILABLE {
 			code = 4503
 		}
-		return transport.WithWebsocketCloseCode(ctx, code), nil, err
+		ctx = transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, code), closeReason(err))
+		return ctx, nil, err
+	}
+	if err := access.Require(auth.WithPrincipal(ctx, p), models.PermissionLexi); err != nil {
+		ctx = transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, 4403), closeReason(err))
+		return ctx, nil, err
 	}
 	ctx = auth.WithPrincipal(ctx, p)
 	return loaders.With(ctx, loaders.New(a.cfg.Store)), nil, nil
+}
+
+// closeReason is the websocket close frame's reason for a refused connection_init: the
+// GraphQL code and, for a 401, the contract's reason ("UNAUTHENTICATED: EXPIRED_KEY").
+// A close reason is at most 123 bytes, so the message stays out of it.
+func closeReason(err error) string {
+	e := asAppError(err)
+	tc, ok := transportCodes[e.Code]
+	if !ok {
+		tc = transportCodes[apperr.EINTERNAL]
+	}
+	if e.Reason != "" {
+		return tc.graphql + ": " + e.Reason
+	}
+	if len(e.Missing) > 0 {
+		return tc.graphql + ": missing " + strings.Join(e.Missing, ", ")
+	}
+	return tc.graphql
 }
 
 func (a *API) graphqlHandler() http.Handler {

@@ -24,6 +24,7 @@ import (
 	"gorm.io/gorm/logger"
 
 	"github.com/wbk/crm/internal/auth"
+	"github.com/wbk/crm/internal/events"
 	"github.com/wbk/crm/internal/httpapi"
 	"github.com/wbk/crm/internal/ratelimit"
 	"github.com/wbk/crm/internal/store"
@@ -77,6 +78,10 @@ type Options struct {
 	Plans ratelimit.Plans
 	// Now is the rate limiter's and usage recorder's clock; nil is the real one.
 	Now func() time.Time
+	// ListenURL, on PostgreSQL, is the database URL the environment's Lexi events listener
+	// connects to, as a server instance's does: changes made through other environments on
+	// the same database then reach its subscribers. Empty: events stay in process.
+	ListenURL string
 }
 
 // LiftedPlans are limits no test reaches.
@@ -116,7 +121,14 @@ func UniquePrefix() string {
 func OpenStore(t testing.TB, opts ...Options) *store.Store {
 	t.Helper()
 	pgURL, path := DatabaseURL(t)
-	so := store.Options{URL: pgURL, SQLitePath: path, Logger: QuietLogger()}
+	return OpenStoreAt(t, pgURL, path, opts...)
+}
+
+// OpenStoreAt opens and migrates the database DatabaseURL returned; opening it twice gives
+// two stores on one database, as two server instances have.
+func OpenStoreAt(t testing.TB, pgURL, sqlitePath string, opts ...Options) *store.Store {
+	t.Helper()
+	so := store.Options{URL: pgURL, SQLitePath: sqlitePath, Logger: QuietLogger()}
 	if len(opts) > 0 {
 		so.SQLLogger = opts[0].SQLLogger
 	}
@@ -142,6 +154,7 @@ type Env struct {
 	Auth    *auth.Authenticator
 	Limiter *ratelimit.Limiter
 	Usage   *usage.Recorder
+	Events  *events.Broker
 	Handler http.Handler
 }
 
@@ -171,9 +184,20 @@ func NewOn(t testing.TB, st *store.Store, limits *ratelimit.Failover, o Options)
 		recorder.Now = o.Now
 	}
 	authn := auth.NewAuthenticator(st, QuietLogger())
+	broker := events.New(st, QuietLogger())
+	t.Cleanup(broker.Close)
+	if o.ListenURL != "" && st.Dialect() == "postgres" {
+		l := broker.StartListener(o.ListenURL)
+		t.Cleanup(l.Stop)
+		select {
+		case <-l.Ready():
+		case <-time.After(10 * time.Second):
+			t.Fatalf("the Lexi events listener did not start listening")
+		}
+	}
 	api := httpapi.New(httpapi.Config{Store: st, Auth: authn, Limiter: limiter, Usage: recorder,
-		Log: QuietLogger(), SDL: "type Query { viewer: Viewer! }"})
-	return &Env{Store: st, Auth: authn, Limiter: limiter, Usage: recorder, Handler: api}
+		Log: QuietLogger(), SDL: "type Query { viewer: Viewer! }", Events: broker})
+	return &Env{Store: st, Auth: authn, Limiter: limiter, Usage: recorder, Events: broker, Handler: api}
 }
 
 // Workspace creates a workspace on plan.
