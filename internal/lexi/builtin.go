@@ -195,7 +195,7 @@ var (
 // parseSelector reads "at Acme", "tagged vip", "with the tag 'vip'", "who work at Acme", or
 // nothing (all contacts).
 func parseSelector(s string) (selector, bool) {
-	s = strings.TrimSpace(selFiller.ReplaceAllString(" "+s+" ", " "))
+	s = strings.TrimSpace(outsideQuotes(" "+s+" ", func(part string) string { return selFiller.ReplaceAllString(part, " ") }))
 	s = strings.TrimSpace(selLead.ReplaceAllString(s, ""))
 	if s == "" {
 		return selector{}, true
@@ -215,6 +215,16 @@ func parseSelector(s string) (selector, bool) {
 		}
 	}
 	return selector{}, false
+}
+
+// outsideQuotes applies fn to the parts of s that are not inside double quotes, so that a
+// quoted name ("Overall Inc") is taken as written.
+func outsideQuotes(s string, fn func(string) string) string {
+	parts := strings.Split(s, `"`)
+	for i := 0; i < len(parts); i += 2 { // even parts are outside quotes
+		parts[i] = fn(parts[i])
+	}
+	return strings.Join(parts, `"`)
 }
 
 func (s selector) filter() *models.ContactFilter {

@@ -126,6 +126,8 @@ func TestBuiltinPhrasings(t *testing.T) {
 		{msg: "how many people work at Acme?", reply: []string{"There are 8 contacts at Acme."}},
 		{msg: "how many contacts are tagged vip?", reply: []string{"There are 13 contacts tagged vip."}},
 		{msg: "how many contacts at Nowhere Inc?", reply: []string{"There are no contacts at Nowhere Inc."}},
+		// A quoted name is taken as written, even when it contains words Lexi otherwise skips.
+		{msg: `how many contacts at "Overall Inc"?`, reply: []string{"There are no contacts at Overall Inc."}},
 		{msg: "how many deals are in negotiation?", reply: []string{"There are 4 deals in negotiation."}},
 		{msg: "How many deals in the Negotiation stage", reply: []string{"There are 4 deals in negotiation."}},
 		{msg: "how many deals are won?", reply: []string{"There are 5 deals won."}},
