@@ -16,6 +16,7 @@ import (
 	"github.com/wbk/crm/internal/auth"
 	"github.com/wbk/crm/internal/cost"
 	"github.com/wbk/crm/internal/ratelimit"
+	"github.com/wbk/crm/internal/usage"
 	"github.com/wbk/crm/models"
 )
 
@@ -72,7 +73,31 @@ func (g limitGate) MutateOperationContext(ctx context.Context, oc *graphql.Opera
 		g.api.metrics.rateLimited.WithLabelValues(string(p.Workspace.Plan), res.Exceeded).Inc()
 		return asGraphQLError(rateLimited(res))
 	}
+	oc.Stats.SetExtension(chargedKey, res.Cost)
 	return nil
+}
+
+// chargedKey carries an operation's charge to the websocket usage count.
+const chargedKey = "crm.charged"
+
+// countWebsocketOperation counts a websocket operation (a subscription) in the key's usage:
+// HTTP requests are counted when they finish, but a websocket has no request to finish.
+func (a *API) countWebsocketOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	if stateFrom(ctx) == nil {
+		if p := auth.PrincipalFrom(ctx); p != nil {
+			oc := graphql.GetOperationContext(ctx)
+			charged, _ := oc.Stats.GetExtension(chargedKey).(int64)
+			var ops []string
+			for _, f := range cost.RootFields(oc.Operation.SelectionSet) {
+				if !contains(ops, f.Name) {
+					ops = append(ops, f.Name)
+				}
+			}
+			a.cfg.Usage.Record(usage.Event{KeyID: p.Key.ID, WorkspaceID: p.Workspace.ID, At: a.cfg.Limiter.Now(),
+				Cost: int(charged), Operations: ops})
+		}
+	}
+	return next(ctx)
 }
 
 // onlyRateLimit keeps a dry run's rateLimit fields: the rest of the operation is priced but

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -259,6 +260,12 @@ func TestSubscriptionDeliversTheWorkspacesTaskChanges(t *testing.T) {
 	// And A did not see B's: A's next event is A's.
 	idA := proposeOverHTTP(t, srv, keyA, "Warm")
 	subA.expectTask(idA, "PENDING")
+
+	// A subscription counts in the key's usage like any other operation.
+	usage := httpPost(t, srv, keyB, `{ viewer { apiKey { usage { operations { operation calls } } } } }`, nil)
+	if !strings.Contains(fmt.Sprint(usage), "lexiTaskUpdated") {
+		t.Fatalf("B's usage does not count its subscription: %v", usage)
+	}
 
 	// complete ends the subscription on the server.
 	subA.send(wsMsg{ID: "1", Type: "complete"})
