@@ -22,6 +22,7 @@ const (
 	ETOOCOMPLEX   Code = "ETOOCOMPLEX"   // operation too large to run
 	ERATELIMITED  Code = "ERATELIMITED"  // the key's plan limit is reached
 	ETOOLARGE     Code = "ETOOLARGE"     // request body over the limit
+	EMETHOD       Code = "EMETHOD"       // an operation the HTTP method cannot carry
 	EUNAVAILABLE  Code = "EUNAVAILABLE"  // a dependency (the database) does not answer
 	EINTERNAL     Code = "EINTERNAL"     // a bug or an unexpected failure
 )

@@ -46,9 +46,6 @@ func (g limitGate) MutateOperationContext(ctx context.Context, oc *graphql.Opera
 	if estimate.TooComplex != "" {
 		return asGraphQLError(tooComplex(estimate))
 	}
-	if state != nil && state.method == http.MethodGet && oc.Operation.Operation != ast.Query {
-		return nil // gqlgen refuses it (GET is for queries) and nothing runs: nothing to charge
-	}
 	limiter := g.api.cfg.Limiter
 	if estimate.DryRun {
 		res, err := limiter.Peek(ctx, p.Key.ID, p.Workspace.Plan)

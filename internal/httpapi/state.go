@@ -9,8 +9,10 @@ import (
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/wbk/crm/internal/apperr"
 	"github.com/wbk/crm/internal/auth"
 	"github.com/wbk/crm/internal/cost"
 	"github.com/wbk/crm/internal/ratelimit"
@@ -134,6 +136,11 @@ func (operationRecorder) MutateOperationContext(ctx context.Context, oc *graphql
 	s := stateFrom(ctx)
 	if s == nil || oc.Operation == nil {
 		return nil
+	}
+	if s.method == http.MethodGet && oc.Operation.Operation != ast.Query {
+		// Refused here, before anything is checked or charged: a GET must not change data.
+		err := &apperr.Error{Code: apperr.EMETHOD, Message: "GET requests carry queries only: send mutations with POST"}
+		return &gqlerror.Error{Message: err.Message, Err: err}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

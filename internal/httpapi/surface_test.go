@@ -285,8 +285,11 @@ func TestSurfaceGET(t *testing.T) {
 		`mutation M { createList(input: {name: "GET list"}) { id } }`,
 	} {
 		r = get(key, m)
-		if r.Status == http.StatusOK {
-			t.Errorf("GET mutation answered 200: %s", r.Raw)
+		if r.Status != http.StatusMethodNotAllowed || r.Code() != "METHOD_NOT_ALLOWED" {
+			t.Errorf("GET mutation: want 405 METHOD_NOT_ALLOWED, got %d %s", r.Status, r.Raw)
+		}
+		if r.Header.Get("X-RateLimit-Cost") != "0" {
+			t.Errorf("GET mutation was charged: X-RateLimit-Cost %q", r.Header.Get("X-RateLimit-Cost"))
 		}
 		if len(r.Errors) == 0 {
 			t.Errorf("GET mutation: no errors: %s", r.Raw)
