@@ -155,3 +155,23 @@ func (a *Authenticator) RunFlusher(ctx context.Context, interval time.Duration) 
 		}
 	}
 }
+
+// StillValid reports whether an authenticated key is still usable: a long-lived connection
+// (a subscription) asks before it delivers, so that revocation and expiry end it too.
+func (a *Authenticator) StillValid(ctx context.Context, keyID string) error {
+	key, err := a.Store.APIKey(ctx, keyID)
+	if err != nil {
+		if apperr.CodeOf(err) == apperr.ENOTFOUND {
+			return unauthorized(ReasonInvalid, "the API key is malformed or unknown")
+		}
+		return err
+	}
+	now := a.Now()
+	if key.RevokedAt != nil && !key.RevokedAt.After(now) {
+		return unauthorized(ReasonRevoked, "the API key has been revoked")
+	}
+	if key.ExpiresAt != nil && !key.ExpiresAt.After(now) {
+		return unauthorized(ReasonExpired, "the API key has expired")
+	}
+	return nil
+}

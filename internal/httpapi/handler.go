@@ -117,7 +117,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTT
 func (a *API) newGraphQLServer() *handler.Server {
 	schema := graph.NewExecutableSchema(graph.Config{
 		Resolvers: &resolvers.Resolver{Store: a.cfg.Store, UsageStats: a.cfg.Usage, Limits: a,
-			Lexi: lexi.NewService(a.cfg.Store, a.cfg.Assistant, a.cfg.Events), Events: a.cfg.Events},
+			Lexi: lexi.NewService(a.cfg.Store, a.cfg.Assistant, a.cfg.Events), Events: keyCheckedEvents{a.cfg.Events, a.cfg.Auth}},
 		Directives: graph.DirectiveRoot{HasPermission: access.Directive},
 		Complexity: cost.Complexity(),
 	})

@@ -394,3 +394,26 @@ func TestSubscriptionAcrossInstances(t *testing.T) {
 	on2A.expectTask(idA, "PENDING")
 	on1A.expectTask(idA, "PENDING")
 }
+
+// Revoking a key ends its open subscriptions at their next event: the key is checked again
+// before each delivery, as it is on each HTTP request.
+func TestSubscriptionEndsWhenItsKeyIsRevoked(t *testing.T) {
+	env := testenv.New(t)
+	srv := httptest.NewServer(env.Handler)
+	defer srv.Close()
+	ownerKey, _ := lexiTenant(t, env, "Owner")
+	wsID := workspaceOf(t, srv, ownerKey)
+	watcherKey, watcher := env.KeyRecord(t, &models.Workspace{ID: wsID}, func(*models.ApiKey) {}, "lexi")
+	sub := wsSubscribe(t, env, srv, watcherKey, wsID)
+
+	first := proposeOverHTTP(t, srv, ownerKey, "Seen")
+	sub.expectTask(first, "PENDING")
+
+	if _, err := env.Store.RevokeAPIKey(context.Background(), watcher.ID); err != nil {
+		t.Fatal(err)
+	}
+	proposeOverHTTP(t, srv, ownerKey, "Unseen")
+	if m := sub.next(); m.Type != "complete" {
+		t.Fatalf("after revocation the subscription got %s %s, want complete", m.Type, m.Payload)
+	}
+}

@@ -114,17 +114,17 @@ func (l *Limiter) Charge(ctx context.Context, keyID string, plan models.Plan, co
 	}
 	minute, err := l.store.Increment(ctx, w.minuteKey, cost, w.minRate)
 	if err != nil {
-		_, _ = l.store.Increment(context.WithoutCancel(ctx), w.dayKey, -cost, w.dayRate)
+		_, _ = l.giveBack(context.WithoutCancel(ctx), w.dayKey, cost, w.dayRate)
 		return nil, err
 	}
 	if !day.Reached && !minute.Reached {
 		return w.result(plan, cost, day, minute), nil
 	}
 	undo := context.WithoutCancel(ctx)
-	if day, err = l.store.Increment(undo, w.dayKey, -cost, w.dayRate); err != nil {
+	if day, err = l.giveBack(undo, w.dayKey, cost, w.dayRate); err != nil {
 		return nil, err
 	}
-	if minute, err = l.store.Increment(undo, w.minuteKey, -cost, w.minRate); err != nil {
+	if minute, err = l.giveBack(undo, w.minuteKey, cost, w.minRate); err != nil {
 		return nil, err
 	}
 	res := w.result(plan, 0, day, minute)
@@ -135,6 +135,20 @@ func (l *Limiter) Charge(ctx context.Context, keyID string, plan models.Plan, co
 		res.Exceeded, res.RetryAfter = WindowMinute, res.Minute.ResetAt.Sub(w.now)
 	}
 	return res, nil
+}
+
+// giveBack undoes a charge. When the window expired between the charge and the undo, the undo
+// lands in a fresh window and would leave it below zero, granting the next window extra
+// calls; the difference is added back so the fresh window starts at zero.
+func (l *Limiter) giveBack(ctx context.Context, key string, cost int64, rate limiter.Rate) (limiter.Context, error) {
+	c, err := l.store.Increment(ctx, key, -cost, rate)
+	if err != nil {
+		return c, err
+	}
+	if below := c.Remaining - rate.Limit; below > 0 { // the count is -below
+		return l.store.Increment(ctx, key, below, rate)
+	}
+	return c, nil
 }
 
 // Peek reports keyID's windows without charging.

@@ -291,3 +291,25 @@ func TestYesterdayIsForgotten(t *testing.T) {
 		t.Errorf("today's counter: remaining %d, want 99", c.Remaining)
 	}
 }
+
+// An undo that lands after its window expired must not leave the fresh window below zero.
+func TestGiveBackNeverLeavesAWindowBelowZero(t *testing.T) {
+	l := New(NewMemory(), DefaultPlans())
+	rate := limiter.Rate{Limit: 10, Period: time.Minute}
+	ctx := context.Background()
+	// The key's counter is gone (expired) when the undo arrives.
+	c, err := l.giveBack(ctx, "k:m", 5, rate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Remaining != rate.Limit {
+		t.Fatalf("after a late undo the window has %d remaining of %d", c.Remaining, rate.Limit)
+	}
+	// An ordinary undo gives back exactly what was charged.
+	if _, err := l.store.Increment(ctx, "k:m", 7, rate); err != nil {
+		t.Fatal(err)
+	}
+	if c, err = l.giveBack(ctx, "k:m", 4, rate); err != nil || c.Remaining != 7 {
+		t.Fatalf("after charging 7 and giving back 4: remaining %d, %v; want 7", c.Remaining, err)
+	}
+}
