@@ -973,3 +973,22 @@ func TestPaginationCursorBelongsToItsConnection(t *testing.T) {
 		})
 	}
 }
+
+func TestPaginationEmptyPageAfterACursor(t *testing.T) {
+	env := testenv.New(t)
+	_, key := env.Tenant(t, "Empty")
+	for _, email := range []string{"a@example.com", "b@example.com"} {
+		env.Query(t, key, `mutation($e: String!) { createContact(input: {email: $e}) { id } }`, map[string]any{"e": email}).MustData(t)
+	}
+	end := testenv.Str(env.Query(t, key, `{ contacts(first: 1) { pageInfo { endCursor } } }`, nil).MustData(t), "contacts", "pageInfo", "endCursor")
+	d := env.Query(t, key, `query($c: String) { contacts(first: 0, after: $c) { nodes { id } pageInfo { hasNextPage hasPreviousPage } } }`,
+		map[string]any{"c": end}).MustData(t)
+	if testenv.Get(d, "contacts", "pageInfo", "hasPreviousPage") != true || len(testenv.Get(d, "contacts", "nodes").([]any)) != 0 {
+		t.Fatalf("first: 0 after a cursor: %v", d)
+	}
+	env.Query(t, key, `mutation { createList(input: {name: "L"}) { id } }`, nil).MustData(t)
+	lc := testenv.Str(env.Query(t, key, `{ lists(first: 1) { pageInfo { endCursor } } }`, nil).MustData(t), "lists", "pageInfo", "endCursor")
+	if r := env.Query(t, key, `query($c: String) { contacts(first: 0, after: $c) { totalCount } }`, map[string]any{"c": lc}); r.Code() != "BAD_USER_INPUT" {
+		t.Fatalf("first: 0 with another connection's cursor: %s", r.Raw)
+	}
+}

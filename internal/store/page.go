@@ -156,9 +156,6 @@ func paginate[T any](q *gorm.DB, args PageArgs, ord ordering[T]) (*pageResult[T]
 	if err != nil {
 		return nil, err
 	}
-	if spec.limit == 0 {
-		return &pageResult[T]{info: &models.PageInfo{}}, nil
-	}
 	// Reading backwards is reading the reversed order forwards, then flipping the rows.
 	desc := ord.desc != spec.backward
 	if c := spec.cursor; c != nil {
@@ -186,6 +183,12 @@ func paginate[T any](q *gorm.DB, args PageArgs, ord ordering[T]) (*pageResult[T]
 			}
 			q = q.Where("("+ord.column+" "+op+" ? OR ("+ord.column+" = ? AND "+ord.idCol+" "+op+" ?))", v, v, c.ID)
 		}
+	}
+	if spec.limit == 0 { // nothing to read, but the cursor still says what lies before or after it
+		return &pageResult[T]{info: &models.PageInfo{
+			HasPreviousPage: spec.cursor != nil && !spec.backward,
+			HasNextPage:     spec.cursor != nil && spec.backward,
+		}}, nil
 	}
 	dir := " ASC"
 	if desc {
