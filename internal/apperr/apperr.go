@@ -23,6 +23,7 @@ const (
 	ERATELIMITED  Code = "ERATELIMITED"  // the key's plan limit is reached
 	ETOOLARGE     Code = "ETOOLARGE"     // request body over the limit
 	EMETHOD       Code = "EMETHOD"       // an operation the HTTP method cannot carry
+	EBADREQUEST   Code = "EBADREQUEST"   // a request that is not GraphQL over HTTP at all
 	EUNAVAILABLE  Code = "EUNAVAILABLE"  // a dependency (the database) does not answer
 	EINTERNAL     Code = "EINTERNAL"     // a bug or an unexpected failure
 )

@@ -32,6 +32,7 @@ var transportCodes = map[apperr.Code]transportCode{
 	apperr.ERATELIMITED:  {"RATE_LIMITED", http.StatusTooManyRequests},
 	apperr.ETOOLARGE:     {"REQUEST_TOO_LARGE", http.StatusRequestEntityTooLarge},
 	apperr.EMETHOD:       {"METHOD_NOT_ALLOWED", http.StatusMethodNotAllowed},
+	apperr.EBADREQUEST:   {"BAD_REQUEST", http.StatusBadRequest},
 	apperr.EUNAVAILABLE:  {"SERVICE_UNAVAILABLE", http.StatusServiceUnavailable},
 	apperr.EINTERNAL:     {"INTERNAL_SERVER_ERROR", http.StatusInternalServerError},
 }

@@ -272,11 +272,10 @@ func (a *API) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 			writeError(w, tooLarge(a.cfg.MaxBodyBytes))
 			return
 		case err != nil:
-			writeError(w, &apperr.Error{Code: apperr.EINVALID, Message: "could not read the request body"})
+			writeError(w, &apperr.Error{Code: apperr.EBADREQUEST, Message: "could not read the request body"})
 			return
 		case isJSON(r) && !json.Valid(body):
-			writeJSON(w, http.StatusBadRequest, map[string]any{"errors": []map[string]any{{
-				"message": "the request body is not valid JSON", "extensions": map[string]any{"code": "BAD_REQUEST"}}}})
+			writeError(w, &apperr.Error{Code: apperr.EBADREQUEST, Message: "the request body is not valid JSON"})
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
