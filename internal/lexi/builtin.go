@@ -75,14 +75,14 @@ const (
 var intents = []intent{
 	// Changes first: "create a list … with contacts tagged vip" must not read as a question.
 	{re(`^(?:create|make|build|set\s+up|start|add|new)\s+(?:me\s+)?(?:a\s+|an\s+|the\s+)?(?:new\s+)?(?:contact\s+)?list\s+` + calledWord +
-		`(.+?)(?:\s+(?:with|of|containing|for|from|including|using)\s+` + theAll + contactsWord + `(?:\s+(.+))?)?$`),
+		`(.+?)(\s+(?:with|of|containing|for|from|including|using)\s+` + theAll + contactsWord + `(?:\s+(.+))?)?$`),
 		func(ctx context.Context, b *Builtin, m []string) (string, *Proposal, error) {
-			return b.createList(ctx, m[1], m[2])
+			return b.createList(ctx, m[1], m[2] != "", m[3])
 		}},
-	{re(`^(?:create|make|build|set\s+up|start)\s+(?:me\s+)?(?:a\s+|an\s+|the\s+)?(?:new\s+)?(.+?)\s+list(?:\s+(?:with|of|containing|for|from|including|using)\s+` +
+	{re(`^(?:create|make|build|set\s+up|start)\s+(?:me\s+)?(?:a\s+|an\s+|the\s+)?(?:new\s+)?(.+?)\s+list(\s+(?:with|of|containing|for|from|including|using)\s+` +
 		theAll + contactsWord + `(?:\s+(.+))?)?$`),
 		func(ctx context.Context, b *Builtin, m []string) (string, *Proposal, error) {
-			return b.createList(ctx, m[1], m[2])
+			return b.createList(ctx, m[1], m[2] != "", m[3])
 		}},
 	{re(`^(?:add|put|include|append|copy)\s+` + theAll + contactsWord + `(?:\s+(.+?))?\s+(?:to|into|onto|in)\s+` + listRef + `$`),
 		func(ctx context.Context, b *Builtin, m []string) (string, *Proposal, error) {
@@ -447,7 +447,9 @@ func (b *Builtin) show(ctx context.Context, rest string) (string, *Proposal, err
 	return sb.String(), nil, nil
 }
 
-func (b *Builtin) createList(ctx context.Context, rawName, rawSel string) (string, *Proposal, error) {
+// createList proposes a list; withContacts says the request named contacts for it ("with all
+// contacts", "with contacts tagged vip"), rawSel which ones ("" for all of them).
+func (b *Builtin) createList(ctx context.Context, rawName string, withContacts bool, rawSel string) (string, *Proposal, error) {
 	name := unquote(rawName)
 	if name == "" || len([]rune(name)) > 255 {
 		return "A list name must be 1 to 255 characters.", nil, nil
@@ -455,7 +457,7 @@ func (b *Builtin) createList(ctx context.Context, rawName, rawSel string) (strin
 	payload := store.LexiCreateList{Name: name}
 	title := "Create empty list " + name
 	desc := fmt.Sprintf("Creates a new list named %q with no contacts.", name)
-	if rawSel != "" {
+	if withContacts {
 		sel, ok := parseSelector(rawSel)
 		if !ok {
 			return notUnderstood("contacts"), nil, nil

@@ -159,6 +159,8 @@ func TestBuiltinPhrasings(t *testing.T) {
 		{msg: "create a list called Later", action: models.LexiActionCreateList,
 			check: createList("Later", nil), title: "Create empty list Later"},
 		{msg: "create a list called Ghosts with contacts tagged nosuchtag", reply: []string{"There are no contacts tagged nosuchtag"}},
+		{msg: "create a list called Everyone with all contacts", action: models.LexiActionCreateList,
+			title: "Create list Everyone with all 60 contacts"},
 
 		// ADD_CONTACTS_TO_LIST.
 		{msg: "add contacts tagged vip to list VIP", action: models.LexiActionAddContactsToList,

@@ -1026,13 +1026,11 @@ func (r *toolRun) propose(ctx context.Context, name, raw string) (any, error) {
 			if s1, err = required("name", a.Name); err != nil {
 				return err
 			}
-			if a.AllContacts {
-				return badArgs("a new list can take the contacts at a company or with a tag, not all contacts")
-			}
-			if sel, err = selectorPhrase(a.selectorArgs, false); err != nil {
+			// No selection makes an empty list; all_contacts makes a list of everyone.
+			if sel, err = selectorPhrase(a.selectorArgs, a.AllContacts); err != nil {
 				return err
 			}
-			reply, p, err = r.b.createList(ctx, s1, sel)
+			reply, p, err = r.b.createList(ctx, s1, sel != "" || a.AllContacts, sel)
 		case "propose_add_contacts_to_list":
 			if s1, err = required("list_name", a.ListName); err != nil {
 				return err
