@@ -22,7 +22,6 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -171,14 +170,14 @@ func (c *cli) serve(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// Background flushers write lastUsedAt and usage counts in batches, never on a request's
-	// path; cancelling them flushes once more, after the last request has drained.
+	// The usage recorder writes usage counts and lastUsedAt in batches, never on a request's
+	// path; cancelling it flushes once more, after the last request has drained.
 	background, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
-	var flushers sync.WaitGroup
-	flushers.Go(func() { authn.RunFlusher(background, 10*time.Second) })
-	flushers.Go(func() { recorder.Run(background, 5*time.Second) })
 	flushed := make(chan struct{})
-	go func() { flushers.Wait(); close(flushed) }()
+	go func() {
+		defer close(flushed)
+		recorder.Run(background, 5*time.Second)
+	}()
 	c.log.Info("listening", "addr", ln.Addr().String(), "database", st.Dialect(), "shared_rate_limits", limitStore.Shared())
 
 	serveErr := make(chan error, 1)
@@ -194,7 +193,7 @@ func (c *cli) serve(ctx context.Context) error {
 	drain, cancel := context.WithTimeout(context.Background(), 25*time.Second)
 	defer cancel()
 	err = srv.Shutdown(drain)
-	stopBackground() // flushes pending lastUsedAt once more
+	stopBackground() // flushes pending usage and lastUsedAt once more
 	<-flushed
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil

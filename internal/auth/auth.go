@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/wbk/crm/internal/apperr"
@@ -46,21 +45,17 @@ func PrincipalFrom(ctx context.Context) *Principal {
 
 // Authenticator checks keys against the store. It does not cache: a key lookup is one
 // indexed query, and an uncached lookup makes revocation take effect on the next request
-// even when another process (the CLI) revoked the key.
+// even when another process (the CLI) revoked the key. lastUsedAt is not written here but
+// with the usage counts (internal/usage), off the request's path.
 type Authenticator struct {
 	Store *store.Store
 	Now   func() time.Time
 	Log   *slog.Logger
-
-	mu       sync.Mutex
-	lastUsed map[string]time.Time // pending lastUsedAt writes, by key id
-	written  map[string]time.Time // when each key's lastUsedAt was last written
 }
 
 // NewAuthenticator returns an Authenticator on s.
 func NewAuthenticator(s *store.Store, log *slog.Logger) *Authenticator {
-	return &Authenticator{Store: s, Now: time.Now, Log: log,
-		lastUsed: map[string]time.Time{}, written: map[string]time.Time{}}
+	return &Authenticator{Store: s, Now: time.Now, Log: log}
 }
 
 // BearerToken extracts the token of an "Authorization: Bearer …" header value.
@@ -96,64 +91,11 @@ func (a *Authenticator) Authenticate(ctx context.Context, header string) (*Princ
 	if key.ExpiresAt != nil && !key.ExpiresAt.After(now) {
 		return nil, unauthorized(ReasonExpired, "the API key has expired")
 	}
-	a.markUsed(key.ID, now)
 	return &Principal{Key: key, Workspace: ws}, nil
 }
 
 func unauthorized(reason, msg string) *apperr.Error {
 	return &apperr.Error{Code: apperr.EUNAUTHORIZED, Reason: reason, Message: msg}
-}
-
-// lastUsedEvery bounds how often one key's lastUsedAt is written.
-const lastUsedEvery = time.Minute
-
-func (a *Authenticator) markUsed(keyID string, at time.Time) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if w, ok := a.written[keyID]; ok && at.Sub(w) < lastUsedEvery {
-		return
-	}
-	a.written[keyID] = at
-	a.lastUsed[keyID] = at
-}
-
-// FlushLastUsed writes pending lastUsedAt values. It runs in the background and on shutdown,
-// never on a request's path.
-func (a *Authenticator) FlushLastUsed(ctx context.Context) error {
-	a.mu.Lock()
-	pending := a.lastUsed
-	a.lastUsed = map[string]time.Time{}
-	a.mu.Unlock()
-	if err := a.Store.TouchAPIKeys(ctx, pending); err != nil {
-		a.mu.Lock()
-		for id, at := range pending { // keep them for the next flush
-			if cur, ok := a.lastUsed[id]; !ok || cur.Before(at) {
-				a.lastUsed[id] = at
-			}
-		}
-		a.mu.Unlock()
-		return err
-	}
-	return nil
-}
-
-// RunFlusher flushes lastUsedAt every interval until ctx ends, then once more.
-func (a *Authenticator) RunFlusher(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			if err := a.FlushLastUsed(context.WithoutCancel(ctx)); err != nil {
-				a.Log.Error("flush last used", "err", err)
-			}
-			return
-		case <-t.C:
-			if err := a.FlushLastUsed(ctx); err != nil {
-				a.Log.Warn("flush last used", "err", err)
-			}
-		}
-	}
 }
 
 // StillValid reports whether an authenticated key is still usable: a long-lived connection

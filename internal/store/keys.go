@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"sort"
 	"time"
 
 	"gorm.io/gorm"
@@ -155,19 +156,21 @@ func (s *Store) KeyByHash(ctx context.Context, hash string) (*models.ApiKey, *mo
 	return &k, &ws, nil
 }
 
-// TouchAPIKeys records when keys were last used, in one transaction.
-func (s *Store) TouchAPIKeys(ctx context.Context, lastUsed map[string]time.Time) error {
-	if len(lastUsed) == 0 {
-		return nil
+// touchAPIKeys records when keys were last used; a value older than the stored one is
+// ignored, so instances flushing out of order never move lastUsedAt back.
+func touchAPIKeys(tx *gorm.DB, lastUsed map[string]time.Time) error {
+	ids := make([]string, 0, len(lastUsed))
+	for id := range lastUsed {
+		ids = append(ids, id)
 	}
-	return s.write(AsSystem(ctx), func(tx *gorm.DB) error {
-		for id, at := range lastUsed {
-			err := tx.Model(&models.ApiKey{}).Where("id = ? AND (last_used_at IS NULL OR last_used_at < ?)", id, at).
-				Update("last_used_at", at.UTC().Truncate(time.Microsecond)).Error
-			if err != nil {
-				return err
-			}
+	sort.Strings(ids) // the same lock order in every instance
+	for _, id := range ids {
+		at := lastUsed[id].UTC().Truncate(time.Microsecond)
+		err := tx.Model(&models.ApiKey{}).Where("id = ? AND (last_used_at IS NULL OR last_used_at < ?)", id, at).
+			Update("last_used_at", at).Error
+		if err != nil {
+			return err
 		}
-		return nil
-	})
+	}
+	return nil
 }

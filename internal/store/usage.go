@@ -30,6 +30,8 @@ type UsageDelta struct {
 	Cost        int64
 	Errors      int64
 	Operations  map[string]OperationCount
+	// LastUsed, when set, is written as the key's lastUsedAt in the same transaction.
+	LastUsed time.Time
 }
 
 // UsageDayRow is one key's stored usage on one day.
@@ -66,7 +68,16 @@ func (s *Store) AddUsage(ctx context.Context, deltas []UsageDelta) error {
 		Columns:   []clause.Column{{Name: "key_id"}, {Name: "date"}, {Name: "operation"}},
 		DoUpdates: sum("usage_operations", "calls", "errors"),
 	}
+	lastUsed := map[string]time.Time{}
+	for _, d := range deltas {
+		if d.LastUsed.After(lastUsed[d.KeyID]) {
+			lastUsed[d.KeyID] = d.LastUsed
+		}
+	}
 	return s.write(AsSystem(ctx), func(tx *gorm.DB) error {
+		if err := touchAPIKeys(tx, lastUsed); err != nil {
+			return err
+		}
 		for _, b := range batches(len(days)) {
 			if err := tx.Clauses(daysConflict).Create(days[b[0]:b[1]]).Error; err != nil {
 				return err

@@ -61,6 +61,8 @@ type Recorder struct {
 	// sees a count twice (in memory and stored) or not at all (in flight).
 	flushing sync.RWMutex
 	failing  bool // the last flush failed; guarded by flushing
+	// written is when each key's lastUsedAt was last written; guarded by flushing.
+	written map[string]time.Time
 
 	mu      sync.Mutex
 	pending map[dayKey]*counts
@@ -78,6 +80,7 @@ type counts struct {
 	workspaceID         string
 	calls, cost, errors int64
 	ops                 map[string]store.OperationCount
+	lastAt              time.Time // the key's latest request, for its lastUsedAt
 }
 
 // NewRecorder returns a recorder that writes to s.
@@ -85,7 +88,7 @@ func NewRecorder(s *store.Store, log *slog.Logger) *Recorder {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Recorder{Now: time.Now, store: s, log: log, pending: map[dayKey]*counts{}}
+	return &Recorder{Now: time.Now, store: s, log: log, pending: map[dayKey]*counts{}, written: map[string]time.Time{}}
 }
 
 // Record counts one request. It only updates memory.
@@ -109,6 +112,9 @@ func (r *Recorder) Record(e Event) {
 	}
 	c.calls++
 	c.cost += int64(e.Cost)
+	if at.After(c.lastAt) {
+		c.lastAt = at
+	}
 	if failed {
 		c.errors++
 	}
@@ -171,6 +177,10 @@ func (r *Recorder) Flush(ctx context.Context) error {
 		deltas = append(deltas, store.UsageDelta{WorkspaceID: c.workspaceID, KeyID: k.keyID, Date: k.date,
 			Calls: c.calls, Cost: c.cost, Errors: c.errors, Operations: c.ops})
 	}
+	lastUsed := r.lastUsedToWrite(batch)
+	for i := range deltas {
+		deltas[i].LastUsed = lastUsed[deltas[i].KeyID]
+	}
 	if err := r.store.AddUsage(ctx, deltas); err != nil {
 		r.mu.Lock()
 		for k, c := range batch {
@@ -186,6 +196,9 @@ func (r *Recorder) Flush(ctx context.Context) error {
 		r.failing = true
 		return err
 	}
+	for id, at := range lastUsed {
+		r.written[id] = at
+	}
 	if r.failing {
 		r.log.Info("usage: flushing again after failures", "keyDays", len(batch))
 		r.failing = false
@@ -193,11 +206,29 @@ func (r *Recorder) Flush(ctx context.Context) error {
 	return nil
 }
 
+// lastUsedEvery bounds how often one key's lastUsedAt is written.
+const lastUsedEvery = time.Minute
+
+// lastUsedToWrite picks, per key, the latest use in batch when the key's lastUsedAt was last
+// written at least lastUsedEvery earlier. r.flushing must be held.
+func (r *Recorder) lastUsedToWrite(batch map[dayKey]*counts) map[string]time.Time {
+	out := map[string]time.Time{}
+	for k, c := range batch {
+		if c.lastAt.Sub(r.written[k.keyID]) >= lastUsedEvery && c.lastAt.After(out[k.keyID]) {
+			out[k.keyID] = c.lastAt
+		}
+	}
+	return out
+}
+
 // merge adds src into dst.
 func merge(dst, src *counts) {
 	dst.calls += src.calls
 	dst.cost += src.cost
 	dst.errors += src.errors
+	if src.lastAt.After(dst.lastAt) {
+		dst.lastAt = src.lastAt
+	}
 	for op, n := range src.ops {
 		cur := dst.ops[op]
 		dst.ops[op] = store.OperationCount{Calls: cur.Calls + n.Calls, Errors: cur.Errors + n.Errors}
