@@ -37,12 +37,17 @@ var transportCodes = map[apperr.Code]transportCode{
 	apperr.EINTERNAL:     {"INTERNAL_SERVER_ERROR", http.StatusInternalServerError},
 }
 
+// transportCodeOf is how code reaches callers; a code without an entry is an internal error.
+func transportCodeOf(code apperr.Code) transportCode {
+	if tc, ok := transportCodes[code]; ok {
+		return tc
+	}
+	return transportCodes[apperr.EINTERNAL]
+}
+
 // toGraphQL fills a GraphQL error from an application error.
 func toGraphQL(gqlErr *gqlerror.Error, e *apperr.Error) transportCode {
-	tc, ok := transportCodes[e.Code]
-	if !ok {
-		tc = transportCodes[apperr.EINTERNAL]
-	}
+	tc := transportCodeOf(e.Code)
 	gqlErr.Message = e.Message
 	ext := map[string]any{"code": tc.graphql}
 	if e.Field != "" {

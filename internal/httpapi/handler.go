@@ -189,10 +189,7 @@ func (a *API) websocketInit(ctx context.Context, payload transport.InitPayload) 
 // A close reason is at most 123 bytes, so the message stays out of it.
 func closeReason(err error) string {
 	e := asAppError(err)
-	tc, ok := transportCodes[e.Code]
-	if !ok {
-		tc = transportCodes[apperr.EINTERNAL]
-	}
+	tc := transportCodeOf(e.Code)
 	if e.Reason != "" {
 		return tc.graphql + ": " + e.Reason
 	}
