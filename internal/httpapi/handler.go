@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -144,6 +145,11 @@ func (a *API) newGraphQLServer() *handler.Server {
 	srv.Use(presented{limitGate{api: a, es: schema}})
 	srv.AroundResponses(a.rateLimitExtension)
 	srv.AroundOperations(a.countWebsocketOperation)
+	// Dataloaders live for one operation, whatever the transport: a websocket carries many
+	// operations over a long time, and a loader's cache must not outlive what it answered.
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(loaders.With(ctx, loaders.New(a.cfg.Store)))
+	})
 	srv.SetErrorPresenter(presenter(a.cfg.Log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		a.cfg.Log.ErrorContext(ctx, "panic while resolving", "panic", v)
@@ -181,7 +187,7 @@ func (a *API) websocketInit(ctx context.Context, payload transport.InitPayload) 
 		return ctx, nil, err
 	}
 	ctx = auth.WithPrincipal(ctx, p)
-	return loaders.With(ctx, loaders.New(a.cfg.Store)), nil, nil
+	return ctx, nil, nil
 }
 
 // closeReason is the websocket close frame's reason for a refused connection_init: the
@@ -277,7 +283,6 @@ func (a *API) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 	}
-	ctx = loaders.With(ctx, loaders.New(a.cfg.Store))
 	a.gql.ServeHTTP(w, r.WithContext(ctx))
 }
 
