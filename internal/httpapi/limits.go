@@ -84,11 +84,9 @@ func (a *API) countWebsocketOperation(ctx context.Context, next graphql.Operatio
 		if p := auth.PrincipalFrom(ctx); p != nil {
 			oc := graphql.GetOperationContext(ctx)
 			charged, _ := oc.Stats.GetExtension(chargedKey).(int64)
-			var ops []string
+			var ops []string // the recorder counts a name given twice once
 			for _, f := range cost.RootFields(oc.Operation.SelectionSet) {
-				if !contains(ops, f.Name) {
-					ops = append(ops, f.Name)
-				}
+				ops = append(ops, f.Name)
 			}
 			a.cfg.Usage.Record(usage.Event{KeyID: p.Key.ID, WorkspaceID: p.Workspace.ID, At: a.cfg.Limiter.Now(),
 				Cost: int(charged), Operations: ops})

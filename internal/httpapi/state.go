@@ -145,10 +145,7 @@ func (operationRecorder) MutateOperationContext(ctx context.Context, oc *graphql
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.fieldOf = map[string]string{}
-	for _, f := range cost.RootFields(oc.Operation.SelectionSet) {
-		if _, dup := s.fieldOf[f.Alias]; dup {
-			continue
-		}
+	for _, f := range cost.RootFields(oc.Operation.SelectionSet) { // one per response key
 		s.fieldOf[f.Alias] = f.Name
 		if !contains(s.fields, f.Name) {
 			s.fields = append(s.fields, f.Name)
