@@ -57,6 +57,9 @@ type Config struct {
 	Events *events.Broker
 	// Assistant answers Lexi chats; nil is the built-in assistant.
 	Assistant lexi.Assistant
+	// WebsocketInitTimeout closes (4408) a websocket without connection_init; 0 is
+	// DefaultWebsocketInitTimeout. Tests shorten it.
+	WebsocketInitTimeout time.Duration
 }
 
 // API is the application's HTTP handler.
@@ -85,6 +88,9 @@ func New(cfg Config) *API {
 	}
 	if cfg.Usage == nil {
 		cfg.Usage = usage.NewRecorder(cfg.Store, cfg.Log)
+	}
+	if cfg.WebsocketInitTimeout == 0 {
+		cfg.WebsocketInitTimeout = DefaultWebsocketInitTimeout
 	}
 	if cfg.Events == nil {
 		cfg.Events = events.New(cfg.Store, cfg.Log)
@@ -120,10 +126,11 @@ func (a *API) newGraphQLServer() *handler.Server {
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
-		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{
-			// Keys travel in connection_init, never in cookies, so any origin may connect.
-			InsecureSkipVerify: true,
-		}},
+		Implementation: initGuard{timeout: a.cfg.WebsocketInitTimeout,
+			WebsocketImplementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{
+				// Keys travel in connection_init, never in cookies, so any origin may connect.
+				InsecureSkipVerify: true,
+			}}},
 		InitFunc: a.websocketInit,
 	})
 	srv.AddTransport(transport.Options{})
