@@ -142,6 +142,7 @@ func (a *API) newGraphQLServer() *handler.Server {
 	srv.SetParserTokenLimit(cost.MaxTokens)
 	srv.Use(extension.Introspection{})
 	srv.Use(operationRecorder{})
+	srv.Use(presented{textGate{}})
 	srv.Use(presented{access.OperationGate{}})
 	srv.Use(presented{limitGate{api: a, es: schema}})
 	srv.AroundResponses(a.rateLimitExtension)
