@@ -60,6 +60,9 @@ type config struct {
 	RedisURL    string
 	Plans       ratelimit.Plans
 	LogLevel    slog.Level
+	// RequestTimeout (REQUEST_TIMEOUT, a Go duration or whole seconds; default 10s) bounds
+	// every request and every database statement.
+	RequestTimeout time.Duration
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -72,6 +75,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	cfg.Plans = plans
 	if cfg.Addr == "" {
 		cfg.Addr = ":8080"
+	}
+	if cfg.RequestTimeout, err = parseRequestTimeout(getenv("REQUEST_TIMEOUT")); err != nil {
+		return cfg, err
 	}
 	if lvl := getenv("LOG_LEVEL"); lvl != "" {
 		if err := cfg.LogLevel.UnmarshalText([]byte(lvl)); err != nil {
@@ -101,7 +107,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 }
 
 func (c *cli) openStore(ctx context.Context) (*store.Store, error) {
-	st, err := store.Open(store.Options{URL: c.cfg.DatabaseURL, SQLitePath: c.cfg.SQLitePath, Logger: c.log})
+	st, err := store.Open(store.Options{URL: c.cfg.DatabaseURL, SQLitePath: c.cfg.SQLitePath, Logger: c.log,
+		StatementTimeout: c.cfg.RequestTimeout})
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +123,7 @@ func (c *cli) serve(ctx context.Context) error {
 	// Migrations and the demo seed finish even if a signal arrives meanwhile: they are short,
 	// and a half-seeded demo would never be completed (it is made only on an empty database).
 	setup := context.WithoutCancel(ctx)
-	st, err := c.openStore(setup)
+	st, ln, err := c.openStoreWhenReachable(ctx)
 	if err != nil {
 		return err
 	}
@@ -152,7 +159,7 @@ func (c *cli) serve(ctx context.Context) error {
 		c.log.Info("lexi: provider mode", "provider", provider)
 	}
 	api := httpapi.New(httpapi.Config{Store: st, Auth: authn, Log: c.log, SDL: sdl, Assistant: assistant,
-		Limiter: ratelimit.New(limitStore, c.cfg.Plans), Usage: recorder, Events: broker})
+		Limiter: ratelimit.New(limitStore, c.cfg.Plans), Usage: recorder, Events: broker, RequestTimeout: c.cfg.RequestTimeout})
 
 	srv := &http.Server{
 		Addr:              c.cfg.Addr,
@@ -166,9 +173,10 @@ func (c *cli) serve(ctx context.Context) error {
 	// Subscriptions live on hijacked websocket connections, which Shutdown does not drain:
 	// completing them lets their clients know to reconnect elsewhere.
 	srv.RegisterOnShutdown(broker.Close)
-	ln, err := net.Listen("tcp", c.cfg.Addr)
-	if err != nil {
-		return err
+	if ln == nil { // not opened already while waiting for the database
+		if ln, err = net.Listen("tcp", c.cfg.Addr); err != nil {
+			return err
+		}
 	}
 	// The usage recorder writes usage counts and lastUsedAt in batches, never on a request's
 	// path; cancelling it flushes once more, after the last request has drained.

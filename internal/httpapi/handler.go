@@ -41,6 +41,9 @@ import (
 // DefaultMaxBodyBytes is the largest request body /graphql accepts.
 const DefaultMaxBodyBytes = 1 << 20
 
+// DefaultRequestTimeout is the deadline of a /graphql request when none is configured.
+const DefaultRequestTimeout = 10 * time.Second
+
 // Config wires the handler to the application's services.
 type Config struct {
 	Store        *store.Store
@@ -57,6 +60,10 @@ type Config struct {
 	Events *events.Broker
 	// Assistant answers Lexi chats; nil is the built-in assistant.
 	Assistant lexi.Assistant
+	// RequestTimeout bounds every /graphql request (REQUEST_TIMEOUT); an operation still
+	// running then answers 503 TIMEOUT and its transaction is rolled back. 0 is
+	// DefaultRequestTimeout.
+	RequestTimeout time.Duration
 	// WebsocketInitTimeout closes (4408) a websocket without connection_init; 0 is
 	// DefaultWebsocketInitTimeout. Tests shorten it.
 	WebsocketInitTimeout time.Duration
@@ -88,6 +95,9 @@ func New(cfg Config) *API {
 	}
 	if cfg.Usage == nil {
 		cfg.Usage = usage.NewRecorder(cfg.Store, cfg.Log)
+	}
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
 	}
 	if cfg.WebsocketInitTimeout == 0 {
 		cfg.WebsocketInitTimeout = DefaultWebsocketInitTimeout
@@ -227,7 +237,11 @@ func (a *API) graphqlHandler() http.Handler {
 		start := time.Now()
 		state := &requestState{method: r.Method}
 		sw := &statusWriter{ResponseWriter: w, state: state, beforeWrite: a.rateLimitHeaders}
-		a.serveGraphQL(sw, r.WithContext(withState(r.Context(), state)))
+		// Every statement runs under the request's context, so the deadline bounds them all;
+		// a statement still waiting then fails (TIMEOUT) and its transaction rolls back.
+		ctx, cancel := context.WithTimeout(withState(r.Context(), state), a.cfg.RequestTimeout)
+		defer cancel()
+		a.serveGraphQL(sw, r.WithContext(ctx))
 		a.finish(r, state.summary(sw.status()), time.Since(start))
 	})
 }

@@ -7,7 +7,10 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
@@ -121,4 +124,22 @@ func isConnectionFault(err error) bool {
 		}
 	}
 	return false
+}
+
+// withStatementTimeout adds statement_timeout (milliseconds) to a postgres:// URL as a run-time
+// parameter of every connection, unless the URL sets one already.
+func withStatementTimeout(rawURL string, d time.Duration) string {
+	if d <= 0 {
+		return rawURL
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return rawURL // Open reports the bad URL
+	}
+	q := u.Query()
+	if q.Get("statement_timeout") == "" {
+		q.Set("statement_timeout", strconv.FormatInt(d.Milliseconds(), 10))
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }

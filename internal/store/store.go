@@ -39,6 +39,9 @@ type Options struct {
 	Logger     *slog.Logger
 	// SQLLogger, when set, sees every statement (tests count statements with it).
 	SQLLogger logger.Interface
+	// StatementTimeout, when set, is PostgreSQL's statement_timeout on every connection: the
+	// server itself gives up on a statement that outlives the request that sent it.
+	StatementTimeout time.Duration
 }
 
 // Open connects to the database. It does not migrate: call Migrate.
@@ -63,7 +66,7 @@ func Open(opts Options) (*Store, error) {
 	)
 	switch {
 	case strings.HasPrefix(opts.URL, "postgres://"), strings.HasPrefix(opts.URL, "postgresql://"):
-		dialector, dialect = postgres.Open(opts.URL), "postgres"
+		dialector, dialect = postgres.Open(withStatementTimeout(opts.URL, opts.StatementTimeout)), "postgres"
 	case opts.URL == "":
 		path := opts.SQLitePath
 		if path == "" {
