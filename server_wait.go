@@ -34,12 +34,19 @@ func (c *cli) openStoreWhenReachable(ctx context.Context) (*store.Store, net.Lis
 	if lerr != nil {
 		return nil, nil, lerr
 	}
+	tcp := ln.(*net.TCPListener)
 	starting := &http.Server{Handler: httpapi.Starting(), ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = starting.Serve(keepOpen{ln}) }()
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		_ = starting.Serve(keepOpen{tcp})
+	}()
 	stop := func() {
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = starting.Shutdown(shutdown)
+		<-served
+		_ = tcp.SetDeadline(time.Time{}) // the real server accepts on it from now on
 	}
 	delay := startRetryFirst
 	for {
@@ -61,10 +68,11 @@ func (c *cli) openStoreWhenReachable(ctx context.Context) (*store.Store, net.Lis
 }
 
 // keepOpen lets the starting server stop serving without closing the listener that the
-// real server takes over.
-type keepOpen struct{ net.Listener }
+// real server takes over: "closing" it only ends the pending Accept (a deadline in the past),
+// after which the shutting-down server returns.
+type keepOpen struct{ *net.TCPListener }
 
-func (keepOpen) Close() error { return nil }
+func (k keepOpen) Close() error { return k.SetDeadline(time.Now()) }
 
 // parseRequestTimeout reads REQUEST_TIMEOUT: "" is the default, "15" is seconds, "1500ms" a
 // Go duration.
