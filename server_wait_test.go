@@ -38,7 +38,9 @@ func TestServeWaitsForTheDatabase(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	var stderr bytes.Buffer
-	go func() { done <- run(ctx, []string{"serve"}, io.Discard, &stderr, func(k string) string { return env[k] }) }()
+	go func() {
+		done <- run(ctx, []string{"serve"}, io.Discard, &stderr, func(k string) string { return env[k] })
+	}()
 	defer func() {
 		cancel()
 		select {
