@@ -140,3 +140,40 @@ func TestFaultTableLockedPastTheDeadline(t *testing.T) {
 		t.Errorf("the timed-out mutation left %v contacts, want 0 (rolled back)", got)
 	}
 }
+
+// TestFaultReadsSurviveARestart: after PostgreSQL ends every pooled connection once (a
+// restart or failover), reads retry once on a fresh connection and succeed instead of
+// failing on each dead connection in turn.
+func TestFaultReadsSurviveARestart(t *testing.T) {
+	env, admin, appName, _ := faultEnv(t, 10*time.Second)
+	_, key := env.Tenant(t, "Restart")
+	const clients = 8
+	const read = `{ contacts(first: 5) { totalCount nodes { id lists { totalCount } } } lists { totalCount } }`
+	concurrently := func() map[string]int {
+		counts := map[string]int{}
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := env.Query(t, key, read, nil)
+				mu.Lock()
+				counts[fmt.Sprintf("%d %s", r.Status, r.Code())]++
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		return counts
+	}
+	concurrently() // fill the pool
+	var n int
+	if err := admin.QueryRow(context.Background(), `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE application_name = $1`, appName).Scan(&n); err != nil || n == 0 {
+		t.Fatalf("terminated %d backends: %v", n, err)
+	}
+	time.Sleep(100 * time.Millisecond) // the backends are gone; the pool does not know yet
+	if got := concurrently(); got["200 "] != clients {
+		t.Errorf("after %d backends were terminated: answers %v, want %d × 200", n, got, clients)
+	}
+}
