@@ -13,7 +13,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/wbk/crm/internal/httpapi"
 	"github.com/wbk/crm/internal/testenv"
 )
 
@@ -36,9 +35,7 @@ func faultEnv(t *testing.T, timeout time.Duration) (env *testenv.Env, admin *pgx
 	q.Set("application_name", appName)
 	u.RawQuery = q.Encode()
 	st := testenv.OpenStoreAt(t, u.String(), "")
-	env = testenv.NewOn(t, st, testenv.LimitStore(t, testenv.UniquePrefix()), testenv.Options{})
-	env.Handler = httpapi.New(httpapi.Config{Store: st, Auth: env.Auth, Limiter: env.Limiter, Usage: env.Usage,
-		Events: env.Events, Log: testenv.QuietLogger(), RequestTimeout: timeout})
+	env = testenv.NewOn(t, st, testenv.LimitStore(t, testenv.UniquePrefix()), testenv.Options{RequestTimeout: timeout})
 	admin, err = pgx.Connect(context.Background(), os.Getenv("TEST_DATABASE_URL"))
 	if err != nil {
 		t.Fatal(err)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/coder/websocket"
 
-	"github.com/wbk/crm/internal/httpapi"
 	"github.com/wbk/crm/internal/testenv"
 )
 
@@ -17,10 +16,8 @@ import (
 // connection_init is closed with 4408 once the (injected) timeout passes, and a
 // connection_init whose payload is not an object is closed with 4400 at once.
 func TestWebsocketInitIsEnforced(t *testing.T) {
-	env := testenv.New(t)
-	api := httpapi.New(httpapi.Config{Store: env.Store, Auth: env.Auth, Limiter: env.Limiter, Usage: env.Usage,
-		Events: env.Events, Log: testenv.QuietLogger(), WebsocketInitTimeout: 300 * time.Millisecond})
-	srv := httptest.NewServer(api)
+	env := testenv.New(t, testenv.Options{WebsocketInitTimeout: 300 * time.Millisecond})
+	srv := httptest.NewServer(env.Handler)
 	t.Cleanup(srv.Close)
 	dial := func() *websocket.Conn {
 		ctx, cancel := context.WithTimeout(context.Background(), wsWait)
