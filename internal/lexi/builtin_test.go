@@ -121,7 +121,7 @@ func TestBuiltinPhrasings(t *testing.T) {
 		{msg: "Lexi, how many contacts in total?", reply: []string{"You have 60 contacts."}},
 		{msg: "count contacts", reply: []string{"You have 60 contacts."}},
 		{msg: "how many contacts at Acme?", reply: []string{"There are 8 contacts at Acme."}},
-		{msg: "How many contacts do we have at acme", reply: []string{"There are 8 contacts at acme."}},
+		{msg: "How many contacts do we have at acme", reply: []string{"There are 8 contacts at Acme."}},
 		{msg: `how many contacts are at "Acme"?`, reply: []string{"There are 8 contacts at Acme."}},
 		{msg: "how many people work at Acme?", reply: []string{"There are 8 contacts at Acme."}},
 		{msg: "how many contacts are tagged vip?", reply: []string{"There are 13 contacts tagged vip."}},

@@ -10,9 +10,9 @@ import (
 // The intents of one clause. Each returns nil when the clause is not of its kind.
 
 const (
-	contactNoun = `(?:contacts?|people|persons?|folks|everyone|everybody|employees|individuals|staff)`
+	contactNoun = `(?:contacts?|people|persons?|folks|everyone|everybody|employees|individuals|staff|customers|clients|members|subscribers|users)`
 	det         = `(?:(?:all|every|each|the|our|my|your|any|those|these|of|current|existing|some|its|their|this|that)\s+)*`
-	namedWord   = `(?:(?:called|named|titled|labell?ed|name|title)\s*:?\s+|:\s*)`
+	namedWord   = `(?:,?\s*(?:and\s+)?(?:call|name|title)\s+it\s*:?\s+|(?:called|named|titled|labell?ed|name|title)\s*:?\s+|:\s*)`
 )
 
 var (
@@ -136,7 +136,7 @@ func parseProspects(c string, _ Action) (Action, string) {
 		return nil, ""
 	}
 	company = unquote(company)
-	if company == "" {
+	if company == "" || re(`\b(?:to|into|list|`+contactNoun+`)\b`).MatchString(company) {
 		return nil, ""
 	}
 	return ImportProspects{Company: company, List: listName(list)}, ""
@@ -226,6 +226,7 @@ func withAll(cl CreateList) CreateList {
 
 func parseTag(c string, prev Action) (Action, string) {
 	var rawSel, rawTag string
+	giveMe := re(`^give\s+(?:me|us)\b`).MatchString(c)
 	switch {
 	case addTag.MatchString(c):
 		m := addTag.FindStringSubmatch(c)
@@ -233,10 +234,10 @@ func parseTag(c string, prev Action) (Action, string) {
 	case addTagPre.MatchString(c):
 		m := addTagPre.FindStringSubmatch(c)
 		rawTag, rawSel = m[1], m[2]
-	case giveTag.MatchString(c):
+	case !giveMe && giveTag.MatchString(c):
 		m := giveTag.FindStringSubmatch(c)
 		rawSel, rawTag = m[1], m[2]
-	case giveTagPre.MatchString(c):
+	case !giveMe && giveTagPre.MatchString(c):
 		m := giveTagPre.FindStringSubmatch(c)
 		rawSel, rawTag = m[1], m[2]
 	case tagAs.MatchString(c):
@@ -381,7 +382,7 @@ func parseDealStatement(c string, _ Action) (Action, string) {
 var (
 	countTrigger = re(`^(?:how\s+many|how\s+much|count(?:\s+up)?|tally(?:\s+up)?|(?:the\s+)?number\s+of|(?:the\s+)?count\s+of|total(?:\s+number)?(?:\s+of)?|how\s+big\s+is|what(?:'s|\s+is|s)\s+(?:the\s+)?(?:total\s+)?(?:number|count|total|size|amount|headcount)(?:\s+of)?|(?:give|get|show|tell)\s+me\s+(?:the\s+)?(?:total\s+)?(?:number|count|total)(?:\s+of)?|do\s+(?:we|i|you)\s+(?:have|got)\s+any|are\s+there\s+any|is\s+there\s+any|have\s+we\s+got\s+any|any)\b\s*`)
 	showTrigger  = re(`^(?:show|list|find|get|display|give|pull(?:\s+up)?|look\s+up|lookup|search(?:\s+for)?|fetch|see|view|print|bring\s+up|browse|who\s+(?:are|is|were)|who's|whos|which\s+(?:are|is)|which|what(?:'s|s|\s+is|\s+are|\s+were)|what|tell\s+me\s+about|about|i\s+want\s+to\s+see|let\s+me\s+see|can\s+i\s+see|need|want|may\s+i\s+see|where\s+are)(?:\s+(?:me|us))?\b\s*`)
-	subjectNoun  = re(`\b(?:(` + contactNoun + `)|(deals?|opportunit(?:y|ies)|opps?|pipeline)|(lists?)|(campaigns?|newsletters?))\b`)
+	subjectNoun  = re(`\b(?:(` + contactNoun + `)|(deals?|opportunit(?:y|ies)|opps?|pipeline)|(lists?)|(campaigns?))\b`)
 	whoAt        = re(`^who(?:'s|s)?\s+(?:works?|is\s+working|are\s+working|is\s+employed|are\s+employed|is\s+based|are\s+based|do\s+we\s+(?:know|have)|is|are|'s)?\s*((?:at|for|with|from|in|on|tagged|labell?ed|marked|has|have|with)\b.+)$`)
 	howManyAlone = re(`^(?:how\s+many|count|what(?:'s|\s+is)\s+the\s+(?:count|number|total)|the\s+number|total)(?:\s+(?:are\s+there|is\s+that|of\s+them|in\s+total|do\s+we\s+have|exactly|altogether|then))*$`)
 )
@@ -440,6 +441,11 @@ func parseBare(c string, prev Action) (Action, string) {
 // subjectQuestion reads what a question is about from the words after its trigger.
 func subjectQuestion(c, rest string, count, weak bool, prev Action) (Action, string) {
 	loc := subjectNoun.FindStringSubmatchIndex(rest)
+	if loc == nil && re(`^(?:in|at)\s+(?:the\s+)?\S+(?:\s+\S+)?$`).MatchString(rest) {
+		if st, ok := parseStage(rest); ok {
+			return question(count, Deals, Selector{}, DealSelector{Stage: st}), ""
+		}
+	}
 	if loc == nil {
 		if weak {
 			return nil, ""
@@ -447,6 +453,9 @@ func subjectQuestion(c, rest string, count, weak bool, prev Action) (Action, str
 		return questionWithoutNoun(rest, count, prev)
 	}
 	before, after := rest[:loc[0]], rest[loc[1]:]
+	if loc[2] >= 0 && re(`^\s+list\b`).MatchString(after) { // "the Trial users list"
+		return question(count, Contacts, Selector{List: listName(rest[:loc[1]] + " list")}, DealSelector{}), ""
+	}
 	switch {
 	case loc[2] >= 0: // contacts
 		sel, ok := selectorFrom(before, after)
@@ -501,13 +510,7 @@ func questionWithoutNoun(rest string, count bool, prev Action) (Action, string) 
 	if re(`^(?:the\s+)?(?:weather|time|date|news|you|it|up|going\s+on|this|that|there|here|new|help|can\s+you\s+do|do\s+you\s+do)\b`).MatchString(rest) {
 		return nil, ""
 	}
-	var sel Selector
-	var ok bool
-	if re(`^(?:at|from|in|on|with|for|tagged|labell?ed|working|employed|who|that|whose)\b`).MatchString(rest) {
-		sel, ok = selectorFrom("", " "+rest)
-	} else {
-		sel, ok = selectorFrom(rest, "")
-	}
+	sel, ok := nameAndQualifier(rest)
 	if !ok || sel.IsZero() {
 		return nil, ""
 	}
@@ -605,11 +608,20 @@ func contactsPhrase(s string, prev Action) (Selector, bool) {
 	}
 	// No word for contacts: "Acme", "VIPs", "vip-tagged", "those at Acme", "anyone tagged vip".
 	s = re(`^(?:those|anyone|anybody|all|the\s+ones|ones|any|somebody|someone)\b\s*`).ReplaceAllString(s, "")
-	if re(`^(?:at|from|in|on|of|with|who|that|tagged|labell?ed|working|employed|whose)\b`).MatchString(s) {
-		return selectorFrom("", " "+s)
-	}
-	sel, ok := selectorFrom(s, "")
+	sel, ok := nameAndQualifier(s)
 	return sel, ok && !sel.IsZero()
+}
+
+// nameAndQualifier reads a selection without a noun for contacts: "VIPs at Acme" is the name
+// VIPs and the qualifier "at Acme"; "at Acme" is a qualifier alone.
+var qualifierStart = re(`(?:^|\s)(?:at|from|in|on|with|for|tagged|labell?ed|working|employed|who|that|whose)\b`)
+
+func nameAndQualifier(s string) (Selector, bool) {
+	loc := qualifierStart.FindStringIndex(s)
+	if loc == nil || insideQuotes(s, loc[0]) {
+		return selectorFrom(s, "")
+	}
+	return selectorFrom(s[:loc[0]], " "+s[loc[0]:])
 }
 
 func insideQuotes(s string, at int) bool {

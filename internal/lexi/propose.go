@@ -145,10 +145,12 @@ func matchNames(want string, candidates []string) []string {
 	return dedupe(inside)
 }
 
+// dedupe keeps the first of names equal but for case: contacts filter companies
+// case-insensitively, so "Acme" and "ACME" are one company.
 func dedupe(s []string) []string {
 	var out []string
 	for _, x := range s {
-		if !slices.Contains(out, x) {
+		if !slices.ContainsFunc(out, func(y string) bool { return strings.EqualFold(x, y) }) {
 			out = append(out, x)
 		}
 	}
@@ -309,6 +311,7 @@ func (p *proposer) resolveName(ctx context.Context, name string, haveCompany boo
 				companies = append(companies, c)
 			}
 		}
+		companies = dedupe(companies)
 	}
 	tag, err := p.resolveTag(ctx, name)
 	if err != nil {

@@ -293,6 +293,19 @@ func (r *toolRun) propose(ctx context.Context, a Action) (any, error) {
 }
 
 func decodeToolArgs(raw string, v any) error {
+	// Models write stages as people do ("negotiation", "closed won"): read them as the enum.
+	var fields map[string]json.RawMessage
+	if json.Unmarshal([]byte(raw), &fields) == nil {
+		var stage string
+		if json.Unmarshal(fields["stage"], &stage) == nil {
+			if st, ok := parseStage(stage); ok {
+				fields["stage"], _ = json.Marshal(st)
+				if b, err := json.Marshal(fields); err == nil {
+					raw = string(b)
+				}
+			}
+		}
+	}
 	if err := json.Unmarshal([]byte(raw), v); err != nil {
 		msg := "the arguments are not valid: " + err.Error()
 		if strings.Contains(err.Error(), "DealStage") {
