@@ -10,7 +10,7 @@ import (
 // The intents of one clause. Each returns nil when the clause is not of its kind.
 
 const (
-	contactNoun = `(?:contacts?|people|persons?|folks|everyone|everybody|employees|individuals|staff|customers|clients|members|subscribers|users)`
+	contactNoun = `(?:contacts?|people|ppl|peeps|persons?|folks|everyone|everybody|anyone|anybody|someone|somebody|employees|individuals|staff|customers|clients|members|subscribers|users)`
 	det         = `(?:(?:all|every|each|the|our|my|your|any|those|these|of|current|existing|some|its|their|this|that)\s+)*`
 	namedWord   = `(?:,?\s*(?:and\s+)?(?:call|name|title)\s+it\s*:?\s+|(?:called|named|titled|labell?ed|name|title)\s*:?\s+|:\s*)`
 )

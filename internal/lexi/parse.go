@@ -217,7 +217,7 @@ func init() {
 var wordRE = regexp.MustCompile(`[A-Za-z]+`)
 
 // shortTypos are misspellings of short keywords, too short to fix by distance.
-var shortTypos = map[string]string{"ad": "add", "hw": "how", "hoe": "how", "shw": "show", "sow": "show", "mny": "many", "lst": "list",
+var shortTypos = map[string]string{"r": "are", "u": "you", "ur": "your", "ad": "add", "hw": "how", "hoe": "how", "shw": "show", "sow": "show", "mny": "many", "lst": "list",
 	"tg": "tag", "cnt": "count", "nw": "new", "dela": "deal", "mvoe": "move", "mov": "move"}
 
 // gerunds read "would you mind moving …" as "move …".
