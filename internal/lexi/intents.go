@@ -27,7 +27,7 @@ var (
 	prospects    = re(`^(?:import|bring\s+in|pull\s+in|add|copy|load|fetch|get|grab|pull)\s+` + det + `(?:the\s+)?(?:catalog\s+)?prospects?\s+(?:(?:who\s+)?(?:at|from|of|for|working\s+at|who\s+work\s+at|that\s+work\s+at|employed\s+at)\s+)(?:the\s+)?(?:company\s+)?(.+?)(?:\s+(?:in)?to\s+(.+))?$`)
 	prospectsPre = re(`^(?:import|bring\s+in|pull\s+in|add|copy|load|fetch|get|grab|pull)\s+` + det + `(.+?)\s+prospects?(?:\s+(?:in)?to\s+(.+))?$`)
 
-	createVerb = `(?:create|make|build|set\s+up|setup|start|add|new|open|spin\s+up|put\s+together|generate|establish|form|begin|prepare|draft|need|want|get)`
+	createVerb = `(?:create|make|build|set\s+up|setup|start|add|new|open|spin\s+up|put\s+together|generate|establish|form|begin|prepare|draft)`
 	createList = re(`^` + createVerb + `\s+(?:(?:me|us)\s+)?(?:(?:a|an|the|one)\s+)?(?:brand\s+)?(?:new\s+)?(?:contact\s+|static\s+|mailing\s+|smart\s+)?list\b\s*(.*)$`)
 	newList    = re(`^(?:(?:a|an)\s+)?new\s+(?:contact\s+)?list\b\s*(.*)$`)
 	namedList  = re(`^(?:create|make|build|set\s+up|setup|start|new|spin\s+up|put\s+together|generate|establish|form|begin|prepare)\s+(?:(?:me|us)\s+)?(?:(?:a|an|the|one)\s+)?(?:new\s+)?("[^"]+"|'[^']+'|.+?)\s+list\b\s*(.*)$`)
@@ -50,7 +50,7 @@ var (
 	moveDeal  = re(`^` + moveVerb + `\s+(?:(?:the|our)\s+)?(?:stage\s+(?:of|for|on)\s+(?:(?:the|our)\s+)?)?(.+?)\s+(?:(?:back|over|forward|up|down|along)\s+)?(?:to|into|as|at|in|->|on|=)\s+(?:(?:the|a)\s+)?(.+)$`)
 	closeDeal = re(`^(?:close(?:\s+out)?|mark|set|call)\s+(?:(?:the|our)\s+)?(.+?)\s+(?:as\s+|to\s+)?((?:closed[\s-]+)?(?:won|lost))$`)
 	weWon     = re(`^(?:(?:we|i|they)\s+(?:just\s+|finally\s+|have\s+|'ve\s+)?)?(won|lost|closed|signed)\s+(?:(?:the|our)\s+)?(.+?)$`)
-	dealIs    = re(`^(?:the\s+)?(.+?)\s+(?:is|was|has\s+been|got|should\s+be|needs\s+to\s+be|must\s+be|went|goes|moved|moves|can\s+(?:go|move)|is\s+now|now|to|:|=|stage\s+(?:is|to|=))\s+(?:now\s+)?(?:officially\s+)?(?:been\s+)?(?:moved\s+|set\s+|marked\s+|closed\s+)?(?:(?:to|in|into|as|at|back\s+to)\s+)?(?:(?:the|a)\s+)?(.+)$`)
+	dealIs    = re(`^(?:the\s+)?(.+?)\s+(?:should\s+(?:be\s+moved|move|go)|needs?\s+to\s+(?:move|go|be\s+moved)|will\s+(?:move|go)|is|was|has\s+been|got|should\s+be|needs\s+to\s+be|must\s+be|went|goes|moved|moves|can\s+(?:go|move)|is\s+now|now|to|:|=|stage\s+(?:is|to|=))\s+(?:now\s+)?(?:officially\s+)?(?:been\s+)?(?:moved\s+|set\s+|marked\s+|closed\s+)?(?:(?:to|in|into|as|at|back\s+to)\s+)?(?:(?:the|a)\s+)?(.+)$`)
 	dealWord  = re(`\b(?:deals?|opportunit(?:y|ies)|opps?)\b`)
 	dealTrim  = re(`^(?:(?:the|our|my|a)\s+)?(?:(?:deal|opportunity|opp)\s+)?(?:(?:called|named|titled)\s+)?|(?:'s)?(?:\s+(?:deal|opportunity|opp)(?:'s)?)?(?:'s)?(?:\s+(?:stage|status))?$`)
 )
@@ -99,8 +99,8 @@ func parseCampaign(c string, _ Action) (Action, string) {
 		if lm[3] != "" { // "for list VIP called Q4 launch"
 			name = lm[3]
 		}
-	} else if lm := re(`^(?:for|to|targeting|aimed\s+at|using|on)\s+(?:(?:the|our|my)\s+)?(?:list\s+)?(.+?)(?:\s+list)?$`).FindStringSubmatch(after); lm != nil {
-		list = lm[1]
+	} else if lm := re(`^(?:for|to|targeting|aimed\s+at|using|on)\s+(?:(?:the|our|my)\s+)?(?:list\s+)?(.+?)(?:\s+list)?(?:\s*,?\s+(?:called|named|titled)\s+(.+))?$`).FindStringSubmatch(after); lm != nil {
+		list, name = lm[1], lm[2]
 	} else {
 		name = after
 	}
@@ -125,6 +125,11 @@ func listName(s string) string {
 
 func parseProspects(c string, _ Action) (Action, string) {
 	if !prospectWord.MatchString(c) {
+		// "import Contoso": importing can only mean the prospect catalog.
+		if m := re(`^import\s+(?:(?:everyone|everybody|people|all)\s+)?(?:from\s+|at\s+)?(.+?)(?:\s+(?:in)?to\s+(.+))?$`).FindStringSubmatch(c); m != nil &&
+			!re(`\b(?:`+contactNoun+`|list|csv|file|data)\b`).MatchString(m[1]) {
+			return ImportProspects{Company: unquote(m[1]), List: listName(m[2])}, ""
+		}
 		return nil, ""
 	}
 	var company, list string
@@ -323,6 +328,7 @@ func parseMoveDeal(c string, _ Action) (Action, string) {
 		st, _ := parseStage(m[2])
 		return MoveDeal{Deal: dealName(m[1]), Stage: st}, ""
 	}
+	c = re(`\s+stage\s*[:=]\s*`).ReplaceAllString(c, " to ")
 	m := moveDeal.FindStringSubmatch(c)
 	if m == nil {
 		return nil, ""
@@ -680,8 +686,14 @@ func selectorFrom(before, after string) (Selector, bool) {
 		sel.Tag = strings.ToLower(unquote(a[m[2]:m[3]]))
 		a = strings.TrimSpace(a[:m[0]] + " " + a[m[1]:])
 	}
-	a = strings.TrimSpace(re(`^(?:(?:are|is|were)\b\s*)?(?:(?:currently|now|still)\b\s*)?`).ReplaceAllString(a, ""))
+	copula := re(`^(?:(?:who|that|which)\s+)?(?:are|is|were)\b`).MatchString(a)
+	a = strings.TrimSpace(re(`^(?:(?:who|that|which)\s+(?:are|is|were)\b\s*)?(?:(?:are|is|were)\b\s*)?(?:(?:currently|now|still)\b\s*)?`).ReplaceAllString(a, ""))
 	if a == "" {
+		return sel, true
+	}
+	// "contacts that are VIPs": a name after "are".
+	if copula && sel.Name == "" && len(strings.Fields(a)) <= 3 && !re(`^(?:at|from|in|on|of|with|for|by|tagged|labell?ed|marked|working|employed|based|members|part)\b`).MatchString(a) {
+		sel.Name = unquote(re(`^(?:an?|the|our)\s+`).ReplaceAllString(a, ""))
 		return sel, true
 	}
 	if m := selDoesHave.FindStringSubmatch(a); m != nil {
@@ -717,6 +729,10 @@ func selectorFrom(before, after string) (Selector, bool) {
 	}
 	if m := selCompany.FindStringSubmatch(a); m != nil {
 		name := unquote(m[2])
+		// "at Acme is a VIP": a company, then a name.
+		if mm := re(`^(.+?)\s+(?:is|are)\s+(?:an?\s+)?(.+)$`).FindStringSubmatch(name); mm != nil && sel.Name == "" {
+			name, sel.Name = unquote(mm[1]), unquote(mm[2])
+		}
 		if name == "" {
 			return sel, false
 		}

@@ -92,6 +92,8 @@ func normalizeText(s string) string {
 	s = strings.NewReplacer("\u201c", `"`, "\u201d", `"`, "\u201e", `"`, "\u00ab", `"`, "\u00bb", `"`,
 		"\u2018", "'", "\u2019", "'", "\u00a0", " ", "\u2192", " -> ", "\u27f6", " -> ", "\u21d2", " -> ",
 		"\u2013", "-", "\u2014", " - ", "`", "'").Replace(s)
+	s = re(`\s@\s`).ReplaceAllString(s, " at ")
+	s = re(`(?:^|\s)#\s*of\b`).ReplaceAllString(s, " number of")
 	return strings.TrimSpace(spaces.ReplaceAllString(s, " "))
 }
 
