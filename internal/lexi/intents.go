@@ -47,7 +47,7 @@ var (
 	toList  = re(`\s+(?:to|into|onto|in|on|under)\s+`)
 
 	moveVerb  = `(?:move|set|change|update|put|advance|push|bump|mark|shift|progress|switch|transition|bring|take|drag|flip|downgrade|upgrade|promote|demote|get|close|make)`
-	moveDeal  = re(`^` + moveVerb + `\s+(?:(?:the|our)\s+)?(?:stage\s+(?:of|for|on)\s+(?:(?:the|our)\s+)?)?(.+?)\s+(?:(?:back|over|forward|up|down|along)\s+)?(?:to|into|as|at|in|->|on|=)\s+(?:(?:the|a)\s+)?(.+)$`)
+	moveDeal  = re(`^` + moveVerb + `\s+(?:(?:the|our)\s+)?(?:(?:deal|opportunity)\s+)?(?:stage\s+(?:of|for|on)\s+(?:(?:the|our)\s+)?)?(.+?)\s+(?:(?:back|over|forward|up|down|along)\s+)?(?:to|into|as|at|in|->|on|=)\s+(?:(?:the|a)\s+)?(.+)$`)
 	closeDeal = re(`^(?:close(?:\s+out)?|mark|set|call)\s+(?:(?:the|our)\s+)?(.+?)\s+(?:as\s+|to\s+)?((?:closed[\s-]+)?(?:won|lost))$`)
 	weWon     = re(`^(?:(?:we|i|they)\s+(?:just\s+|finally\s+|have\s+|'ve\s+)?)?(won|lost|closed|signed)\s+(?:(?:the|our)\s+)?(.+?)$`)
 	dealIs    = re(`^(?:the\s+)?(.+?)\s+(?:should\s+(?:be\s+moved|move|go)|needs?\s+to\s+(?:move|go|be\s+moved)|will\s+(?:move|go)|is|was|has\s+been|got|should\s+be|needs\s+to\s+be|must\s+be|went|goes|moved|moves|can\s+(?:go|move)|is\s+now|now|to|:|=|stage\s+(?:is|to|=))\s+(?:now\s+)?(?:officially\s+)?(?:been\s+)?(?:moved\s+|set\s+|marked\s+|closed\s+)?(?:(?:to|in|into|as|at|back\s+to)\s+)?(?:(?:the|a)\s+)?(.+)$`)
@@ -164,7 +164,7 @@ func parseCreateList(c string, prev Action) (Action, string) {
 		rest = m[1]
 	} else if m := newList.FindStringSubmatch(c); m != nil {
 		rest = m[1]
-	} else if m := namedList.FindStringSubmatch(c); m != nil && !re(`\b(?:`+contactNoun+`|of|to|into|onto|in|on)\b`).MatchString(m[1]) {
+	} else if m := namedList.FindStringSubmatch(c); m != nil && !re(`\b(?:`+contactNoun+`|of|to|into|onto|in|on)\b`).MatchString(outsideQuotes(m[1], func(p string) string { return p }, true)) {
 		return createListRest(unquote(m[1]), strings.TrimSpace(m[2]), prev)
 	} else {
 		return nil, ""
@@ -345,7 +345,7 @@ func parseMoveDeal(c string, _ Action) (Action, string) {
 	deal = re(`\s+(?:back|over|forward|up|down|along)$`).ReplaceAllString(deal, "")
 	st, ok := parseStage(stage)
 	if !ok {
-		if dealWord.MatchString(deal) || re(`\bstage\b`).MatchString(c) {
+		if dealWord.MatchString(c) || re(`\bstage\b`).MatchString(c) {
 			return nil, "stage:" + unquote(stage)
 		}
 		return nil, ""
@@ -373,6 +373,12 @@ func parseDealStatement(c string, _ Action) (Action, string) {
 			if name := dealName(m[1]); name != "" && !re(`\b(?:how|what|which|who|list|campaign)\b`).MatchString(name) {
 				return MoveDeal{Deal: name, Stage: st}, ""
 			}
+		}
+	}
+	if m := re(`^(.+?)\s+(?:deal\s+)?(?:is\s+|was\s+)?((?:closed[\s-]+)?(?:won|lost))$`).FindStringSubmatch(c); m != nil {
+		st, _ := parseStage(m[2])
+		if name := dealName(m[1]); name != "" && !subjectNoun.MatchString(name) && !re(`^(?:how|what|which|who|we|i|they|you|it|this|that|there|all|open)\b`).MatchString(name) {
+			return MoveDeal{Deal: name, Stage: st}, ""
 		}
 	}
 	if m := dealIs.FindStringSubmatch(c); m != nil {
@@ -421,6 +427,8 @@ func parseQuestion(c string, prev Action) (Action, string) {
 		count, rest = true, c[len(m[0]):]
 	} else if m := showTrigger.FindStringSubmatch(c); m != nil {
 		rest = c[len(m[0]):]
+		// "get a count of our contacts"
+		count = re(`^(?:(?:me|us)\s+)?(?:(?:a|an|the)\s+)?(?:total\s+)?(?:count|number|total|tally|headcount)\b`).MatchString(rest)
 		weak = re(`^(?:what|which|about|need|want|see|tell)`).MatchString(m[0])
 	} else {
 		return nil, ""
@@ -682,7 +690,7 @@ func selectorFrom(before, after string) (Selector, bool) {
 	if a == "" {
 		return sel, true
 	}
-	if m := embeddedTag.FindStringSubmatchIndex(a); m != nil && m[0] > 0 && sel.Tag == "" {
+	if m := embeddedTag.FindStringSubmatchIndex(a); m != nil && (m[0] > 0 || m[1] < len(a)) && sel.Tag == "" {
 		sel.Tag = strings.ToLower(unquote(a[m[2]:m[3]]))
 		a = strings.TrimSpace(a[:m[0]] + " " + a[m[1]:])
 	}
@@ -692,8 +700,15 @@ func selectorFrom(before, after string) (Selector, bool) {
 		return sel, true
 	}
 	// "contacts that are VIPs": a name after "are".
-	if copula && sel.Name == "" && len(strings.Fields(a)) <= 3 && !re(`^(?:at|from|in|on|of|with|for|by|tagged|labell?ed|marked|working|employed|based|members|part)\b`).MatchString(a) {
-		sel.Name = unquote(re(`^(?:an?|the|our)\s+`).ReplaceAllString(a, ""))
+	if copula && len(strings.Fields(a)) <= 3 && !re(`^(?:at|from|in|on|of|with|for|by|tagged|labell?ed|marked|working|employed|based|members|part)\b`).MatchString(a) {
+		word := unquote(re(`^(?:an?|the|our)\s+`).ReplaceAllString(a, ""))
+		if sel.Name == "" {
+			sel.Name = word
+		} else if sel.Tag == "" {
+			sel.Tag = strings.ToLower(word) // "Acme people are VIPs": the second word is the tag
+		} else {
+			return sel, false
+		}
 		return sel, true
 	}
 	if m := selDoesHave.FindStringSubmatch(a); m != nil {
