@@ -136,8 +136,20 @@ func parseStage(s string) (models.DealStage, bool) {
 	s = strings.ToLower(unquote(strings.TrimSpace(s)))
 	s = strings.TrimSpace(stageNoise.ReplaceAllString(s, " "))
 	s = strings.Join(strings.Fields(s), " ")
-	st, ok := stageWords[s]
-	return st, ok
+	if st, ok := stageWords[s]; ok {
+		return st, true
+	}
+	// One typo ("wonn", "negotiaton"): the stage of the only stage word one edit away.
+	var found models.DealStage
+	for w, st := range stageWords {
+		if len(w) >= 3 && oneEdit(s, w) {
+			if found != "" && found != st {
+				return "", false
+			}
+			found = st
+		}
+	}
+	return found, found != ""
 }
 
 var stageNoise = re(`^(?:(?:in|at|into|to|as|with|the|stage|phase|status)\b\s*)+|\s*\b(?:stage|phase|status|now)$|[.!]+$`)

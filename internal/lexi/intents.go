@@ -377,7 +377,8 @@ func parseDealStatement(c string, _ Action) (Action, string) {
 	}
 	if m := re(`^(.+?)\s+(?:deal\s+)?(?:is\s+|was\s+)?((?:closed[\s-]+)?(?:won|lost))$`).FindStringSubmatch(c); m != nil {
 		st, _ := parseStage(m[2])
-		if name := dealName(m[1]); name != "" && !subjectNoun.MatchString(name) && !re(`^(?:how|what|which|who|we|i|they|you|it|this|that|there|all|open)\b`).MatchString(name) {
+		if name := dealName(m[1]); name != "" && !subjectNoun.MatchString(name) && !re(`^(?:how|what|which|who|we|i|they|you|it|this|that|there|all|open)\b`).MatchString(name) &&
+			!re(`\b(?:should|be|been|is|was|has|have|marked|moved|set|now|will|needs?|must|got|get)\b`).MatchString(name) {
 			return MoveDeal{Deal: name, Stage: st}, ""
 		}
 	}
@@ -499,6 +500,9 @@ func subjectQuestion(c, rest string, count, weak bool, prev Action) (Action, str
 // questionWithoutNoun reads "how many VIPs do we have?", "how many at Globex?" (after a
 // question about contacts), "how many are lost?" (after one about deals), and bare "leads".
 func questionWithoutNoun(rest string, count bool, prev Action) (Action, string) {
+	if prospectWord.MatchString(rest) {
+		return nil, "" // the prospect catalog is imported, not searched
+	}
 	if re(`\bleads\b`).MatchString(rest) {
 		return question(count, Deals, Selector{}, DealSelector{Stage: models.DealStageLead}), ""
 	}
@@ -591,7 +595,7 @@ var (
 	selWithTag     = re(`^(?:(?:who|that|which)\s+)?(?:with|having|have|has|carrying)\s+(?:(?:a|an|the)\s+)?(.+?)\s+(?:tag|label)$`)
 	selList        = re(`^(?:(?:who|that|which)\s+(?:are|is)\s+)?(?:in|on|from|of|inside|within|belonging\s+to|members\s+of|part\s+of)\s+(?:(?:the|our|my)\s+)?(?:(?:list\s+(?:(?:called|named)\s+)?(.+))|(.+?)\s+(?:mailing\s+)?list)$`)
 	selListOnly    = re(`^(?:(?:the|our|my)\s+)?(?:(?:list\s+(?:(?:called|named)\s+)?(.+))|(.+?)\s+(?:mailing\s+)?list)$`)
-	selCompany     = re(`^(?:(?:who|that|which)\s+)?(?:(?:works?|working|employed|based|are\s+employed|are\s+based|are\s+working|is\s+working|is\s+employed|currently\s+work|currently\s+working)\s+)?(at|for|with|from|in|of|by|over\s+at)\s+(?:the\s+)?(?:(?:company|account|organi[sz]ation|firm|business|customer|client)\s+)?(.+)$`)
+	selCompany     = re(`^(?:(?:who|that|which)\s+)?(?:(?:works?|working|employed|based|are\s+employed|are\s+based|are\s+working|is\s+working|is\s+employed|currently\s+work|currently\s+working)\s+)?(at|for|with|from|in|of|by|on|over\s+at)\s+(?:(?:the|our|my)\s+)?(?:(?:company|account|organi[sz]ation|firm|business|customer|client)\s+)?(.+)$`)
 	selCoIs        = re(`^(?:(?:whose|where|with|where\s+the)\s+)(?:the\s+)?(?:company|employer|account)(?:\s+name)?\s*(?:is|=|equals|:)?\s*(.+)$`)
 	selDoesHave    = re(`^(?:does|do)\s+(.+?)\s+have$`)
 	selLead        = re(`^(?:(?:who|that|which)\s+)?(?:(?:are|is|were)\s+)?`)
@@ -651,6 +655,8 @@ func insideQuotes(s string, at int) bool {
 
 func previousSelector(prev Action) (Selector, bool) {
 	switch p := prev.(type) {
+	case ImportProspects:
+		return Selector{Name: "\x00them"}, true // the imported people: see mergeWithPrevious
 	case Count:
 		return p.Contacts, p.Of == Contacts
 	case Show:

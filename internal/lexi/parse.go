@@ -63,6 +63,11 @@ func Parse(message string) Parsed {
 			}
 			continue
 		}
+		if merged, ok := mergeWithPrevious(prev, a); ok {
+			out.Actions[len(out.Actions)-1] = merged
+			prev = merged
+			continue
+		}
 		prev = a
 		if !containsAction(out.Actions, a) {
 			out.Actions = append(out.Actions, a)
@@ -72,6 +77,28 @@ func Parse(message string) Parsed {
 		out.Unclear = ""
 	}
 	return out
+}
+
+// mergeWithPrevious reads "create a list called X and add contacts tagged vip to it" and
+// "import prospects at Contoso and add them to list VIP" as one request.
+func mergeWithPrevious(prev, a Action) (Action, bool) {
+	add, ok := a.(AddToList)
+	if !ok {
+		return nil, false
+	}
+	switch p := prev.(type) {
+	case CreateList:
+		if p.Selector.IsZero() && re(`^(?:it|this|that|(?:the|this|that)\s+(?:new\s+)?(?:list|one))$`).MatchString(add.List) {
+			p.Selector = add.Selector
+			return p, true
+		}
+	case ImportProspects:
+		if p.List == "" && add.Selector == (Selector{Name: "\x00them"}) {
+			p.List = add.List
+			return p, true
+		}
+	}
+	return nil, false
 }
 
 func containsAction(as []Action, a Action) bool {
@@ -219,7 +246,7 @@ func init() {
 var wordRE = regexp.MustCompile(`[A-Za-z]+`)
 
 // shortTypos are misspellings of short keywords, too short to fix by distance.
-var shortTypos = map[string]string{"r": "are", "u": "you", "ur": "your", "ad": "add", "hw": "how", "hoe": "how", "shw": "show", "sow": "show", "mny": "many", "lst": "list",
+var shortTypos = map[string]string{"r": "are", "ar": "are", "u": "you", "ur": "your", "ad": "add", "howmany": "how many", "hw": "how", "hoe": "how", "shw": "show", "sow": "show", "mny": "many", "lst": "list",
 	"tg": "tag", "cnt": "count", "nw": "new", "dela": "deal", "mvoe": "move", "mov": "move"}
 
 // gerunds read "would you mind moving …" as "move …".
@@ -248,10 +275,16 @@ func fixTypos(s string) string {
 			fix := ""
 			for _, k := range keywords {
 				if oneEdit(lw, k) {
-					if fix != "" && fix != k {
+					switch {
+					case fix == "" || fix == k:
+						fix = k
+					case fix+"s" == k || k+"s" == fix: // "contacs": contact or contacts, as the word ends
+						if strings.HasSuffix(lw, "s") == strings.HasSuffix(k, "s") {
+							fix = k
+						}
+					default:
 						return w
 					}
-					fix = k
 				}
 			}
 			if fix == "" {

@@ -141,8 +141,17 @@ func matchNames(want string, candidates []string) []string {
 		return dedupe(exact)
 	case len(prefix) > 0:
 		return dedupe(prefix)
+	case len(inside) > 0:
+		return dedupe(inside)
 	}
-	return dedupe(inside)
+	// One typo in a name of five letters or more: "Globx", "Initec".
+	var near []string
+	for _, c := range candidates {
+		if n := normName(c); len(w) >= 5 && oneEdit(w, n) {
+			near = append(near, c)
+		}
+	}
+	return dedupe(near)
 }
 
 // dedupe keeps the first of names equal but for case: contacts filter companies
@@ -244,6 +253,16 @@ func (p *proposer) resolveTag(ctx context.Context, tag string) (string, error) {
 			return form, nil
 		}
 	}
+	// One typo ("vipp", "enterprize") when exactly one tag is that close.
+	var near []string
+	for _, t := range v.Tags {
+		if len(tag) >= 3 && oneEdit(tag, t) {
+			near = append(near, t)
+		}
+	}
+	if len(near) == 1 {
+		return near[0], nil
+	}
 	return tag, nil
 }
 
@@ -295,6 +314,9 @@ func (p *proposer) resolveSelector(ctx context.Context, sel Selector) (selection
 	return out, "", nil
 }
 
+var genericWords = map[string]bool{"team": true, "teams": true, "crew": true, "crowd": true, "gang": true, "group": true, "guys": true,
+	"folks": true, "account": true, "accounts": true, "side": true, "org": true, "company": true, "employees": true, "staff": true}
+
 // resolveName places a word that may be a company, a tag or a list ("the Acme contacts",
 // "VIPs"). Exact matches win over partial ones; a company wins over a tag over a list, except
 // when the selection already names a company.
@@ -342,6 +364,10 @@ func (p *proposer) resolveName(ctx context.Context, name string, haveCompany boo
 		return "list", m[0], "", nil
 	} else if len(m) > 1 {
 		return "", "", fmt.Sprintf("Which list do you mean: %s?", oneOf(m)), nil
+	}
+	// "the Acme team", "the Globex crowd": the name without a generic last word.
+	if f := strings.Fields(name); len(f) > 1 && genericWords[strings.ToLower(f[len(f)-1])] {
+		return p.resolveName(ctx, strings.Join(f[:len(f)-1], " "), haveCompany)
 	}
 	return "", "", fmt.Sprintf("I don't know %q: it is not a company, tag or list in this workspace. "+
 		`Say "contacts at …", "contacts tagged …" or "contacts in list …".`, name), nil
