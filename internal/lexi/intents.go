@@ -28,13 +28,14 @@ var (
 	prospectsPre = re(`^(?:import|bring\s+in|pull\s+in|add|copy|load|fetch|get|grab|pull)\s+` + det + `(.+?)\s+prospects?(?:\s+(?:in)?to\s+(.+))?$`)
 
 	createVerb = `(?:create|make|build|set\s+up|setup|start|add|new|open|spin\s+up|put\s+together|generate|establish|form|begin|prepare|draft)`
-	createList = re(`^` + createVerb + `\s+(?:(?:me|us)\s+)?(?:(?:a|an|the|one)\s+)?(?:brand\s+)?(?:new\s+)?(?:contact\s+|static\s+|mailing\s+|smart\s+)?list\b\s*(.*)$`)
+	createList = re(`^` + createVerb + `\s+(?:(?:me|us)\s+)?(?:(?:a|an|the|one)\s+)?(?:brand\s+)?(?:new\s+)?(?:empty\s+|blank\s+)?(?:contact\s+|static\s+|mailing\s+|smart\s+)?list\b\s*(.*)$`)
 	newList    = re(`^(?:(?:a|an)\s+)?new\s+(?:contact\s+)?list\b\s*(.*)$`)
 	namedList  = re(`^(?:create|make|build|set\s+up|setup|start|new|spin\s+up|put\s+together|generate|establish|form|begin|prepare)\s+(?:(?:me|us)\s+)?(?:(?:a|an|the|one)\s+)?(?:new\s+)?("[^"]+"|'[^']+'|.+?)\s+list\b\s*(.*)$`)
 	intoNew    = re(`^(?:put|add|group|gather|collect|save|copy|move|place|throw|stick|turn|make)\s+(.+?)\s+(?:in|into|to|onto|as)\s+(?:a\s+)?(?:brand\s+)?new\s+list\b\s*(.*)$`)
 	listSplit  = re(`^(.*?)\s*,?\s+(?:with|containing|including|holding|having|that\s+(?:has|have|contains?|includes?|holds?)|made\s+up\s+of|consisting\s+of|populated\s+with|filled\s+with|and\s+(?:add|put|include|fill\s+it\s+with|populate\s+it\s+with)|to\s+hold|out\s+of|of|from|for)\s+(.+)$`)
 	nameLater  = re(`^(?:with|of|containing|including|from|for|holding|having)\s+(.+?)\s*,?\s+(?:(?:and\s+)?(?:call|name|title)\s+it|called|named|titled)\s*:?\s+(.+)$`)
 
+	tagAsLast  = re(`^(?:tag|label|mark|flag|classify|categori[sz]e)\s+(.+)\s+as\s+(?:(?:a|an|the)\s+)?(?:tag\s+|label\s+)?(.+?)(?:\s+(?:tag|label))?$`)
 	tagAs      = re(`^(?:tag|label|mark|flag|classify|categori[sz]e)\s+(.+?)\s+(?:as|with|to)\s+(?:(?:a|an|the)\s+)?(?:tag\s+|label\s+)?(.+?)(?:\s+(?:tag|label))?$`)
 	tagBare    = re(`^(?:tag|label)\s+(.+?\b` + contactNoun + `)\s+("[^"]+"|'[^']+'|\S+)$`)
 	addTag     = re(`^(?:add|apply|put|attach|assign|stick|set|give)\s+(?:(?:a|an|the)\s+)?(?:tag|label)\s*:?\s+(.+?)\s+(?:to|on|onto|for)\s+(.+)$`)
@@ -47,7 +48,7 @@ var (
 	toList  = re(`\s+(?:to|into|onto|in|on|under)\s+`)
 
 	moveVerb  = `(?:move|set|change|update|put|advance|push|bump|mark|shift|progress|switch|transition|bring|take|drag|flip|downgrade|upgrade|promote|demote|get|close|make)`
-	moveDeal  = re(`^` + moveVerb + `\s+(?:(?:the|our)\s+)?(?:(?:deal|opportunity)\s+)?(?:stage\s+(?:of|for|on)\s+(?:(?:the|our)\s+)?)?(.+?)\s+(?:(?:back|over|forward|up|down|along)\s+)?(?:to|into|as|at|in|->|on|=)\s+(?:(?:the|a)\s+)?(.+)$`)
+	moveDeal  = re(`^` + moveVerb + `\s+(?:(?:the|our)\s+)?(?:(?:deal|opportunity)\s+)?(?:stage\s+(?:of|for|on)\s+(?:(?:the|our)\s+)?)?(.+?)(?:\s+(?:(?:back|over|forward|up|down|along)\s+)?(?:to|into|as|at|in|->|on|=)|\s*:)\s+(?:(?:the|a)\s+)?(.+)$`)
 	closeDeal = re(`^(?:close(?:\s+out)?|mark|set|call)\s+(?:(?:the|our)\s+)?(.+?)\s+(?:as\s+|to\s+)?((?:closed[\s-]+)?(?:won|lost))$`)
 	weWon     = re(`^(?:(?:we|i|they)\s+(?:just\s+|finally\s+|have\s+|'ve\s+)?)?(won|lost|closed|signed)\s+(?:(?:the|our)\s+)?(.+?)$`)
 	dealIs    = re(`^(?:the\s+)?(.+?)\s+(?:should\s+(?:be\s+moved|move|go)|needs?\s+to\s+(?:move|go|be\s+moved)|will\s+(?:move|go)|is|was|has\s+been|got|should\s+be|needs\s+to\s+be|must\s+be|went|goes|moved|moves|can\s+(?:go|move)|is\s+now|now|to|:|=|stage\s+(?:is|to|=))\s+(?:now\s+)?(?:officially\s+)?(?:been\s+)?(?:moved\s+|set\s+|marked\s+|closed\s+)?(?:(?:to|in|into|as|at|back\s+to)\s+)?(?:(?:the|a)\s+)?(.+)$`)
@@ -245,8 +246,11 @@ func parseTag(c string, prev Action) (Action, string) {
 	case !giveMe && giveTagPre.MatchString(c):
 		m := giveTagPre.FindStringSubmatch(c)
 		rawSel, rawTag = m[1], m[2]
-	case tagAs.MatchString(c):
-		m := tagAs.FindStringSubmatch(c)
+	case tagAsLast.MatchString(c) || tagAs.MatchString(c):
+		m := tagAsLast.FindStringSubmatch(c)
+		if m == nil {
+			m = tagAs.FindStringSubmatch(c)
+		}
 		rawSel, rawTag = m[1], m[2]
 		// "mark Globex renewal as won" moves a deal.
 		if _, isStage := parseStage(rawTag); isStage && (dealWord.MatchString(rawSel) || !re(`\b`+contactNoun+`\b`).MatchString(rawSel)) {
@@ -393,7 +397,7 @@ func parseDealStatement(c string, _ Action) (Action, string) {
 }
 
 var (
-	countTrigger = re(`^(?:how\s+many|how\s+much|count(?:\s+up)?|tally(?:\s+up)?|(?:the\s+)?number\s+of|(?:the\s+)?count\s+of|total(?:\s+number)?(?:\s+of)?|how\s+big\s+is|what(?:'s|\s+is|s)\s+(?:the\s+)?(?:total\s+)?(?:number|count|total|size|amount|headcount)(?:\s+of)?|(?:give|get|show|tell)\s+me\s+(?:the\s+)?(?:total\s+)?(?:number|count|total)(?:\s+of)?|do\s+(?:we|i|you)\s+(?:have|got)\s+any|are\s+there\s+any|is\s+there\s+any|have\s+we\s+got\s+any|any)\b\s*`)
+	countTrigger = re(`^(?:how\s+many|how\s+much|count(?:\s+up)?|tally(?:\s+up)?|(?:the\s+)?number\s+of|(?:the\s+)?count\s+of|total(?:\s+number)?(?:\s+of)?|how\s+big\s+is|what(?:'s|\s+is|s)\s+(?:the\s+)?(?:total\s+)?(?:number|count|total|size|amount|headcount)(?:\s+of)?|(?:give|get|show|tell)\s+me\s+(?:the\s+)?(?:total\s+)?(?:number|count|total)(?:\s+of)?|do\s+(?:we|i|you)\s+(?:have|got)\s+any|are\s+there\s+any|is\s+there\s+any|have\s+we\s+got\s+any|(?:is|are)\s+(?:there\s+)?(?:anyone|anybody|any)|any)\b\s*`)
 	showTrigger  = re(`^(?:show|list|find|get|display|give|pull(?:\s+up)?|look\s+up|lookup|search(?:\s+for)?|fetch|see|view|print|bring\s+up|browse|who\s+(?:are|is|were)|who's|whos|which\s+(?:are|is)|which|what(?:'s|s|\s+is|\s+are|\s+were)|what|tell\s+me\s+about|about|i\s+want\s+to\s+see|let\s+me\s+see|can\s+i\s+see|need|want|may\s+i\s+see|where\s+are)(?:\s+(?:me|us))?\b\s*`)
 	subjectNoun  = re(`\b(?:(` + contactNoun + `)|(deals?|opportunit(?:y|ies)|opps?|pipeline)|(lists?)|(campaigns?))\b`)
 	whoAt        = re(`^who(?:'s|s)?\s+(?:works?|is\s+working|are\s+working|is\s+employed|are\s+employed|is\s+based|are\s+based|do\s+we\s+(?:know|have)|is|are|'s)?\s*((?:at|for|with|from|in|on|tagged|labell?ed|marked|has|have|with)\b.+)$`)
@@ -693,6 +697,7 @@ func selectorFrom(before, after string) (Selector, bool) {
 	// after the noun
 	a := strings.TrimSpace(questionFiller.ReplaceAllString(" "+after+" ", " "))
 	a = strings.TrimSpace(strings.TrimRight(a, ".?!,"))
+	a = strings.TrimSpace(re(`(?:^|\s)(?:count|total|number|size|tally|headcount)$`).ReplaceAllString(a, ""))
 	if a == "" {
 		return sel, true
 	}

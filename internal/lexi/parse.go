@@ -120,6 +120,7 @@ func normalizeText(s string) string {
 		"\u2018", "'", "\u2019", "'", "\u00a0", " ", "\u2192", " -> ", "\u27f6", " -> ", "\u21d2", " -> ",
 		"\u2013", "-", "\u2014", " - ", "`", "'").Replace(s)
 	s = re(`\s@\s`).ReplaceAllString(s, " at ")
+	s = re(`\bw/\s*`).ReplaceAllString(s, "with ")
 	s = re(`(?:^|\s)#\s*of\b`).ReplaceAllString(s, " number of")
 	return strings.TrimSpace(spaces.ReplaceAllString(s, " "))
 }
@@ -208,7 +209,7 @@ var (
 		`|\bsystem\s+prompt|\byou\s+are\s+(?:now|no\s+longer)\b|\bact\s+as\b|\bpretend\b|\bjailbreak|\bdeveloper\s+mode\b|\bdo\s+anything\s+now\b|\bnew\s+instructions\b` +
 		`|\breveal\b.{0,30}\b(?:prompt|instructions)\b|\brole\s*-?\s*play\b|\bfrom\s+now\s+on\b`)
 	destructiveWords = re(`\b(?:delete|deleting|deleted|remove|removing|erase|erasing|drop|destroy|wipe|purge|truncate|nuke|trash|unsubscribe|untag|deactivate|cancel|archive|merge|overwrite|rename|export|dump|get\s+rid\s+of|clear\s+(?:out|all|every)|empty\s+(?:the|out)` +
-		`|send|sending|blast|e-?mail\s+(?:them|everyone|everybody|all|the\s+(?:list|contacts))|mail\s+out|schedule|publish|unschedule)\b`)
+		`|send|sending|blast|e-?mail\s+(?:them|everyone|everybody|all|the\s+(?:list|contacts))|e-?mail\s+(?:the|our|my|every|all)\b[^.?!]*\b(?:list|contacts|people|everyone|customers|vips?)|mail\s+out|schedule|publish|unschedule)\b`)
 )
 
 // Typos: a word of four letters or more that is one edit (a letter changed, added, dropped
@@ -330,13 +331,13 @@ func oneEdit(a, b string) bool {
 }
 
 var (
-	leadingNoise = re(`^(?:(?:hey|hi|hello|yo|ok|okay|so|well|um|uh|right|alright|great|thanks|thank\s+you|cool|quick\s+question|question|and|also|then|now|next|oh|ah|hmm|sorry|excuse\s+me|actually|btw|by\s+the\s+way)\b[\s,!.:;-]*` +
+	leadingNoise = re(`^(?:(?:hey|hi|hello|yo|ok|okay|so|well|um|uh|right|alright|great|thanks|thank\s+you|cool|quick\s+question|quick\s+one|question|and|also|then|now|next|oh|ah|hmm|sorry|excuse\s+me|actually|btw|by\s+the\s+way)\b[\s,!.:;-]*` +
 		`|lexi\b[\s,:!-]*|please\b[\s,:]*|pls\b[\s,]*|plz\b[\s,]*|kindly\s+|just\s+|quickly\s+` +
 		`|(?:can|could|would|will|can't|won't)\s+(?:you|u|we|i|ya)(?:\s+(?:please|pls|quickly|just|kindly|maybe|possibly|mind|be\s+able\s+to))*\s+` +
 		`|would\s+you\s+(?:mind|be\s+able\s+to)\s+|are\s+you\s+able\s+to\s+|is\s+it\s+possible\s+to\s+|(?:do|could|can)\s+you\s+(?:know|tell\s+me|help\s+me|check)\s+` +
 		`|i(?:'d|\s+would)\s+(?:like|love)\s+(?:you\s+)?to\s+|i(?:'d|\s+would)\s+like\s+|i\s+(?:want|need|wanna|wish)\s+(?:you\s+)?to\s+|i\s+(?:want|need|wanna)\s+|help\s+me\s+(?:to\s+)?` +
 		`|let'?s\s+|let\s+me\s+know\s+|tell\s+me\s+|go\s+ahead\s+and\s+|(?:do\s+)?me\s+a\s+favou?r(?:\s+and)?\s+|(?:i\s+)?wonder(?:ing)?\s+|i'm\s+wondering\s+|any\s+idea\s+|do\s+you\s+know\s+|check\s+)`)
-	trailingNoise = re(`[\s,]+(?:please|pls|plz|thanks|thank\s+you|thx|ty|for\s+me|for\s+us|right\s+now|asap|quickly|real\s+quick|if\s+you\s+can|if\s+possible|if\s+you\s+could|when\s+you\s+can|lexi|again|too|as\s+well|ok|okay|thanks\s+a\s+lot|cheers|now)$`)
+	trailingNoise = re(`[\s,]+(?:please|pls|plz|thanks|thank\s+you|thx|ty|for\s+me|for\s+us|right\s+now|asap|quickly|real\s+quick|if\s+you\s+can|if\s+possible|if\s+you\s+could|when\s+you\s+can|lexi|again|too|as\s+well|ok|okay|thanks\s+a\s+lot|cheers|now|maybe|and\s+thanks|and\s+thank\s+you)$`)
 )
 
 // stripNoise removes politeness and filler around a clause, and its final punctuation.
