@@ -659,8 +659,6 @@ func insideQuotes(s string, at int) bool {
 
 func previousSelector(prev Action) (Selector, bool) {
 	switch p := prev.(type) {
-	case ImportProspects:
-		return Selector{Name: "\x00them"}, true // the imported people: see mergeWithPrevious
 	case Count:
 		return p.Contacts, p.Of == Contacts
 	case Show:

@@ -56,6 +56,15 @@ func Parse(message string) Parsed {
 		if clause == "" {
 			continue
 		}
+		// "import prospects at Contoso and add them to list VIP" is one import into a list.
+		last := len(out.Actions) > 0 && out.Actions[len(out.Actions)-1] == prev
+		if imp, ok := prev.(ImportProspects); ok && imp.List == "" && last {
+			if m := addThemTo.FindStringSubmatch(clause); m != nil {
+				imp.List = listName(m[1])
+				out.Actions[len(out.Actions)-1], prev = imp, imp
+				continue
+			}
+		}
 		a, unclear := parseClause(clause, prev)
 		if a == nil {
 			if unclear != "" && out.Unclear == "" {
@@ -63,7 +72,7 @@ func Parse(message string) Parsed {
 			}
 			continue
 		}
-		if merged, ok := mergeWithPrevious(prev, a); ok {
+		if merged, ok := mergeWithPrevious(prev, a); ok && last {
 			out.Actions[len(out.Actions)-1] = merged
 			prev = merged
 			continue
@@ -79,8 +88,8 @@ func Parse(message string) Parsed {
 	return out
 }
 
-// mergeWithPrevious reads "create a list called X and add contacts tagged vip to it" and
-// "import prospects at Contoso and add them to list VIP" as one request.
+// mergeWithPrevious reads "create a list called X and add contacts tagged vip to it" as one
+// request.
 func mergeWithPrevious(prev, a Action) (Action, bool) {
 	add, ok := a.(AddToList)
 	if !ok {
@@ -92,14 +101,11 @@ func mergeWithPrevious(prev, a Action) (Action, bool) {
 			p.Selector = add.Selector
 			return p, true
 		}
-	case ImportProspects:
-		if p.List == "" && add.Selector == (Selector{Name: "\x00them"}) {
-			p.List = add.List
-			return p, true
-		}
 	}
 	return nil, false
 }
+
+var addThemTo = re(`^(?:add|put|include|place)\s+(?:them|those|these|them\s+all|all\s+of\s+them)\s+(?:to|into|in|on)\s+(.+)$`)
 
 func containsAction(as []Action, a Action) bool {
 	for _, x := range as {
