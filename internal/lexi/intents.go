@@ -372,6 +372,7 @@ func parseDealStatement(c string, _ Action) (Action, string) {
 			return MoveDeal{Deal: name, Stage: st}, ""
 		}
 	}
+	c = re(`\s*:\s*(?:move|set|change|update|mark|put)\s+(?:it\s+)?(?:to|as|in|into)\s+`).ReplaceAllString(c, ": ")
 	if m := re(`^(.+?)\s*[:=]\s*(\S+(?:\s+\S+)?)$`).FindStringSubmatch(c); m != nil {
 		if st, ok := parseStage(m[2]); ok {
 			if name := dealName(m[1]); name != "" && !re(`\b(?:how|what|which|who|list|campaign)\b`).MatchString(name) {
@@ -427,6 +428,7 @@ func parseQuestion(c string, prev Action) (Action, string) {
 	var rest string
 	if m := countTrigger.FindStringSubmatch(c); m != nil {
 		count, rest = true, c[len(m[0]):]
+		rest = re(`^(?:how\s+many|the\s+number\s+of)\s+`).ReplaceAllString(rest, "") // "count how many …"
 	} else if m := re(`^(?:do|does|did)\s+(?:we|i|you)\s+(?:have|got|know)\s+(?:any\s+)?`).FindStringSubmatch(c); m != nil {
 		// Existence questions are answered with the count: "do we have contacts at Acme?".
 		count, rest = true, c[len(m[0]):]
@@ -489,7 +491,7 @@ func subjectQuestion(c, rest string, count, weak bool, prev Action) (Action, str
 		}
 		return question(count, Deals, Selector{}, ds), ""
 	case loc[6] >= 0: // lists: all of them, or one list's members
-		if l := listName(strings.TrimSpace(before)); l != "" && !re(`^(?:all|every|any|our|my|the|of|your|existing|current|contact|mailing)$`).MatchString(l) {
+		if l := listName(strings.TrimSpace(before)); l != "" && !re(`^(?:(?:all|every|any|our|my|the|of|your|existing|current|contact|mailing)\s*)+$`).MatchString(l) {
 			return question(count, Contacts, Selector{List: l}, DealSelector{}), ""
 		}
 		if m := re(`^\s+(?:called|named)\s+(.+?)(?:\s+(?:have|contain|hold|has))?$`).FindStringSubmatch(after); m != nil {
