@@ -165,6 +165,8 @@ func parseCreateList(c string, prev Action) (Action, string) {
 		rest = m[1]
 	} else if m := newList.FindStringSubmatch(c); m != nil {
 		rest = m[1]
+	} else if m := re(`^(?:(?:a|an)\s+)?(?:contact\s+)?list\s+((?:called|named|titled)\b.*)$`).FindStringSubmatch(c); m != nil {
+		rest = m[1] // "I need a list called …"
 	} else if m := namedList.FindStringSubmatch(c); m != nil && !re(`\b(?:`+contactNoun+`|of|to|into|onto|in|on)\b`).MatchString(outsideQuotes(m[1], func(p string) string { return p }, true)) {
 		return createListRest(unquote(m[1]), strings.TrimSpace(m[2]), prev)
 	} else {
@@ -256,6 +258,9 @@ func parseTag(c string, prev Action) (Action, string) {
 		if _, isStage := parseStage(rawTag); isStage && (dealWord.MatchString(rawSel) || !re(`\b`+contactNoun+`\b`).MatchString(rawSel)) {
 			return nil, ""
 		}
+	case re(`^(?:tag|label)\s+(.+?)\s+("[^"]+"|'[^']+')$`).MatchString(c):
+		m := re(`^(?:tag|label)\s+(.+?)\s+("[^"]+"|'[^']+')$`).FindStringSubmatch(c)
+		rawSel, rawTag = m[1], m[2]
 	case tagBare.MatchString(c):
 		m := tagBare.FindStringSubmatch(c)
 		rawSel, rawTag = m[1], m[2]
@@ -372,10 +377,11 @@ func parseDealStatement(c string, _ Action) (Action, string) {
 			return MoveDeal{Deal: name, Stage: st}, ""
 		}
 	}
-	c = re(`\s*:\s*(?:move|set|change|update|mark|put)\s+(?:it\s+)?(?:to|as|in|into)\s+`).ReplaceAllString(c, ": ")
-	if m := re(`^(.+?)\s*[:=]\s*(\S+(?:\s+\S+)?)$`).FindStringSubmatch(c); m != nil {
+	terse := re(`\s*:\s*(?:move|set|change|update|mark|put)\s+(?:it\s+)?(?:to|as|in|into)\s+`).ReplaceAllString(c, ": ")
+	terse = re(`\s+(?:to|into)\s+((?:closed[\s-]+)?\S+)$`).ReplaceAllString(terse, ": $1") // "Globex renewal to won"
+	if m := re(`^(.+?)\s*[:=]\s*(\S+(?:\s+\S+)?)$`).FindStringSubmatch(terse); m != nil {
 		if st, ok := parseStage(m[2]); ok {
-			if name := dealName(m[1]); name != "" && !re(`\b(?:how|what|which|who|list|campaign)\b`).MatchString(name) {
+			if name := dealName(m[1]); name != "" && !re(`\b(?:how|what|which|who|list|campaign|should|be|been|is|was|has|have|moved?|set|will|needs?|must|go|goes|went|can)\b`).MatchString(name) {
 				return MoveDeal{Deal: name, Stage: st}, ""
 			}
 		}
@@ -442,6 +448,10 @@ func parseQuestion(c string, prev Action) (Action, string) {
 	}
 	rest = strings.TrimSpace(re(`^(?:(?:me|us)\s+)?(?:(?:a|an|the)\s+)?(?:(?:full|complete|quick)\s+)?(?:list|rundown|overview|count|number|breakdown|summary)\s+of\s+`).ReplaceAllString(rest, ""))
 	rest = strings.TrimSpace(re(`^(?:who|what)(?:'s|s|\s+is|\s+are)?\s+`).ReplaceAllString(rest, ""))
+	// "what's our contact count?", "what's the VIP count"
+	if m := re(`\s+(?:count|total|number|headcount|tally)$`).FindStringIndex(rest); m != nil && !re(`\bin\s+total$`).MatchString(rest) {
+		count, weak, rest = true, false, rest[:m[0]]
+	}
 	return subjectQuestion(c, rest, count, weak, prev)
 }
 
@@ -659,6 +669,32 @@ func insideQuotes(s string, at int) bool {
 	return false
 }
 
+// mergeSelectors combines selections that name different things; two values for one field
+// do not combine.
+func mergeSelectors(sels ...Selector) (Selector, bool) {
+	var out Selector
+	for _, s := range sels {
+		for _, f := range []struct {
+			dst *string
+			v   string
+		}{{&out.Company, s.Company}, {&out.Tag, s.Tag}, {&out.List, s.List}, {&out.Name, s.Name}} {
+			if f.v == "" {
+				continue
+			}
+			if *f.dst != "" && *f.dst != f.v {
+				if f.dst == &out.Name && out.Tag == "" {
+					out.Tag = strings.ToLower(f.v)
+					continue
+				}
+				return Selector{}, false
+			}
+			*f.dst = f.v
+		}
+		out.All = out.All || s.All
+	}
+	return out, true
+}
+
 func previousSelector(prev Action) (Selector, bool) {
 	switch p := prev.(type) {
 	case Count:
@@ -721,6 +757,14 @@ func selectorFrom(before, after string) (Selector, bool) {
 			return sel, false
 		}
 		return sel, true
+	}
+	// "from Acme are in the VIP list", "at Acme who are tagged vip": two qualifiers.
+	if m := re(`^((?:at|from|in|on|with|for|of)\s+.+?)\s+(?:(?:who|that)\s+)?(?:are|is)\s+(?:also\s+)?((?:at|from|in|on|tagged|labell?ed|with|members)\b.+)$`).FindStringSubmatch(a); m != nil {
+		first, ok1 := selectorFrom("", " "+m[1])
+		second, ok2 := selectorFrom("", " "+m[2])
+		if ok1 && ok2 {
+			return mergeSelectors(sel, first, second)
+		}
 	}
 	if m := selDoesHave.FindStringSubmatch(a); m != nil {
 		a = m[1]

@@ -127,6 +127,7 @@ func normalizeText(s string) string {
 		"\u2013", "-", "\u2014", " - ", "`", "'").Replace(s)
 	s = re(`\s@\s`).ReplaceAllString(s, " at ")
 	s = re(`\bw/\s*`).ReplaceAllString(s, "with ")
+	s = re(`\s*\((?:for\s+|to\s+)?(?:the\s+)?list\s+([^)]+)\)`).ReplaceAllString(s, " for list $1")
 	s = re(`(?:^|\s)#\s*of\b`).ReplaceAllString(s, " number of")
 	return strings.TrimSpace(spaces.ReplaceAllString(s, " "))
 }

@@ -270,6 +270,11 @@ func (p *proposer) resolveTag(ctx context.Context, tag string) (string, error) {
 func (p *proposer) resolveSelector(ctx context.Context, sel Selector) (selection, string, error) {
 	var out selection
 	var parts []string
+	if sel.Name != "" && sel.Company == "" && sel.Tag == "" {
+		if co, tag, ok := p.companyAndTag(ctx, sel.Name); ok { // "acme vips"
+			sel.Name, sel.Company, sel.Tag = "", co, tag
+		}
+	}
 	if sel.Name != "" {
 		kind, value, reply, err := p.resolveName(ctx, sel.Name, sel.Company != "")
 		if err != nil || reply != "" {
@@ -316,6 +321,35 @@ func (p *proposer) resolveSelector(ctx context.Context, sel Selector) (selection
 
 var genericWords = map[string]bool{"team": true, "teams": true, "crew": true, "crowd": true, "gang": true, "group": true, "guys": true,
 	"folks": true, "account": true, "accounts": true, "side": true, "org": true, "company": true, "employees": true, "staff": true}
+
+// companyAndTag reads a name of several words as a company followed by a tag ("Acme VIPs"),
+// when both are exactly the workspace's.
+func (p *proposer) companyAndTag(ctx context.Context, name string) (string, string, bool) {
+	v, err := p.vocabulary(ctx)
+	if err != nil {
+		return "", "", false
+	}
+	f := strings.Fields(name)
+	for i := 1; i < len(f); i++ {
+		head, tail := strings.Join(f[:i], " "), strings.ToLower(strings.Join(f[i:], " "))
+		var co string
+		for _, c := range v.Companies {
+			if normName(c) == normName(head) {
+				co = c
+				break
+			}
+		}
+		if co == "" {
+			continue
+		}
+		for _, t := range []string{tail, singular(tail)} {
+			if slices.Contains(v.Tags, t) {
+				return co, t, true
+			}
+		}
+	}
+	return "", "", false
+}
 
 // resolveName places a word that may be a company, a tag or a list ("the Acme contacts",
 // "VIPs"). Exact matches win over partial ones; a company wins over a tag over a list, except
