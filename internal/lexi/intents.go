@@ -538,7 +538,12 @@ func questionWithoutNoun(rest string, count bool, prev Action) (Action, string) 
 		}
 		return nil, ""
 	}
-	if len(strings.Fields(rest)) > 4 {
+	rest = strings.TrimSpace(determiners.ReplaceAllString(rest+" ", ""))
+	head := rest
+	if loc := qualifierStart.FindStringIndex(rest); loc != nil {
+		head = rest[:loc[0]]
+	}
+	if len(strings.Fields(head)) > 4 {
 		return nil, ""
 	}
 	if re(`^(?:the\s+)?(?:weather|time|date|news|you|it|up|going\s+on|this|that|there|here|new|help|can\s+you\s+do|do\s+you\s+do)\b`).MatchString(rest) {
@@ -648,7 +653,7 @@ func contactsPhrase(s string, prev Action) (Selector, bool) {
 
 // nameAndQualifier reads a selection without a noun for contacts: "VIPs at Acme" is the name
 // VIPs and the qualifier "at Acme"; "at Acme" is a qualifier alone.
-var qualifierStart = re(`(?:^|\s)(?:at|from|in|on|with|for|tagged|labell?ed|working|employed|who|that|whose)\b`)
+var qualifierStart = re(`(?:^|\s)(?:at|from|in|on|with|for|tagged|labell?ed|working|works?|employed|who|that|whose)\b`)
 
 func nameAndQualifier(s string) (Selector, bool) {
 	loc := qualifierStart.FindStringIndex(s)
@@ -740,6 +745,9 @@ func selectorFrom(before, after string) (Selector, bool) {
 	if m := embeddedTag.FindStringSubmatchIndex(a); m != nil && (m[0] > 0 || m[1] < len(a)) && sel.Tag == "" {
 		sel.Tag = strings.ToLower(unquote(a[m[2]:m[3]]))
 		a = strings.TrimSpace(a[:m[0]] + " " + a[m[1]:])
+		if re(`^` + contactNoun + `$`).MatchString(a) { // "tagged trial users"
+			a = ""
+		}
 	}
 	copula := re(`^(?:(?:who|that|which)\s+)?(?:are|is|were)\b`).MatchString(a)
 	a = strings.TrimSpace(re(`^(?:(?:who|that|which)\s+(?:are|is|were)\b\s*)?(?:(?:are|is|were)\b\s*)?(?:(?:currently|now|still)\b\s*)?`).ReplaceAllString(a, ""))
