@@ -219,7 +219,7 @@ func (c *cli) seedDemo(ctx context.Context, st *store.Store) error {
 		return err
 	}
 	key, prefix, hash := auth.NewKey()
-	k := &models.ApiKey{WorkspaceID: ws.ID, Name: "Demo key", Prefix: prefix, KeyHash: hash, Scopes: "read,write,lexi"}
+	k := &models.ApiKey{WorkspaceID: ws.ID, Name: "Demo key", Prefix: prefix, KeyHash: hash, Scopes: models.ParsePermissionSet("read,write,lexi")}
 	if err := st.CreateAPIKey(ctx, k); err != nil {
 		return err
 	}
