@@ -27,6 +27,9 @@ type PageArgs struct {
 	After  *string
 	Last   *int
 	Before *string
+	// SkipCursors leaves the edges' cursors and the page info's start and end cursors empty:
+	// set when the query selects none of them, so a page does not encode a cursor per row.
+	SkipCursors bool
 }
 
 // PageSize returns the number of items a connection with these arguments returns at most;
