@@ -60,11 +60,12 @@ type config struct {
 	RedisURL    string
 	Plans       ratelimit.Plans
 	LogLevel    slog.Level
+	PprofAddr   string // set: Go's profiles on a listener of their own (off by default)
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
 	cfg := config{Addr: getenv("ADDR"), DatabaseURL: getenv("DATABASE_URL"), SQLitePath: store.DefaultSQLitePath,
-		RedisURL: getenv("REDIS_URL")}
+		RedisURL: getenv("REDIS_URL"), PprofAddr: getenv("PPROF_ADDR")}
 	plans, err := ratelimit.ParsePlans(getenv("PLAN_LIMITS"))
 	if err != nil {
 		return cfg, err
@@ -169,6 +170,14 @@ func (c *cli) serve(ctx context.Context) error {
 	ln, err := net.Listen("tcp", c.cfg.Addr)
 	if err != nil {
 		return err
+	}
+	if c.cfg.PprofAddr != "" {
+		_, stopPprof, err := startPprof(c.cfg.PprofAddr, c.log)
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("PPROF_ADDR: %w", err)
+		}
+		defer stopPprof()
 	}
 	// The usage recorder writes usage counts and lastUsedAt in batches, never on a request's
 	// path; cancelling it flushes once more, after the last request has drained.
