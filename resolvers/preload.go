@@ -136,7 +136,12 @@ func collectAny(oc *graphql.OperationContext, sel ast.SelectionSet) []graphql.Co
 // nestedPageArgs are the page arguments of the nested connection field being resolved: the
 // same as the preloader computed for it, cursors included.
 func nestedPageArgs(ctx context.Context, first *int, after *string) store.PageArgs {
-	args := page(first, after, nil, nil)
+	return rootPageArgs(ctx, first, after, nil, nil)
+}
+
+// rootPageArgs are a root connection's page arguments, cursors only if the query selects one.
+func rootPageArgs(ctx context.Context, first *int, after *string, last *int, before *string) store.PageArgs {
+	args := page(first, after, last, before)
 	if fc := graphql.GetFieldContext(ctx); fc != nil && graphql.HasOperationContext(ctx) {
 		args.SkipCursors = !selectsCursors(graphql.GetOperationContext(ctx), fc.Field.Selections)
 	}

@@ -210,7 +210,7 @@ func (r *queryResolver) Contact(ctx context.Context, id string) (*models.Contact
 
 // Contacts is the resolver for the contacts field.
 func (r *queryResolver) Contacts(ctx context.Context, first *int, after *string, last *int, before *string, filter *models.ContactFilter, orderBy *models.ContactOrder) (*models.ContactConnection, error) {
-	conn, err := r.Store.Contacts(ctx, page(first, after, last, before), filter, orderBy)
+	conn, err := r.Store.Contacts(ctx, rootPageArgs(ctx, first, after, last, before), filter, orderBy)
 	if err == nil {
 		loaders.For(ctx).SawContacts(conn.Nodes())
 		preloadContactChildren(ctx, conn.Nodes())
@@ -225,7 +225,7 @@ func (r *queryResolver) List(ctx context.Context, id string) (*models.List, erro
 
 // Lists is the resolver for the lists field.
 func (r *queryResolver) Lists(ctx context.Context, first *int, after *string, last *int, before *string, filter *models.ListFilter) (*models.ListConnection, error) {
-	conn, err := r.Store.Lists(ctx, page(first, after, last, before), filter)
+	conn, err := r.Store.Lists(ctx, rootPageArgs(ctx, first, after, last, before), filter)
 	if err == nil {
 		loaders.For(ctx).SawLists(conn.Nodes())
 	}
@@ -253,7 +253,7 @@ func (r *queryResolver) Deal(ctx context.Context, id string) (*models.Deal, erro
 
 // Deals is the resolver for the deals field.
 func (r *queryResolver) Deals(ctx context.Context, first *int, after *string, last *int, before *string, filter *models.DealFilter) (*models.DealConnection, error) {
-	conn, err := r.Store.Deals(ctx, page(first, after, last, before), filter)
+	conn, err := r.Store.Deals(ctx, rootPageArgs(ctx, first, after, last, before), filter)
 	if err == nil {
 		loaders.For(ctx).SawDeals(conn.Nodes())
 	}

@@ -222,13 +222,16 @@ func paginate[T any](q *gorm.DB, args PageArgs, ord ordering[T]) (*pageResult[T]
 	}
 	res := &pageResult[T]{items: rows, cursors: make([]string, len(rows)), info: &models.PageInfo{}}
 	for i, r := range rows {
+		if args.SkipCursors {
+			break
+		}
 		c := cursor{Order: ord.name, ID: ord.id(r)}
 		if ord.value != nil {
 			c.Value = ord.value(r)
 		}
 		res.cursors[i] = c.encode()
 	}
-	if len(rows) > 0 {
+	if len(rows) > 0 && !args.SkipCursors {
 		res.info.StartCursor = &res.cursors[0]
 		res.info.EndCursor = &res.cursors[len(rows)-1]
 	}
