@@ -19,7 +19,7 @@ PORT=${BENCH_PORT:-18500}
 WORK=${BENCH_WORK:-/tmp/crm-bench}
 DURATION=${BENCH_DURATION:-20s}
 CONNS=${BENCH_CONNS:-32}
-QUERIES=${BENCH_QUERIES:-dashboard deep tiny}
+QUERIES=${BENCH_QUERIES:-dashboard deep tiny page1 page500}
 DB_URL="$PG&search_path=$SCHEMA"
 mkdir -p "$WORK"
 SERVER=${BENCH_SERVER:-$WORK/server} # BENCH_SERVER: measure a binary built elsewhere (another commit)
@@ -41,8 +41,24 @@ for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break
   sleep 0.1
 done
+# page1 and page500: bench/queries/page.graphql without a cursor, and after walking 499 pages.
+walk() {
+  KEY=$KEY URL="http://127.0.0.1:$PORT/graphql" PAGES=$1 python3 -c '
+import json, os, urllib.request
+query = open("bench/queries/page.graphql").read()
+after = None
+for _ in range(int(os.environ["PAGES"])):
+    req = urllib.request.Request(os.environ["URL"], data=json.dumps({"query": query, "variables": {"after": after}}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": "Bearer " + os.environ["KEY"]})
+    after = json.load(urllib.request.urlopen(req))["data"]["contacts"]["pageInfo"]["endCursor"]
+print(json.dumps(after))'
+}
 for q in $QUERIES; do
   echo "== $q"
-  "$WORK/load" -url "http://127.0.0.1:$PORT/graphql" -key "$KEY" -query "bench/queries/$q.graphql" \
-    -c "$CONNS" -d "$DURATION" -pid "$PID"
+  file="bench/queries/$q.graphql"
+  case $q in
+  page1) sed 's/first: 20, after: $after/first: 20/; s/^query (\$after: String) //' bench/queries/page.graphql >"$WORK/page1.graphql"; file="$WORK/page1.graphql" ;;
+  page500) sed "s/first: 20, after: \$after/first: 20, after: $(walk 499)/; s/^query (\$after: String) //" bench/queries/page.graphql >"$WORK/page500.graphql"; file="$WORK/page500.graphql" ;;
+  esac
+  "$WORK/load" -url "http://127.0.0.1:$PORT/graphql" -key "$KEY" -query "$file" -c "$CONNS" -d "$DURATION" -pid "$PID"
 done
