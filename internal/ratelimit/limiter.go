@@ -5,7 +5,8 @@
 // Charging is exact under any concurrency: each window is one atomic increment by the cost,
 // and a request that takes either window over its limit is refused and gives both increments
 // back. Successful requests never give theirs back, so the successes in a window never add up
-// to more than its limit.
+// to more than its limit. In Redis one script does both windows' increments and the give-back
+// atomically: one round trip per request, and no other request sees a charge that is undone.
 package ratelimit
 
 import (
