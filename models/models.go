@@ -52,14 +52,23 @@ type PermissionSet uint32
 func ParsePermissionSet(list string) PermissionSet {
 	var set PermissionSet
 	for name := range strings.SplitSeq(list, ",") {
-		for i, p := range AllPermission {
-			if name == strings.ToLower(string(p)) {
+		for i, stored := range permissionNames {
+			if name == stored {
 				set |= 1 << i
 			}
 		}
 	}
 	return set
 }
+
+// permissionNames are the stored names of AllPermission, in its order.
+var permissionNames = func() []string {
+	names := make([]string, len(AllPermission))
+	for i, p := range AllPermission {
+		names[i] = strings.ToLower(string(p))
+	}
+	return names
+}()
 
 // Has reports whether p is in the set.
 func (s PermissionSet) Has(p Permission) bool {
@@ -84,9 +93,11 @@ func (s PermissionSet) List() []Permission {
 
 // String is the stored form: lower-case names in schema order, comma-separated.
 func (s PermissionSet) String() string {
-	names := make([]string, 0, len(AllPermission))
-	for _, p := range s.List() {
-		names = append(names, strings.ToLower(string(p)))
+	names := make([]string, 0, len(permissionNames))
+	for i, name := range permissionNames {
+		if s&(1<<i) != 0 {
+			names = append(names, name)
+		}
 	}
 	return strings.Join(names, ",")
 }
