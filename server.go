@@ -25,6 +25,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/wbk/crm/internal/apq"
 	"github.com/wbk/crm/internal/auth"
 	"github.com/wbk/crm/internal/events"
 	"github.com/wbk/crm/internal/httpapi"
@@ -60,11 +63,12 @@ type config struct {
 	RedisURL    string
 	Plans       ratelimit.Plans
 	LogLevel    slog.Level
+	CORSOrigins []string // CORS_ORIGINS, comma-separated; empty is any origin
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
 	cfg := config{Addr: getenv("ADDR"), DatabaseURL: getenv("DATABASE_URL"), SQLitePath: store.DefaultSQLitePath,
-		RedisURL: getenv("REDIS_URL")}
+		RedisURL: getenv("REDIS_URL"), CORSOrigins: strings.Split(getenv("CORS_ORIGINS"), ",")}
 	plans, err := ratelimit.ParsePlans(getenv("PLAN_LIMITS"))
 	if err != nil {
 		return cfg, err
@@ -133,6 +137,16 @@ func (c *cli) serve(ctx context.Context) error {
 			return fmt.Errorf("REDIS_URL: %w", err)
 		}
 	}
+	// Automatic persisted queries are shared by every instance through Redis when there is one.
+	var apqCache graphql.Cache[string]
+	if c.cfg.RedisURL != "" {
+		shared, err := apq.NewRedis(c.cfg.RedisURL, "", c.log)
+		if err != nil {
+			return fmt.Errorf("REDIS_URL: %w", err)
+		}
+		defer shared.Close()
+		apqCache = shared
+	}
 	recorder := usage.NewRecorder(st, c.log)
 	// Live Lexi updates: in process on the embedded database; on PostgreSQL every instance
 	// also announces its changes with pg_notify and hears the others' on a LISTEN connection.
@@ -152,7 +166,8 @@ func (c *cli) serve(ctx context.Context) error {
 		c.log.Info("lexi: provider mode", "provider", provider)
 	}
 	api := httpapi.New(httpapi.Config{Store: st, Auth: authn, Log: c.log, SDL: sdl, Assistant: assistant,
-		Limiter: ratelimit.New(limitStore, c.cfg.Plans), Usage: recorder, Events: broker})
+		Limiter: ratelimit.New(limitStore, c.cfg.Plans), Usage: recorder, Events: broker,
+		CORSOrigins: c.cfg.CORSOrigins, APQCache: apqCache})
 
 	srv := &http.Server{
 		Addr:              c.cfg.Addr,

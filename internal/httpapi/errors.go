@@ -78,7 +78,7 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		appErr := apperr.As(err)
 		if appErr == nil {
 			if gqlErr.Err == nil || gqlErr.Extensions["code"] != nil {
-				return gqlErr // gqlgen's own parse and validation errors
+				return withRequestID(ctx, gqlErr) // gqlgen's own parse and validation errors
 			}
 			log.ErrorContext(ctx, "unexpected error", "err", err, "path", gqlErr.Path.String())
 			appErr = &apperr.Error{Code: apperr.EINTERNAL, Message: "internal error"}
@@ -91,7 +91,7 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		if state != nil && (graphql.GetFieldContext(ctx) == nil || appErr.Code == apperr.EUNAVAILABLE) {
 			state.setStatus(tc.status)
 		}
-		return gqlErr
+		return withRequestID(ctx, gqlErr)
 	}
 }
 
@@ -155,6 +155,9 @@ func argumentField(e *gqlerror.Error) string {
 func writeError(w http.ResponseWriter, err *apperr.Error) {
 	gqlErr := &gqlerror.Error{}
 	tc := toGraphQL(gqlErr, err)
+	if id := w.Header().Get(RequestIDHeader); id != "" { // set by the protocol middleware
+		gqlErr.Extensions["requestId"] = id
+	}
 	if err.Code == apperr.EUNAUTHORIZED {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="graphql"`)
 	}

@@ -19,7 +19,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	coderws "github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -29,11 +28,13 @@ import (
 	"github.com/wbk/crm/graph"
 	"github.com/wbk/crm/internal/access"
 	"github.com/wbk/crm/internal/apperr"
+	"github.com/wbk/crm/internal/apq"
 	"github.com/wbk/crm/internal/auth"
 	"github.com/wbk/crm/internal/cost"
 	"github.com/wbk/crm/internal/events"
 	"github.com/wbk/crm/internal/lexi"
 	"github.com/wbk/crm/internal/loaders"
+	"github.com/wbk/crm/internal/playground"
 	"github.com/wbk/crm/internal/ratelimit"
 	"github.com/wbk/crm/internal/store"
 	"github.com/wbk/crm/internal/usage"
@@ -63,6 +64,10 @@ type Config struct {
 	Events *events.Broker
 	// Assistant answers Lexi chats; nil is the built-in assistant.
 	Assistant lexi.Assistant
+	// CORSOrigins are the origins browsers may call from; empty or "*" is any origin.
+	CORSOrigins []string
+	// APQCache keeps automatic persisted queries by hash; nil: a bounded in-process LRU.
+	APQCache graphql.Cache[string]
 }
 
 // API is the application's HTTP handler.
@@ -70,6 +75,7 @@ type API struct {
 	cfg     Config
 	gql     *handler.Server
 	mux     *http.ServeMux
+	root    http.Handler // mux wrapped in the protocol middleware
 	metrics *metrics
 }
 
@@ -77,6 +83,10 @@ type API struct {
 func New(cfg Config) *API {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
+	}
+	cfg.Log = slog.New(requestIDLog{cfg.Log.Handler()})
+	if cfg.APQCache == nil {
+		cfg.APQCache = apq.NewLocal()
 	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
@@ -99,21 +109,21 @@ func New(cfg Config) *API {
 	a.gql = a.newGraphQLServer()
 
 	a.mux.Handle("/graphql", a.graphqlHandler())
-	a.mux.Handle("GET /{$}", playground.Handler("CRM GraphQL API", "/graphql",
-		playground.WithGraphiqlUiHeaders(map[string]string{"Authorization": "Bearer wbk_…"})))
+	pg := playground.New()
+	a.mux.Handle("GET /{$}", pg)
+	a.mux.Handle("GET /playground/", pg)
+	a.mux.Handle("GET /favicon.ico", pg)
 	a.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	a.mux.HandleFunc("GET /readyz", a.ready)
 	a.mux.Handle("GET /metrics", promhttp.HandlerFor(cfg.Registry, promhttp.HandlerOpts{}))
-	a.mux.HandleFunc("GET /schema.graphql", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = io.WriteString(w, cfg.SDL)
-	})
+	a.mux.Handle("GET /schema.graphql", schemaHandler(cfg.SDL))
+	a.root = a.protocol(a.mux)
 	return a
 }
 
-func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.root.ServeHTTP(w, r) }
 
 func (a *API) newGraphQLServer() *handler.Server {
 	schema := graph.NewExecutableSchema(graph.Config{
@@ -133,6 +143,7 @@ func (a *API) newGraphQLServer() *handler.Server {
 	})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
+	srv.AddTransport(sseTransport()) // before POST: both take a JSON POST, SSE only with its Accept
 	srv.AddTransport(transport.POST{})
 	srv.AddTransport(transport.GRAPHQL{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
@@ -140,6 +151,7 @@ func (a *API) newGraphQLServer() *handler.Server {
 	// before the body limit would (the largest sensible operation is a few thousand tokens).
 	srv.SetParserTokenLimit(maxQueryTokens)
 	srv.Use(extension.Introspection{})
+	srv.Use(newPersistedQueries(a.cfg.APQCache))
 	srv.Use(operationRecorder{})
 	srv.Use(presented{access.OperationGate{}})
 	srv.Use(presented{limitGate{api: a, es: schema}})
@@ -207,20 +219,17 @@ func closeReason(err error) string {
 
 func (a *API) graphqlHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		setCORS(w.Header())
 		if r.Method == http.MethodOptions {
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
 		if r.Header.Get("Upgrade") != "" {
-			// A subscription outlives the server's read and write timeouts, which are meant
-			// for ordinary requests; the websocket transport keeps the connection alive with
-			// pings instead.
-			rc := http.NewResponseController(w)
-			_ = rc.SetReadDeadline(time.Time{})
-			_ = rc.SetWriteDeadline(time.Time{})
+			liftDeadlines(w)
 			a.gql.ServeHTTP(w, r)
 			return
+		}
+		if wantsEventStream(r) {
+			liftDeadlines(w)
 		}
 		start := time.Now()
 		state := &requestState{method: r.Method}
@@ -308,14 +317,4 @@ func asAppError(err error) *apperr.Error {
 func isJSON(r *http.Request) bool {
 	ct := r.Header.Get("Content-Type")
 	return len(ct) >= 16 && ct[:16] == "application/json"
-}
-
-func setCORS(h http.Header) {
-	h.Set("Access-Control-Allow-Origin", "*")
-	h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-	h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Accept")
-	h.Set("Access-Control-Expose-Headers", "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Used, X-RateLimit-Reset, "+
-		"X-RateLimit-Minute-Limit, X-RateLimit-Minute-Remaining, X-RateLimit-Minute-Reset, X-RateLimit-Cost, "+
-		"RateLimit, RateLimit-Policy, Retry-After")
-	h.Set("Access-Control-Max-Age", "600")
 }
