@@ -107,8 +107,8 @@ func (rw *responseWriter) Flush() {
 // Unwrap lets http.ResponseController reach the connection (deadlines, hijacking).
 func (rw *responseWriter) Unwrap() http.ResponseWriter { return rw.w }
 
-// compressibleType: a stream must reach the client event by event, and compressed images
-// (other than SVG) or already encoded bodies gain nothing.
+// compressibleType: a stream must reach the client event by event, and fonts, images (other
+// than SVG) and already encoded bodies are compressed already.
 func (rw *responseWriter) compressibleType() bool {
 	h := rw.w.Header()
 	ct := h.Get("Content-Type")
@@ -117,7 +117,7 @@ func (rw *responseWriter) compressibleType() bool {
 		return false
 	case strings.HasPrefix(ct, "text/event-stream"):
 		return false
-	case strings.HasPrefix(ct, "image/") && !strings.HasPrefix(ct, "image/svg"):
+	case strings.HasPrefix(ct, "font/"), strings.HasPrefix(ct, "image/") && !strings.HasPrefix(ct, "image/svg"):
 		return false
 	}
 	return true

@@ -106,6 +106,10 @@ func contentType(file string) string {
 		return "text/css; charset=utf-8"
 	case ".svg":
 		return "image/svg+xml"
+	case ".woff2":
+		return "font/woff2"
+	case ".woff":
+		return "font/woff"
 	default:
 		return "text/plain; charset=utf-8"
 	}

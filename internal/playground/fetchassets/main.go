@@ -6,8 +6,9 @@
 // dist.integrity of its tarball, and the files to take from it), downloads each tarball,
 // refuses it unless its SHA-512 equals the pinned integrity and the registry still reports the
 // same integrity for that version, then writes the listed files to
-// internal/playground/static/vendor/ together with SHA256SUMS. The committed files are what the
-// server embeds and serves; the server itself never contacts the registry.
+// internal/playground/static/vendor/ together with SHA256SUMS. Fonts that a stylesheet inlines
+// as data: URLs become files of their own (see externalizeFonts). The committed files are what
+// the server embeds and serves; the server itself never contacts the registry.
 package main
 
 import (
@@ -26,6 +27,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -84,6 +86,9 @@ func run(dir string) error {
 			return fmt.Errorf("%s@%s: %w", p.Name, p.Version, err)
 		}
 		for name, b := range got {
+			if strings.HasSuffix(name, ".css") {
+				b = externalizeFonts(b, files)
+			}
 			files[name] = b
 		}
 		fmt.Printf("%s@%s: integrity ok, %d files\n", p.Name, p.Version, len(got))
@@ -188,4 +193,25 @@ func extract(tgz []byte, wanted map[string]string) (map[string][]byte, error) {
 		}
 	}
 	return got, nil
+}
+
+// dataFont matches a font inlined in a stylesheet as a data: URL.
+var dataFont = regexp.MustCompile(`url\(\s*["']?data:font/(woff2?|ttf|otf);base64,([A-Za-z0-9+/=]+)["']?\s*\)`)
+
+// externalizeFonts moves fonts that a stylesheet inlines as data: URLs into files of their
+// own next to it (font-<sha256 prefix>.<ext>) and points the stylesheet at them: the page's
+// Content-Security-Policy (default-src 'self') refuses data: fonts. This is the only change
+// made to a vendored file; every other byte is the tarball's.
+func externalizeFonts(css []byte, files map[string][]byte) []byte {
+	return dataFont.ReplaceAllFunc(css, func(m []byte) []byte {
+		sub := dataFont.FindSubmatch(m)
+		font, err := base64.StdEncoding.DecodeString(string(sub[2]))
+		if err != nil {
+			return m
+		}
+		sum := sha256.Sum256(font)
+		name := "font-" + hex.EncodeToString(sum[:8]) + "." + string(sub[1])
+		files[name] = font
+		return []byte("url(" + name + ")")
+	})
 }
