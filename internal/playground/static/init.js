@@ -9,8 +9,10 @@
 (function () {
   'use strict';
 
-  var endpoint = location.origin + '/graphql';
-  var wsEndpoint = (location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + location.host + '/graphql';
+  var meta = document.querySelector('meta[name="graphql-endpoint"]');
+  var path = (meta && meta.content) || '/graphql';
+  var endpoint = location.origin + path;
+  var wsEndpoint = (location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + location.host + path;
   // ASCII only: browsers refuse to send a header value outside ISO-8859-1.
   var defaultHeaders = '{\n  "Authorization": "Bearer "\n}';
 
