@@ -33,6 +33,8 @@ var transportCodes = map[apperr.Code]transportCode{
 	apperr.ETOOLARGE:     {"REQUEST_TOO_LARGE", http.StatusRequestEntityTooLarge},
 	apperr.EMETHOD:       {"METHOD_NOT_ALLOWED", http.StatusMethodNotAllowed},
 	apperr.EBADREQUEST:   {"BAD_REQUEST", http.StatusBadRequest},
+	apperr.EMEDIATYPE:    {"UNSUPPORTED_MEDIA_TYPE", http.StatusUnsupportedMediaType},
+	apperr.ETIMEOUT:      {"TIMEOUT", http.StatusServiceUnavailable},
 	apperr.EUNAVAILABLE:  {"SERVICE_UNAVAILABLE", http.StatusServiceUnavailable},
 	apperr.EINTERNAL:     {"INTERNAL_SERVER_ERROR", http.StatusInternalServerError},
 }
@@ -151,17 +153,26 @@ func argumentField(e *gqlerror.Error) string {
 	return strings.Join(names, ".")
 }
 
-// writeError answers a request that never reached GraphQL execution.
-func writeError(w http.ResponseWriter, err *apperr.Error) {
+// writeError answers a request that never reached GraphQL execution, in the media type the
+// request negotiated, with the headers its status calls for.
+func writeError(w http.ResponseWriter, r *http.Request, err *apperr.Error) {
+	writeErrorWith(w, r, err, nil)
+}
+
+// writeErrorWith is writeError with the response's extensions (rateLimit).
+func writeErrorWith(w http.ResponseWriter, r *http.Request, err *apperr.Error, ext map[string]any) {
 	gqlErr := &gqlerror.Error{}
 	tc := toGraphQL(gqlErr, err)
 	if id := w.Header().Get(RequestIDHeader); id != "" { // set by the protocol middleware
 		gqlErr.Extensions["requestId"] = id
 	}
-	if err.Code == apperr.EUNAUTHORIZED {
+	switch tc.status {
+	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="graphql"`)
+	case http.StatusMethodNotAllowed:
+		w.Header().Set("Allow", allowedMethods)
 	}
-	writeJSON(w, tc.status, &graphql.Response{Errors: gqlerror.List{gqlErr}})
+	writeGraphQL(w, r, tc.status, errorBody{Errors: gqlerror.List{gqlErr}, Extensions: ext})
 }
 
 func writeJSON(w http.ResponseWriter, status int, body any) {

@@ -3,11 +3,7 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -45,9 +41,6 @@ import (
 // DefaultMaxBodyBytes is the largest request body /graphql accepts.
 const DefaultMaxBodyBytes = 1 << 20
 
-// maxQueryTokens bounds the size of one GraphQL document.
-const maxQueryTokens = 15_000
-
 // Config wires the handler to the application's services.
 type Config struct {
 	Store        *store.Store
@@ -64,6 +57,9 @@ type Config struct {
 	Events *events.Broker
 	// Assistant answers Lexi chats; nil is the built-in assistant.
 	Assistant lexi.Assistant
+	// WebsocketInitTimeout closes (4408) a websocket without connection_init; 0 is
+	// DefaultWebsocketInitTimeout. Tests shorten it.
+	WebsocketInitTimeout time.Duration
 	// CORSOrigins are the origins browsers may call from; empty or "*" is any origin.
 	CORSOrigins []string
 	// APQCache keeps automatic persisted queries by hash; nil: a bounded in-process LRU.
@@ -73,6 +69,7 @@ type Config struct {
 // API is the application's HTTP handler.
 type API struct {
 	cfg     Config
+	shapes  *lru.LRU[cost.Shape] // the cheap pass's verdicts by query text
 	gql     *handler.Server
 	mux     *http.ServeMux
 	root    http.Handler // mux wrapped in the protocol middleware
@@ -101,10 +98,13 @@ func New(cfg Config) *API {
 	if cfg.Usage == nil {
 		cfg.Usage = usage.NewRecorder(cfg.Store, cfg.Log)
 	}
+	if cfg.WebsocketInitTimeout == 0 {
+		cfg.WebsocketInitTimeout = DefaultWebsocketInitTimeout
+	}
 	if cfg.Events == nil {
 		cfg.Events = events.New(cfg.Store, cfg.Log)
 	}
-	a := &API{cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(cfg.Registry)}
+	a := &API{cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(cfg.Registry), shapes: lru.New[cost.Shape](1000)}
 	cfg.Limiter.Store().OnFallback = a.metrics.storeFallbacks.Inc
 	a.gql = a.newGraphQLServer()
 
@@ -135,24 +135,25 @@ func (a *API) newGraphQLServer() *handler.Server {
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
-		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{
-			// Keys travel in connection_init, never in cookies, so any origin may connect.
-			InsecureSkipVerify: true,
-		}},
+		Implementation: initGuard{timeout: a.cfg.WebsocketInitTimeout,
+			WebsocketImplementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{
+				// Keys travel in connection_init, never in cookies, so any origin may connect.
+				InsecureSkipVerify: true,
+			}}},
 		InitFunc: a.websocketInit,
 	})
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(sseTransport()) // before POST: both take a JSON POST, SSE only with its Accept
-	srv.AddTransport(transport.POST{})
-	srv.AddTransport(transport.GRAPHQL{})
+	srv.AddTransport(sseTransport()) // first: a JSON POST with Accept: text/event-stream
+	// GET and POST: the request decoder (decode.go) has read and checked the parameters.
+	srv.AddTransport(graphQLTransport{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	// Validation is quadratic in repeated fields; bounding the tokens bounds its work long
 	// before the body limit would (the largest sensible operation is a few thousand tokens).
-	srv.SetParserTokenLimit(maxQueryTokens)
+	srv.SetParserTokenLimit(cost.MaxTokens)
 	srv.Use(extension.Introspection{})
 	srv.Use(newPersistedQueries(a.cfg.APQCache))
 	srv.Use(operationRecorder{})
+	srv.Use(presented{textGate{}})
 	srv.Use(presented{access.OperationGate{}})
 	srv.Use(presented{limitGate{api: a, es: schema}})
 	srv.AroundResponses(a.rateLimitExtension)
@@ -263,35 +264,36 @@ func (a *API) finish(r *http.Request, sum summary, took time.Duration) {
 }
 
 func (a *API) serveGraphQL(w http.ResponseWriter, r *http.Request) {
+	if err := checkEnvelope(r); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	if r.ContentLength > a.cfg.MaxBodyBytes {
-		writeError(w, tooLarge(a.cfg.MaxBodyBytes))
+		writeError(w, r, tooLarge(a.cfg.MaxBodyBytes))
 		return
 	}
 	p, err := a.cfg.Auth.Authenticate(r.Context(), r.Header.Get("Authorization"))
 	if err != nil {
-		writeError(w, asAppError(err))
+		writeError(w, r, asAppError(err))
 		return
 	}
 	if s := stateFrom(r.Context()); s != nil {
 		s.setPrincipal(p)
 	}
-	ctx := auth.WithPrincipal(r.Context(), p)
-	if r.Method == http.MethodPost {
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.cfg.MaxBodyBytes))
-		var tooBig *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooBig):
-			writeError(w, tooLarge(a.cfg.MaxBodyBytes))
-			return
-		case err != nil:
-			writeError(w, &apperr.Error{Code: apperr.EBADREQUEST, Message: "could not read the request body"})
-			return
-		case isJSON(r) && !json.Valid(body):
-			writeError(w, &apperr.Error{Code: apperr.EBADREQUEST, Message: "the request body is not valid JSON"})
-			return
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
+	params, perr := readParams(w, r, a.cfg.MaxBodyBytes)
+	if perr == nil {
+		perr = a.checkShape(r, params)
 	}
+	if perr != nil {
+		// Refused before charging, like a 403: the key's windows as they are.
+		var ext map[string]any
+		if rate := a.currentRate(r.Context(), stateFrom(r.Context())); rate != nil {
+			ext = map[string]any{"rateLimit": rateLimitDoc(rate, 0)}
+		}
+		writeErrorWith(w, r, perr, ext)
+		return
+	}
+	ctx := context.WithValue(auth.WithPrincipal(r.Context(), p), paramsKey{}, params)
 	a.gql.ServeHTTP(w, r.WithContext(ctx))
 }
 
@@ -312,9 +314,4 @@ func asAppError(err error) *apperr.Error {
 		return e
 	}
 	return &apperr.Error{Code: apperr.EINTERNAL, Message: "internal error"}
-}
-
-func isJSON(r *http.Request) bool {
-	ct := r.Header.Get("Content-Type")
-	return len(ct) >= 16 && ct[:16] == "application/json"
 }

@@ -196,8 +196,11 @@ func (w *statusWriter) flushHeader() {
 	}
 	w.state.mu.Unlock()
 	w.code = code
-	if code == http.StatusUnauthorized {
+	switch {
+	case code == http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="graphql"`)
+	case code == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "":
+		w.Header().Set("Retry-After", retryAfterUnavailable)
 	}
 	if w.beforeWrite != nil {
 		w.beforeWrite(w.Header(), w.state)
