@@ -68,6 +68,7 @@ try {
   if (resp.headers()['content-security-policy'] !== "default-src 'self'") fail('GET / has no CSP default-src \'self\'');
   await page.waitForSelector('.graphiql-container', { timeout: 15000 });
   await shot('loaded');
+  if (introspections.length) fail(`the schema was requested without a key: ${JSON.stringify(introspections)}`);
 
   // The headers editor starts with the ASCII placeholder and is visible.
   const headersText = () => page.evaluate(() => {
@@ -118,7 +119,7 @@ try {
   const reloadDeadline = Date.now() + 10000;
   while (!introspections.slice(beforeReload).includes(200) && Date.now() < reloadDeadline) await new Promise((r) => setTimeout(r, 100));
   const afterReload = introspections.slice(beforeReload);
-  if (!afterReload.includes(200) || afterReload.includes(401)) fail(`after reload the schema fetch answered ${JSON.stringify(afterReload)}`);
+  if (!afterReload.includes(200) || introspections.includes(401)) fail(`after reload the schema fetch answered ${JSON.stringify(afterReload)}`);
   await shot('reloaded');
 
   if (foreign.length) fail(`the page requested other hosts: ${foreign.join(', ')}`);

@@ -43,6 +43,11 @@
     var base = GraphiQL.createFetcher({ url: endpoint, subscriptionUrl: wsEndpoint });
     return function (params, opts) {
       var headers = Object.assign({}, current, (opts && opts.headers) || {});
+      if (!hasKey(headers) && params && params.operationName === 'IntrospectionQuery') {
+        // Without a key the server can only answer 401: say what to do instead.
+        return Promise.resolve({ errors: [{ message: 'Put your API key after "Bearer " in the Headers tab ' +
+          '(bottom left); the schema loads as soon as it is there.' }] });
+      }
       return base(params, Object.assign({}, opts, { headers: headers }));
     };
   }
