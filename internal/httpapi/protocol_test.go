@@ -18,7 +18,9 @@ import (
 
 	"github.com/wbk/crm/internal/auth"
 	"github.com/wbk/crm/internal/httpapi"
+	"github.com/wbk/crm/internal/ratelimit"
 	"github.com/wbk/crm/internal/testenv"
+	"github.com/wbk/crm/models"
 )
 
 // protocolRequest builds a request through the full handler.
@@ -481,3 +483,92 @@ func TestSSESubscription(t *testing.T) {
 		}
 	})
 }
+
+// TestEveryRejectionNegotiatesItsMediaType: whatever refuses a request (authentication, the
+// permission gate, the limits, the cost check, the body limit, the decoder, the parser, APQ,
+// a dependency), the answer has the media type the Accept header negotiated, the GraphQL
+// error shape with extensions.code, and the request id.
+func TestEveryRejectionNegotiatesItsMediaType(t *testing.T) {
+	plans, err := ratelimit.ParsePlans("starter=1/1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := testenv.New(t, testenv.Options{Plans: plans})
+	ws, key := env.Tenant(t, "Acme")
+	readOnly := env.Key(t, ws, "read")
+	starter := env.Workspace(t, "Small", models.PlanStarter)
+	limited := env.Key(t, starter, "read")
+	env.Query(t, limited, `{ viewer { workspace { id } } }`, nil).MustData(t) // spends the minute
+
+	down := testenv.New(t)
+	_, downKey := down.Tenant(t, "Down")
+	_ = down.Store.Close()
+
+	big := `{"query":"{ viewer { workspace { id } } }` + strings.Repeat(" ", httpapi.DefaultMaxBodyBytes) + `"}`
+	deep := "{ contacts(first: 100) { nodes { lists(first: 100) { nodes { contacts(first: 100) { nodes { deals(first: 100) { nodes { id } } } } } } } } }"
+	deepBody, _ := json.Marshal(map[string]string{"query": deep})
+	cases := []struct {
+		name       string
+		h          http.Handler
+		method     string
+		key, body  string
+		ctype      string
+		wantStatus map[string]int // by Accept: "json", "gqlr" (graphql-response+json), "none"
+		code       string
+	}{
+		{"no key", env.Handler, "POST", "", `{"query":"{ viewer { workspace { id } } }"}`, "application/json", all(401), "UNAUTHENTICATED"},
+		{"bad key", env.Handler, "POST", "wbk_bad", `{"query":"{ viewer { workspace { id } } }"}`, "application/json", all(401), "UNAUTHENTICATED"},
+		{"missing permission", env.Handler, "POST", readOnly, `{"query":"mutation { createList(input: {name: \"L\"}) { id } }"}`, "application/json", all(403), "FORBIDDEN"},
+		{"rate limited", env.Handler, "POST", limited, `{"query":"{ viewer { workspace { id } } }"}`, "application/json", all(429), "RATE_LIMITED"},
+		{"too complex", env.Handler, "POST", key, string(deepBody), "application/json", all(400), "QUERY_TOO_COMPLEX"},
+		{"body too large", env.Handler, "POST", key, big, "application/json", all(413), "REQUEST_TOO_LARGE"},
+		{"not JSON", env.Handler, "POST", key, `{"query": }`, "application/json", all(400), "BAD_REQUEST"},
+		{"wrong method", env.Handler, "PUT", key, `{"query":"{ viewer { workspace { id } } }"}`, "application/json", all(405), "METHOD_NOT_ALLOWED"},
+		{"wrong Content-Type", env.Handler, "POST", key, `{"query":"{ viewer { workspace { id } } }"}`, "text/plain", all(415), "UNSUPPORTED_MEDIA_TYPE"},
+		{"parse failure", env.Handler, "POST", key, `{"query":"{ viewer "}`, "application/json", spec(), "GRAPHQL_PARSE_FAILED"},
+		{"validation failure", env.Handler, "POST", key, `{"query":"{ nope }"}`, "application/json", spec(), "GRAPHQL_VALIDATION_FAILED"},
+		{"unknown persisted query", env.Handler, "POST", key, `{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"` + sha256Hex("x") + `"}}}`, "application/json", all(200), "PERSISTED_QUERY_NOT_FOUND"},
+		{"persisted query hash mismatch", env.Handler, "POST", key, `{"query":"{ viewer { workspace { id } } }","extensions":{"persistedQuery":{"version":1,"sha256Hash":"` + sha256Hex("x") + `"}}}`, "application/json", all(400), "BAD_REQUEST"},
+		{"database down", down.Handler, "POST", downKey, `{"query":"{ viewer { workspace { id } } }"}`, "application/json", all(503), "SERVICE_UNAVAILABLE"},
+	}
+	accepts := map[string]string{"json": "application/json", "gqlr": "application/graphql-response+json", "none": ""}
+	for _, tc := range cases {
+		for name, accept := range accepts {
+			t.Run(tc.name+" Accept="+name, func(t *testing.T) {
+				req := protocolRequest(tc.method, "/graphql", tc.key, tc.body, map[string]string{"Accept": accept, "Content-Type": tc.ctype})
+				rec := surfaceServe(tc.h, req)
+				if want := tc.wantStatus[name]; rec.Code != want {
+					t.Errorf("status %d, want %d: %.300s", rec.Code, want, rec.Body)
+				}
+				wantType := "application/json"
+				if name == "gqlr" {
+					wantType = "application/graphql-response+json"
+				}
+				if got, _, _ := strings.Cut(rec.Header().Get("Content-Type"), ";"); got != wantType {
+					t.Errorf("Content-Type %q, want %q", rec.Header().Get("Content-Type"), wantType)
+				}
+				var doc struct {
+					Errors []struct {
+						Message    string         `json:"message"`
+						Extensions map[string]any `json:"extensions"`
+					} `json:"errors"`
+				}
+				if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil || len(doc.Errors) == 0 {
+					t.Fatalf("not the GraphQL error shape (%v): %.300s", err, rec.Body)
+				}
+				e := doc.Errors[0]
+				if e.Extensions["code"] != tc.code || e.Message == "" {
+					t.Errorf("extensions.code %v, want %s: %.300s", e.Extensions["code"], tc.code, rec.Body)
+				}
+				if id := rec.Header().Get(httpapi.RequestIDHeader); id == "" || e.Extensions["requestId"] != id {
+					t.Errorf("extensions.requestId %v, X-Request-Id %q", e.Extensions["requestId"], id)
+				}
+			})
+		}
+	}
+}
+
+func all(status int) map[string]int { return map[string]int{"json": status, "gqlr": status, "none": status} }
+
+// spec: the GraphQL-over-HTTP statuses of a request error.
+func spec() map[string]int { return map[string]int{"json": 200, "gqlr": 400, "none": 200} }
