@@ -568,7 +568,9 @@ func TestEveryRejectionNegotiatesItsMediaType(t *testing.T) {
 	}
 }
 
-func all(status int) map[string]int { return map[string]int{"json": status, "gqlr": status, "none": status} }
+func all(status int) map[string]int {
+	return map[string]int{"json": status, "gqlr": status, "none": status}
+}
 
 // spec: the GraphQL-over-HTTP statuses of a request error.
 func spec() map[string]int { return map[string]int{"json": 200, "gqlr": 400, "none": 200} }
