@@ -27,15 +27,13 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/wbk/crm/internal/app"
 	"github.com/wbk/crm/internal/apq"
 	"github.com/wbk/crm/internal/auth"
-	"github.com/wbk/crm/internal/events"
-	"github.com/wbk/crm/internal/httpapi"
 	"github.com/wbk/crm/internal/lexi"
 	"github.com/wbk/crm/internal/ratelimit"
 	"github.com/wbk/crm/internal/seed"
 	"github.com/wbk/crm/internal/store"
-	"github.com/wbk/crm/internal/usage"
 	"github.com/wbk/crm/models"
 )
 
@@ -130,7 +128,6 @@ func (c *cli) serve(ctx context.Context) error {
 			return fmt.Errorf("demo workspace: %w", err)
 		}
 	}
-	authn := auth.NewAuthenticator(st, c.log)
 	limitStore := ratelimit.NewMemory()
 	if c.cfg.RedisURL != "" {
 		if limitStore, err = ratelimit.NewRedis(setup, c.cfg.RedisURL, "", c.log); err != nil {
@@ -147,14 +144,6 @@ func (c *cli) serve(ctx context.Context) error {
 		defer shared.Close()
 		apqCache = shared
 	}
-	recorder := usage.NewRecorder(st, c.log)
-	// Live Lexi updates: in process on the embedded database; on PostgreSQL every instance
-	// also announces its changes with pg_notify and hears the others' on a LISTEN connection.
-	broker := events.New(st, c.log)
-	if st.Dialect() == "postgres" {
-		listener := broker.StartListener(c.cfg.DatabaseURL)
-		defer listener.Stop()
-	}
 	var assistant lexi.Assistant // nil: the built-in assistant
 	provider, ok, err := lexi.ProviderFromEnv(c.getenv, st)
 	if err != nil {
@@ -165,13 +154,19 @@ func (c *cli) serve(ctx context.Context) error {
 		assistant = provider // assigned only when set: a nil *Provider is not a nil Assistant
 		c.log.Info("lexi: provider mode", "provider", provider)
 	}
-	api := httpapi.New(httpapi.Config{Store: st, Auth: authn, Log: c.log, SDL: sdl, Assistant: assistant,
-		Limiter: ratelimit.New(limitStore, c.cfg.Plans), Usage: recorder, Events: broker,
-		CORSOrigins: c.cfg.CORSOrigins, APQCache: apqCache})
+	application := app.New(app.Config{Store: st, Log: c.log, SDL: sdl, Limits: limitStore, Plans: c.cfg.Plans,
+		Assistant: assistant, CORSOrigins: c.cfg.CORSOrigins, APQCache: apqCache})
+	recorder, broker := application.Usage, application.Events
+	// Live Lexi updates: in process on the embedded database; on PostgreSQL every instance
+	// also announces its changes with pg_notify and hears the others' on a LISTEN connection.
+	if st.Dialect() == "postgres" {
+		listener := broker.StartListener(c.cfg.DatabaseURL)
+		defer listener.Stop()
+	}
 
 	srv := &http.Server{
 		Addr:              c.cfg.Addr,
-		Handler:           api,
+		Handler:           application.Handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

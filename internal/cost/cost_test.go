@@ -14,15 +14,14 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/validator"
 
-	"github.com/wbk/crm/graph"
+	"github.com/wbk/crm/internal/app"
 	"github.com/wbk/crm/internal/cost"
-	"github.com/wbk/crm/resolvers"
 )
 
 // schema is the real executable schema with the real complexity functions, as the server
 // builds it (no resolvers are called: pricing never runs anything).
 func schema() graphql.ExecutableSchema {
-	return graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{}, Complexity: cost.Complexity()})
+	return app.NewExecutableSchema(nil)
 }
 
 // price parses and validates query against the schema, coerces vars as the HTTP transport
@@ -515,24 +514,21 @@ func TestDryRunDetection(t *testing.T) {
 // TestSaturatingArithmetic: a price too large for an int saturates at math.MaxInt instead of
 // wrapping to a small (or negative) number that would pass the node limit.
 func TestSaturatingArithmetic(t *testing.T) {
-	c := cost.Complexity()
 	hundred := 100
-	if got := c.Query.Contacts(math.MaxInt/2, &hundred, nil, nil, nil, nil, nil); got != math.MaxInt {
+	if got := cost.Connection(math.MaxInt/2, &hundred, nil); got != math.MaxInt {
 		t.Errorf("contacts(first: 100) over MaxInt/2 = %d, want MaxInt", got)
 	}
-	if got := c.Contact.Lists(math.MaxInt, &hundred, nil); got != math.MaxInt {
-		t.Errorf("lists(first: 100) over MaxInt = %d, want MaxInt", got)
+	if got := cost.Connection(math.MaxInt, nil, &hundred); got != math.MaxInt {
+		t.Errorf("lists(last: 100) over MaxInt = %d, want MaxInt", got)
 	}
-	ids := make([]string, 1_000)
-	if got := c.Mutation.ImportProspects(math.MaxInt/10, ids, nil); got != math.MaxInt {
+	if got := cost.Repeat(1_000, math.MaxInt/10); got != math.MaxInt {
 		t.Errorf("importProspects of 1000 over MaxInt/10 = %d, want MaxInt", got)
 	}
-	days := 90
-	if got := c.ApiKey.Usage(math.MaxInt/2, &days); got != math.MaxInt {
+	if got := cost.Repeat(90, math.MaxInt/2); got != math.MaxInt {
 		t.Errorf("usage(days: 90) over MaxInt/2 = %d, want MaxInt", got)
 	}
 	zero := 0
-	if got := c.Query.Lists(math.MaxInt, &zero, nil, nil, nil, nil); got != 0 {
+	if got := cost.Connection(math.MaxInt, &zero, nil); got != 0 {
 		t.Errorf("lists(first: 0) = %d, want 0", got)
 	}
 

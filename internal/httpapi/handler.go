@@ -1,5 +1,9 @@
 // Package httpapi is the HTTP surface: /graphql with its middleware (authentication, body
 // limit, status mapping, metrics), GraphiQL, health, readiness, metrics and the SDL.
+//
+// It is transport only: it is handed the executable schema (built by internal/app, the
+// composition root) and the services a request passes through before and after it runs
+// (authentication, the rate limiter, the usage recorder), and builds none of them.
 package httpapi
 
 import (
@@ -21,29 +25,31 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"github.com/wbk/crm/graph"
 	"github.com/wbk/crm/internal/access"
 	"github.com/wbk/crm/internal/apperr"
 	"github.com/wbk/crm/internal/apq"
 	"github.com/wbk/crm/internal/auth"
 	"github.com/wbk/crm/internal/cost"
-	"github.com/wbk/crm/internal/events"
-	"github.com/wbk/crm/internal/lexi"
-	"github.com/wbk/crm/internal/loaders"
 	"github.com/wbk/crm/internal/playground"
 	"github.com/wbk/crm/internal/ratelimit"
 	"github.com/wbk/crm/internal/store"
 	"github.com/wbk/crm/internal/usage"
 	"github.com/wbk/crm/models"
-	"github.com/wbk/crm/resolvers"
 )
 
 // DefaultMaxBodyBytes is the largest request body /graphql accepts.
 const DefaultMaxBodyBytes = 1 << 20
 
-// Config wires the handler to the application's services.
+// Config hands the handler what it serves and the services it calls. All but Log,
+// MaxBodyBytes, Registry, PerOperation, WebsocketInitTimeout, CORSOrigins and APQCache are
+// required.
 type Config struct {
-	Store        *store.Store
+	// Schema is what /graphql executes.
+	Schema graphql.ExecutableSchema
+	// PerOperation, when set, prepares the context of every operation, whatever the
+	// transport (the dataloaders).
+	PerOperation func(context.Context) context.Context
+	Store        *store.Store // readiness
 	Auth         *auth.Authenticator
 	Limiter      *ratelimit.Limiter
 	Usage        *usage.Recorder
@@ -51,12 +57,6 @@ type Config struct {
 	SDL          string // served at /schema.graphql
 	MaxBodyBytes int64
 	Registry     *prometheus.Registry // nil: a fresh one
-	// Events carries Lexi task changes to lexiTaskUpdated subscribers: the Lexi service
-	// notifies it and the subscription resolver subscribes to it. nil: an in-process broker
-	// of this handler's own. On PostgreSQL the server also runs its listener.
-	Events *events.Broker
-	// Assistant answers Lexi chats; nil is the built-in assistant.
-	Assistant lexi.Assistant
 	// WebsocketInitTimeout closes (4408) a websocket without connection_init; 0 is
 	// DefaultWebsocketInitTimeout. Tests shorten it.
 	WebsocketInitTimeout time.Duration
@@ -92,20 +92,10 @@ func New(cfg Config) *API {
 		cfg.Registry = prometheus.NewRegistry()
 		cfg.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
-	if cfg.Limiter == nil {
-		cfg.Limiter = ratelimit.New(ratelimit.NewMemory(), ratelimit.DefaultPlans())
-	}
-	if cfg.Usage == nil {
-		cfg.Usage = usage.NewRecorder(cfg.Store, cfg.Log)
-	}
 	if cfg.WebsocketInitTimeout == 0 {
 		cfg.WebsocketInitTimeout = DefaultWebsocketInitTimeout
 	}
-	if cfg.Events == nil {
-		cfg.Events = events.New(cfg.Store, cfg.Log)
-	}
 	a := &API{cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(cfg.Registry), shapes: lru.New[cost.Shape](1000)}
-	cfg.Limiter.Store().OnFallback = a.metrics.storeFallbacks.Inc
 	a.gql = a.newGraphQLServer()
 
 	a.mux.Handle("/graphql", a.graphqlHandler())
@@ -125,13 +115,12 @@ func New(cfg Config) *API {
 
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.root.ServeHTTP(w, r) }
 
+// CountLimitStoreFallback counts a rate-limit operation served from process memory because
+// Redis did not answer (the rate-limit store's OnFallback).
+func (a *API) CountLimitStoreFallback() { a.metrics.storeFallbacks.Inc() }
+
 func (a *API) newGraphQLServer() *handler.Server {
-	schema := graph.NewExecutableSchema(graph.Config{
-		Resolvers: &resolvers.Resolver{Store: a.cfg.Store, UsageStats: a.cfg.Usage, Limits: a,
-			Lexi: lexi.NewService(a.cfg.Store, a.cfg.Assistant, a.cfg.Events), Events: keyCheckedEvents{a.cfg.Events, a.cfg.Auth}},
-		Directives: graph.DirectiveRoot{HasPermission: access.Directive},
-		Complexity: cost.Complexity(),
-	})
+	schema := a.cfg.Schema
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
@@ -158,11 +147,11 @@ func (a *API) newGraphQLServer() *handler.Server {
 	srv.Use(presented{limitGate{api: a, es: schema}})
 	srv.AroundResponses(a.rateLimitExtension)
 	srv.AroundOperations(a.countWebsocketOperation)
-	// Dataloaders live for one operation, whatever the transport: a websocket carries many
-	// operations over a long time, and a loader's cache must not outlive what it answered.
-	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(loaders.With(ctx, loaders.New(a.cfg.Store)))
-	})
+	if per := a.cfg.PerOperation; per != nil {
+		srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+			return next(per(ctx))
+		})
+	}
 	srv.SetErrorPresenter(presenter(a.cfg.Log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		a.cfg.Log.ErrorContext(ctx, "panic while resolving", "panic", v)
@@ -287,7 +276,7 @@ func (a *API) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	if perr != nil {
 		// Refused before charging, like a 403: the key's windows as they are.
 		var ext map[string]any
-		if rate := a.currentRate(r.Context(), stateFrom(r.Context())); rate != nil {
+		if rate := currentRate(r.Context(), a.cfg.Limiter, stateFrom(r.Context())); rate != nil {
 			ext = map[string]any{"rateLimit": rateLimitDoc(rate, 0)}
 		}
 		writeErrorWith(w, r, perr, ext)

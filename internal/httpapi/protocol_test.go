@@ -16,7 +16,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/wbk/crm/internal/auth"
+	"github.com/wbk/crm/internal/app"
 	"github.com/wbk/crm/internal/httpapi"
 	"github.com/wbk/crm/internal/ratelimit"
 	"github.com/wbk/crm/internal/testenv"
@@ -44,9 +44,9 @@ func protocolRequest(method, target, key, body string, header map[string]string)
 
 func TestCORS(t *testing.T) {
 	st := testenv.OpenStore(t)
-	anyOrigin := httpapi.New(httpapi.Config{Store: st, Auth: auth.NewAuthenticator(st, testenv.QuietLogger()), Log: testenv.QuietLogger(), SDL: "type Query { a: Int }"})
-	listed := httpapi.New(httpapi.Config{Store: st, Auth: auth.NewAuthenticator(st, testenv.QuietLogger()), Log: testenv.QuietLogger(), SDL: "type Query { a: Int }",
-		CORSOrigins: []string{"https://app.example.com", " https://admin.example.com/ "}})
+	anyOrigin := app.New(app.Config{Store: st, Log: testenv.QuietLogger(), SDL: "type Query { a: Int }"}).Handler
+	listed := app.New(app.Config{Store: st, Log: testenv.QuietLogger(), SDL: "type Query { a: Int }",
+		CORSOrigins: []string{"https://app.example.com", " https://admin.example.com/ "}}).Handler
 
 	preflight := func(origin, headers string) map[string]string {
 		return map[string]string{"Origin": origin, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": headers}
@@ -254,8 +254,8 @@ func TestRequestID(t *testing.T) {
 	env := testenv.New(t)
 	_, key := env.Tenant(t, "Acme")
 	var logs logBuffer
-	h := httpapi.New(httpapi.Config{Store: env.Store, Auth: env.Auth, Limiter: env.Limiter, Usage: env.Usage, Events: env.Events,
-		SDL: "type Query { a: Int }", Log: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	h := app.New(app.Config{Store: env.Store, SDL: "type Query { a: Int }",
+		Log: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}).Handler
 
 	cases := []struct {
 		name, key, body, sent string

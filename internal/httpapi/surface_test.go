@@ -15,12 +15,11 @@ import (
 
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"github.com/wbk/crm/graph"
+	"github.com/wbk/crm/internal/app"
 	"github.com/wbk/crm/internal/auth"
 	"github.com/wbk/crm/internal/httpapi"
 	"github.com/wbk/crm/internal/testenv"
 	"github.com/wbk/crm/models"
-	"github.com/wbk/crm/resolvers"
 )
 
 // surfaceServe sends req through h and returns the raw recording (for non-JSON answers).
@@ -73,7 +72,7 @@ func surfaceContactCount(t *testing.T, env *testenv.Env, key string) float64 {
 // TestSchemaPermissionCoverage: every root field other than viewer, rateLimit and the
 // introspection fields carries @hasPermission with the permission the contract gives it.
 func TestSchemaPermissionCoverage(t *testing.T) {
-	schema := graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{}}).Schema()
+	schema := app.NewExecutableSchema(nil).Schema()
 	if schema.Query == nil || schema.Mutation == nil {
 		t.Fatalf("schema has no Query or Mutation type")
 	}
@@ -466,8 +465,8 @@ func TestSurfaceKeyNeverLogged(t *testing.T) {
 	env := testenv.New(t)
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	api := httpapi.New(httpapi.Config{Store: env.Store, Auth: env.Auth, Log: logger, SDL: "type Query { viewer: Viewer! }"})
-	logged := &testenv.Env{Store: env.Store, Auth: env.Auth, Handler: api}
+	api := app.New(app.Config{Store: env.Store, Log: logger})
+	logged := &testenv.Env{Store: env.Store, Auth: api.Auth, Handler: api.Handler}
 
 	ws, full := env.Tenant(t, "Acme")
 	readOnly := env.Key(t, ws, "read")

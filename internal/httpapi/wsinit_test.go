@@ -9,7 +9,7 @@ import (
 
 	"github.com/coder/websocket"
 
-	"github.com/wbk/crm/internal/httpapi"
+	"github.com/wbk/crm/internal/app"
 	"github.com/wbk/crm/internal/testenv"
 )
 
@@ -18,8 +18,7 @@ import (
 // connection_init whose payload is not an object is closed with 4400 at once.
 func TestWebsocketInitIsEnforced(t *testing.T) {
 	env := testenv.New(t)
-	api := httpapi.New(httpapi.Config{Store: env.Store, Auth: env.Auth, Limiter: env.Limiter, Usage: env.Usage,
-		Events: env.Events, Log: testenv.QuietLogger(), WebsocketInitTimeout: 300 * time.Millisecond})
+	api := app.New(app.Config{Store: env.Store, Log: testenv.QuietLogger(), WebsocketInitTimeout: 300 * time.Millisecond}).Handler
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 	dial := func() *websocket.Conn {
