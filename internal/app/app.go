@@ -50,6 +50,9 @@ type Config struct {
 	Registry *prometheus.Registry
 	// MaxBodyBytes bounds a /graphql request body; 0: httpapi.DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// RequestTimeout bounds every /graphql request (REQUEST_TIMEOUT); 0:
+	// httpapi.DefaultRequestTimeout.
+	RequestTimeout time.Duration
 	// WebsocketInitTimeout closes (4408) a websocket without connection_init; 0:
 	// httpapi.DefaultWebsocketInitTimeout.
 	WebsocketInitTimeout time.Duration
@@ -112,7 +115,7 @@ func New(cfg Config) *App {
 		},
 		Store: cfg.Store, Auth: a.Auth, Limiter: a.Limiter, Usage: a.Usage, Log: cfg.Log, SDL: cfg.SDL,
 		MaxBodyBytes: cfg.MaxBodyBytes, Registry: cfg.Registry,
-		WebsocketInitTimeout: cfg.WebsocketInitTimeout, CORSOrigins: cfg.CORSOrigins, APQCache: cfg.APQCache,
+		RequestTimeout: cfg.RequestTimeout, WebsocketInitTimeout: cfg.WebsocketInitTimeout, CORSOrigins: cfg.CORSOrigins, APQCache: cfg.APQCache,
 	})
 	cfg.Limits.OnFallback = a.Handler.CountLimitStoreFallback
 	return a

@@ -90,7 +90,8 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		if appErr.Field == "" && appErr.Code == apperr.EINVALID && gqlErr.Path != nil {
 			gqlErr.Extensions["field"] = argumentField(gqlErr)
 		}
-		if state != nil && (graphql.GetFieldContext(ctx) == nil || appErr.Code == apperr.EUNAVAILABLE) {
+		// A dependency fault or a deadline fails the whole response (503), even from a field.
+		if state != nil && (graphql.GetFieldContext(ctx) == nil || appErr.Code == apperr.EUNAVAILABLE || appErr.Code == apperr.ETIMEOUT) {
 			state.setStatus(tc.status)
 		}
 		return withRequestID(ctx, gqlErr)

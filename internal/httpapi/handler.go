@@ -40,9 +40,12 @@ import (
 // DefaultMaxBodyBytes is the largest request body /graphql accepts.
 const DefaultMaxBodyBytes = 1 << 20
 
+// DefaultRequestTimeout is the deadline of a /graphql request when none is configured.
+const DefaultRequestTimeout = 10 * time.Second
+
 // Config hands the handler what it serves and the services it calls. All but Log,
-// MaxBodyBytes, Registry, PerOperation, WebsocketInitTimeout, CORSOrigins and APQCache are
-// required.
+// MaxBodyBytes, Registry, PerOperation, RequestTimeout, WebsocketInitTimeout, CORSOrigins and
+// APQCache are required.
 type Config struct {
 	// Schema is what /graphql executes.
 	Schema graphql.ExecutableSchema
@@ -57,6 +60,10 @@ type Config struct {
 	SDL          string // served at /schema.graphql
 	MaxBodyBytes int64
 	Registry     *prometheus.Registry // nil: a fresh one
+	// RequestTimeout bounds every /graphql request (REQUEST_TIMEOUT); an operation still
+	// running then answers 503 TIMEOUT and its transaction is rolled back. 0 is
+	// DefaultRequestTimeout.
+	RequestTimeout time.Duration
 	// WebsocketInitTimeout closes (4408) a websocket without connection_init; 0 is
 	// DefaultWebsocketInitTimeout. Tests shorten it.
 	WebsocketInitTimeout time.Duration
@@ -91,6 +98,9 @@ func New(cfg Config) *API {
 	if cfg.Registry == nil {
 		cfg.Registry = prometheus.NewRegistry()
 		cfg.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
 	}
 	if cfg.WebsocketInitTimeout == 0 {
 		cfg.WebsocketInitTimeout = DefaultWebsocketInitTimeout
@@ -224,7 +234,12 @@ func (a *API) graphqlHandler() http.Handler {
 		start := time.Now()
 		state := &requestState{method: r.Method}
 		sw := &statusWriter{ResponseWriter: w, state: state, beforeWrite: a.rateLimitHeaders}
-		a.serveGraphQL(sw, r.WithContext(withState(r.Context(), state)))
+		// Every statement runs under the request's context, so the deadline bounds them all;
+		// a statement still waiting then fails (TIMEOUT) and its transaction rolls back.
+		// An event stream lives as long as its subscription, like a websocket.
+		ctx, cancel := requestContext(withState(r.Context(), state), a.cfg.RequestTimeout, wantsEventStream(r))
+		defer cancel()
+		a.serveGraphQL(sw, r.WithContext(ctx))
 		a.finish(r, state.summary(sw.status()), time.Since(start))
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wbk/crm/internal/app"
 	"github.com/wbk/crm/internal/httpapi"
@@ -459,6 +460,25 @@ func TestSSESubscription(t *testing.T) {
 		}
 		if task := payload.Data.LexiTaskUpdated; task["id"] != id || task["status"] != "PENDING" {
 			t.Fatalf("event %s, want task %s PENDING", last.data, id)
+		}
+	})
+
+	t.Run("outlives the request deadline", func(t *testing.T) {
+		// A server whose requests end after 200 ms: the stream must not.
+		short := app.New(app.Config{Store: env.Store, Log: testenv.QuietLogger(), RequestTimeout: 200 * time.Millisecond})
+		srv := httptest.NewServer(short.Handler)
+		defer srv.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), wsWait)
+		defer cancel()
+		resp := sseSubscribe(t, ctx, srv, key)
+		if err := short.Events.WaitSubscribers(ctx, ws, 1); err != nil {
+			t.Fatalf("subscription not in place: %v", err)
+		}
+		time.Sleep(400 * time.Millisecond) // past the deadline: not a timed assertion, a precondition
+		id := proposeOverHTTP(t, srv, key, "Late")
+		events := readSSE(t, resp.Body, func(e sseEvent) bool { return e.event == "next" || e.event == "complete" })
+		if last := events[len(events)-1]; last.event != "next" || !strings.Contains(last.data, id) {
+			t.Fatalf("events %v, want the task %s", events, id)
 		}
 	})
 

@@ -59,6 +59,15 @@ func wantsEventStream(r *http.Request) bool {
 	return r.Method == http.MethodPost && strings.Contains(r.Header.Get("Accept"), "text/event-stream")
 }
 
+// requestContext is a request's context under its deadline; an event stream has none (it
+// lives as long as its subscription, as a websocket does).
+func requestContext(ctx context.Context, timeout time.Duration, stream bool) (context.Context, context.CancelFunc) {
+	if stream {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeout(ctx, timeout)
+}
+
 // liftDeadlines frees a long-lived response (websocket, event stream) from the server's read
 // and write timeouts, which are meant for ordinary requests; keep-alive pings detect dead peers.
 func liftDeadlines(w http.ResponseWriter) {
