@@ -466,16 +466,21 @@ func TestSSESubscription(t *testing.T) {
 	t.Run("outlives the request deadline", func(t *testing.T) {
 		// A server whose requests end after 200 ms: the stream must not.
 		short := app.New(app.Config{Store: env.Store, Log: testenv.QuietLogger(), RequestTimeout: 200 * time.Millisecond})
-		srv := httptest.NewServer(short.Handler)
-		defer srv.Close()
+		shortSrv := httptest.NewServer(short.Handler)
+		defer shortSrv.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), wsWait)
 		defer cancel()
-		resp := sseSubscribe(t, ctx, srv, key)
+		resp := sseSubscribe(t, ctx, shortSrv, key)
 		if err := short.Events.WaitSubscribers(ctx, ws, 1); err != nil {
 			t.Fatalf("subscription not in place: %v", err)
 		}
 		time.Sleep(400 * time.Millisecond) // past the deadline: not a timed assertion, a precondition
+		// The task is proposed through the other server (no 200 ms limit on the mutation) and
+		// announced on the short server's broker, as another instance's change would be.
 		id := proposeOverHTTP(t, srv, key, "Late")
+		if err := short.Events.Publish(ctx, ws, id); err != nil {
+			t.Fatal(err)
+		}
 		events := readSSE(t, resp.Body, func(e sseEvent) bool { return e.event == "next" || e.event == "complete" })
 		if last := events[len(events)-1]; last.event != "next" || !strings.Contains(last.data, id) {
 			t.Fatalf("events %v, want the task %s", events, id)
