@@ -50,11 +50,9 @@ type Config struct {
 	Registry *prometheus.Registry
 	// MaxBodyBytes bounds a /graphql request body; 0: httpapi.DefaultMaxBodyBytes.
 	MaxBodyBytes int64
-	// RequestTimeout bounds every /graphql request (REQUEST_TIMEOUT); 0:
-	// httpapi.DefaultRequestTimeout.
+	// RequestTimeout bounds every request; 0: httpapi.DefaultRequestTimeout.
 	RequestTimeout time.Duration
-	// WebsocketInitTimeout closes (4408) a websocket without connection_init; 0:
-	// httpapi.DefaultWebsocketInitTimeout.
+	// WebsocketInitTimeout bounds the wait for connection_init; 0: the default (10 s).
 	WebsocketInitTimeout time.Duration
 	// CORSOrigins are the origins browsers may call from (CORS_ORIGINS); empty: any origin.
 	CORSOrigins []string
@@ -115,7 +113,8 @@ func New(cfg Config) *App {
 		},
 		Store: cfg.Store, Auth: a.Auth, Limiter: a.Limiter, Usage: a.Usage, Log: cfg.Log, SDL: cfg.SDL,
 		MaxBodyBytes: cfg.MaxBodyBytes, Registry: cfg.Registry,
-		RequestTimeout: cfg.RequestTimeout, WebsocketInitTimeout: cfg.WebsocketInitTimeout, CORSOrigins: cfg.CORSOrigins, APQCache: cfg.APQCache,
+		RequestTimeout: cfg.RequestTimeout, WebsocketInitTimeout: cfg.WebsocketInitTimeout,
+		CORSOrigins: cfg.CORSOrigins, APQCache: cfg.APQCache,
 	})
 	cfg.Limits.OnFallback = a.Handler.CountLimitStoreFallback
 	return a

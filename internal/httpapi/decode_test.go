@@ -2,9 +2,11 @@ package httpapi_test
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -75,6 +77,7 @@ func TestDecoderRefusesWhatIsNotAGraphQLRequest(t *testing.T) {
 		{"two Authorization headers", twoKeys, 400, "BAD_REQUEST"},
 		{"subscription POSTed", post(sub, "application/json"), 400, "BAD_REQUEST"},
 		{"subscription by GET", get("query=" + url.QueryEscape(`subscription { lexiTaskUpdated { id } }`)), 400, "BAD_REQUEST"},
+		{"mutation by GET", get("query=" + url.QueryEscape(`mutation { deleteList(id: "x") }`)), 405, "METHOD_NOT_ALLOWED"},
 	}
 	for _, c := range cases {
 		for _, accept := range []string{"", "application/graphql-response+json, application/json;q=0.9"} {
@@ -193,4 +196,40 @@ func TestCheapRejectionsAreRefusedBeforeValidationAndNotCharged(t *testing.T) {
 	if got := testenv.Get(r.MustData(t), "rateLimit", "minute", "remaining"); got != float64(9) {
 		t.Errorf("minute remaining = %v after the refusals and this call, want 9", got)
 	}
+}
+
+// BenchmarkOversizedRefusal measures the whole handler (authentication included) refusing the
+// worst documents of finding 7. Run:
+// go test ./internal/httpapi -run XXX -bench OversizedRefusal -benchmem
+func BenchmarkOversizedRefusal(b *testing.B) {
+	env := testenv.New(b)
+	_, key := env.Tenant(b, "Bench")
+	docs := map[string]string{
+		"14990_ids":       "{ viewer { workspace { " + strings.Repeat("id ", 14_990) + "} } }",
+		"7000_typename":   "{ " + strings.Repeat("__typename ", 7_000) + "}",
+		"20000_tokens":    "{" + strings.Repeat(" id", 20_000) + " }",
+		"fragment_fanout": fanOutDoc(1_001, 3),
+	}
+	for name, q := range docs {
+		body := []byte(`{"query":` + strconv.Quote(q) + `}`)
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				env.Handler.ServeHTTP(rec, postReq(key, string(body), "application/json"))
+				if rec.Code != http.StatusBadRequest {
+					b.Fatalf("status %d: %.200s", rec.Code, rec.Body.Bytes())
+				}
+			}
+		})
+	}
+}
+
+func fanOutDoc(n, size int) string {
+	var sb strings.Builder
+	sb.WriteString("{ ")
+	for i := range n {
+		fmt.Fprintf(&sb, "a%d: viewer { ...F } ", i)
+	}
+	sb.WriteString("} fragment F on Viewer { " + strings.Repeat("__typename ", size) + "}")
+	return sb.String()
 }

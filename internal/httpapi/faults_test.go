@@ -13,7 +13,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/wbk/crm/internal/app"
 	"github.com/wbk/crm/internal/testenv"
 )
 
@@ -36,9 +35,7 @@ func faultEnv(t *testing.T, timeout time.Duration) (env *testenv.Env, admin *pgx
 	q.Set("application_name", appName)
 	u.RawQuery = q.Encode()
 	st := testenv.OpenStoreAt(t, u.String(), "")
-	env = testenv.NewOn(t, st, testenv.LimitStore(t, testenv.UniquePrefix()), testenv.Options{})
-	env.Handler = app.New(app.Config{Store: st, Log: testenv.QuietLogger(), Limits: testenv.LimitStore(t, testenv.UniquePrefix()),
-		Plans: testenv.LiftedPlans(), RequestTimeout: timeout}).Handler
+	env = testenv.NewOn(t, st, testenv.LimitStore(t, testenv.UniquePrefix()), testenv.Options{RequestTimeout: timeout})
 	admin, err = pgx.Connect(context.Background(), os.Getenv("TEST_DATABASE_URL"))
 	if err != nil {
 		t.Fatal(err)
@@ -138,5 +135,42 @@ func TestFaultTableLockedPastTheDeadline(t *testing.T) {
 	r := env.Query(t, key, `{ contacts(filter: {search: "locked@"}) { totalCount } }`, nil)
 	if got := testenv.Get(r.MustData(t), "contacts", "totalCount"); got != float64(0) {
 		t.Errorf("the timed-out mutation left %v contacts, want 0 (rolled back)", got)
+	}
+}
+
+// TestFaultReadsSurviveARestart: after PostgreSQL ends every pooled connection once (a
+// restart or failover), reads retry once on a fresh connection and succeed instead of
+// failing on each dead connection in turn.
+func TestFaultReadsSurviveARestart(t *testing.T) {
+	env, admin, appName, _ := faultEnv(t, 10*time.Second)
+	_, key := env.Tenant(t, "Restart")
+	const clients = 8
+	const read = `{ contacts(first: 5) { totalCount nodes { id lists { totalCount } } } lists { totalCount } }`
+	concurrently := func() map[string]int {
+		counts := map[string]int{}
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for range clients {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := env.Query(t, key, read, nil)
+				mu.Lock()
+				counts[fmt.Sprintf("%d %s", r.Status, r.Code())]++
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		return counts
+	}
+	concurrently() // fill the pool
+	var n int
+	if err := admin.QueryRow(context.Background(), `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE application_name = $1`, appName).Scan(&n); err != nil || n == 0 {
+		t.Fatalf("terminated %d backends: %v", n, err)
+	}
+	time.Sleep(100 * time.Millisecond) // the backends are gone; the pool does not know yet
+	if got := concurrently(); got["200 "] != clients {
+		t.Errorf("after %d backends were terminated: answers %v, want %d × 200", n, got, clients)
 	}
 }

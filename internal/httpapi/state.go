@@ -243,6 +243,8 @@ func (w *statusWriter) flushHeader() {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="graphql"`)
 	case code == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "":
 		w.Header().Set("Retry-After", retryAfterUnavailable)
+	case code == http.StatusMethodNotAllowed:
+		w.Header().Set("Allow", allowedMethods)
 	}
 	if w.beforeWrite != nil {
 		w.beforeWrite(w.Header(), w.state)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/coder/websocket"
 
-	"github.com/wbk/crm/internal/app"
 	"github.com/wbk/crm/internal/testenv"
 )
 
@@ -17,9 +16,8 @@ import (
 // connection_init is closed with 4408 once the (injected) timeout passes, and a
 // connection_init whose payload is not an object is closed with 4400 at once.
 func TestWebsocketInitIsEnforced(t *testing.T) {
-	env := testenv.New(t)
-	api := app.New(app.Config{Store: env.Store, Log: testenv.QuietLogger(), WebsocketInitTimeout: 300 * time.Millisecond}).Handler
-	srv := httptest.NewServer(api)
+	env := testenv.New(t, testenv.Options{WebsocketInitTimeout: 300 * time.Millisecond})
+	srv := httptest.NewServer(env.Handler)
 	t.Cleanup(srv.Close)
 	dial := func() *websocket.Conn {
 		ctx, cancel := context.WithTimeout(context.Background(), wsWait)

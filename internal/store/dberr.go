@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -142,4 +143,84 @@ func withStatementTimeout(rawURL string, d time.Duration) string {
 		u.RawQuery = q.Encode()
 	}
 	return u.String()
+}
+
+// registerReadRetry retries a single-statement read once when it failed on a broken pooled
+// connection: after a PostgreSQL restart or failover every idle connection of the pool is
+// dead, and without the retry the first request on each would fail although the database
+// answers again. Only SELECTs outside a transaction are retried (nothing was written, and
+// no transaction state is lost); a write or a second failure is answered 503.
+//
+// When one connection turns out broken, the idle others are most likely broken too (they
+// were all ended together), so the pool's idle connections are dropped first: the retry,
+// and the requests after it, get fresh connections instead of each failing on a dead one.
+func registerReadRetry(db *gorm.DB, dropIdle func()) error {
+	cb := db.Callback()
+	return errors.Join(
+		cb.Query().After("gorm:query").Register("store:retry_read", func(db *gorm.DB) { retryQuery(db, dropIdle) }),
+		cb.Row().After("gorm:row").Register("store:retry_rows", func(db *gorm.DB) { retryRows(db, dropIdle) }),
+	)
+}
+
+// dropIdleConnections closes the pool's idle connections and restores its idle limit.
+func dropIdleConnections(sqlDB *sql.DB, maxIdle int) func() {
+	var mu sync.Mutex
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		sqlDB.SetMaxIdleConns(0)
+		sqlDB.SetMaxIdleConns(maxIdle)
+	}
+}
+
+func retryable(db *gorm.DB) bool {
+	stmt := db.Statement
+	if db.Error == nil || db.DryRun || stmt.SQL.Len() == 0 || !isBrokenConnection(db.Error) {
+		return false
+	}
+	if _, inTx := stmt.ConnPool.(gorm.TxCommitter); inTx {
+		return false
+	}
+	sql := strings.TrimSpace(stmt.SQL.String())
+	return len(sql) > 6 && strings.EqualFold(sql[:6], "SELECT")
+}
+
+func retryQuery(db *gorm.DB, dropIdle func()) {
+	if !retryable(db) || db.RowsAffected > 0 {
+		return
+	}
+	dropIdle()
+	stmt := db.Statement
+	db.Error = nil
+	rows, err := stmt.ConnPool.QueryContext(stmt.Context, stmt.SQL.String(), stmt.Vars...)
+	if err != nil {
+		_ = db.AddError(err)
+		return
+	}
+	defer func() { _ = db.AddError(rows.Close()) }()
+	gorm.Scan(rows, db, 0)
+}
+
+func retryRows(db *gorm.DB, dropIdle func()) {
+	// Row() (one row, errors deferred to Scan) is not retried; Rows() reports the error here.
+	if !retryable(db) {
+		return
+	}
+	dropIdle()
+	stmt := db.Statement
+	db.Error = nil
+	stmt.Dest, db.Error = stmt.ConnPool.QueryContext(stmt.Context, stmt.SQL.String(), stmt.Vars...)
+}
+
+// isBrokenConnection reports a failure of the connection itself (not of the statement):
+// the server ended it (57P01 admin shutdown, 57P02 crash shutdown, 08xxx) or it is gone.
+func isBrokenConnection(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return false
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "57P01" || pgErr.Code == "57P02" || strings.HasPrefix(pgErr.Code, "08")
+	}
+	return isConnectionFault(err)
 }

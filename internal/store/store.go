@@ -94,10 +94,17 @@ func Open(opts Options) (*Store, error) {
 		sqlDB.SetMaxOpenConns(1)
 	} else {
 		sqlDB.SetMaxOpenConns(20)
-		sqlDB.SetMaxIdleConns(20)
+		sqlDB.SetMaxIdleConns(20) // as registerReadRetry restores it
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	if err := registerTenantCallbacks(db); err != nil {
+		return nil, err
+	}
+	maxIdle := 20
+	if dialect == "sqlite" {
+		maxIdle = 1
+	}
+	if err := registerReadRetry(db, dropIdleConnections(sqlDB, maxIdle)); err != nil {
 		return nil, err
 	}
 	return &Store{db: db, dialect: dialect, log: log}, nil
