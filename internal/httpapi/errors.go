@@ -35,6 +35,9 @@ var transportCodes = map[apperr.Code]transportCode{
 	apperr.EBADREQUEST:   {"BAD_REQUEST", http.StatusBadRequest},
 	apperr.EUNAVAILABLE:  {"SERVICE_UNAVAILABLE", http.StatusServiceUnavailable},
 	apperr.EINTERNAL:     {"INTERNAL_SERVER_ERROR", http.StatusInternalServerError},
+
+	apperr.EIDEMPOTENCYREUSED:   {"IDEMPOTENCY_KEY_REUSED", http.StatusUnprocessableEntity},
+	apperr.EIDEMPOTENCYINFLIGHT: {"CONFLICT", http.StatusConflict},
 }
 
 // transportCodeOf is how code reaches callers; a code without an entry is an internal error.

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -35,6 +36,7 @@ import (
 	"github.com/wbk/crm/internal/lexi"
 	"github.com/wbk/crm/internal/loaders"
 	"github.com/wbk/crm/internal/ratelimit"
+	"github.com/wbk/crm/internal/rest"
 	"github.com/wbk/crm/internal/store"
 	"github.com/wbk/crm/internal/usage"
 	"github.com/wbk/crm/models"
@@ -71,6 +73,8 @@ type API struct {
 	gql     *handler.Server
 	mux     *http.ServeMux
 	metrics *metrics
+	// inflight holds the Idempotency-Keys whose first request runs in this process.
+	inflight sync.Map
 }
 
 // New builds the handler.
@@ -99,6 +103,12 @@ func New(cfg Config) *API {
 	a.gql = a.newGraphQLServer()
 
 	a.mux.Handle("/graphql", a.graphqlHandler())
+	// /v1 is the REST API: persisted operations sent through the same /graphql handler.
+	v1, err := rest.New(a.mux)
+	if err != nil {
+		panic(err) // operations.graphql does not match the schema: a build defect, caught by every test
+	}
+	a.mux.Handle("/v1/", v1)
 	a.mux.Handle("GET /{$}", playground.Handler("CRM GraphQL API", "/graphql",
 		playground.WithGraphiqlUiHeaders(map[string]string{"Authorization": "Bearer wbk_…"})))
 	a.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -267,8 +277,9 @@ func (a *API) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		s.setPrincipal(p)
 	}
 	ctx := auth.WithPrincipal(r.Context(), p)
+	var body []byte
 	if r.Method == http.MethodPost {
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.cfg.MaxBodyBytes))
+		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, a.cfg.MaxBodyBytes))
 		var tooBig *http.MaxBytesError
 		switch {
 		case errors.As(err, &tooBig):
@@ -282,6 +293,10 @@ func (a *API) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
+		if key, ok := r.Header["Idempotency-Key"]; ok {
+			a.idempotent(w, r.WithContext(ctx), p, key, body)
+			return
+		}
 	}
 	a.gql.ServeHTTP(w, r.WithContext(ctx))
 }

@@ -172,6 +172,8 @@ func (s *Store) CountChildren(ctx context.Context, relation string, parentIDs []
 		ParentID string
 		N        int
 	}
+	unlock := lockRequestTx(ctx) // Scan reads its rows after GORM's callbacks
+	defer unlock()
 	err := s.read(ctx).Model(model).Select(parentCol+" AS parent_id, COUNT(*) AS n").
 		Where(parentCol+" IN ?", parentIDs).Group(parentCol).Scan(&rows).Error
 	if err != nil {

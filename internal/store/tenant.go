@@ -63,6 +63,7 @@ var tenantTables = map[string]bool{
 	"lexi_conversations": true,
 	"lexi_messages":      true,
 	"lexi_tasks":         true,
+	"idempotency_keys":   true,
 }
 
 var tenantTablePattern = regexp.MustCompile(`(?i)\b(` + strings.Join(tableNames(), "|") + `)\b`)
