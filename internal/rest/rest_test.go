@@ -107,7 +107,7 @@ func (a *api) call(t *testing.T, key, method, path string, body any, header ...s
 	if err := json.Unmarshal(r.Raw, &r.Doc); err != nil {
 		t.Fatalf("%s %s: answer is not a JSON object (%d): %s", method, path, rec.Code, r.Raw)
 	}
-	if a.v != nil && path != "/v1/nope" {
+	if a.v != nil && path != "/v1/nope" && rec.Code != http.StatusMethodNotAllowed { // both outside the document
 		resp := &http.Response{StatusCode: rec.Code, Header: rec.Header(), Body: io.NopCloser(bytes.NewReader(r.Raw)), Request: newReq()}
 		if ok, errs := a.v.ValidateHttpResponse(newReq(), resp); !ok {
 			for _, e := range errs {
@@ -143,6 +143,16 @@ func setUp(t *testing.T, a *api) fixture {
 		t.Fatalf("Lexi proposed no task: %s", chat.Raw)
 	}
 	return f
+}
+
+// names reports whether path names one of the fixture's records.
+func (f fixture) names(path string) bool {
+	for _, id := range []string{f.contact, f.list, f.campaign, f.deal, f.task, f.task2} {
+		if strings.Contains(path, id) {
+			return true
+		}
+	}
+	return false
 }
 
 // routeCase is one call of every route.
@@ -224,11 +234,14 @@ func TestRouteRejections(t *testing.T) {
 		}
 		if c.method != "GET" && !strings.Contains(c.path, "/lexi/chat") && !strings.Contains(c.path, "/reject") {
 			r := a.call(t, f.readKey, c.method, c.path, c.body)
-			if r.Status != 403 || r.code() != "FORBIDDEN" || r.Header.Get("X-RateLimit-Cost") != "0" {
+			// Approving checks WRITE when it runs (a task's action decides it), as on /graphql,
+			// so only that one is charged.
+			charged := strings.HasSuffix(c.path, "/approve")
+			if r.Status != 403 || r.code() != "FORBIDDEN" || (r.Header.Get("X-RateLimit-Cost") != "0") != charged {
 				t.Errorf("%s %s with a read key: %d %s cost %q", c.method, c.path, r.Status, r.Raw, r.Header.Get("X-RateLimit-Cost"))
 			}
 		}
-		if strings.Contains(c.path, "_") && c.method != "GET" || strings.Count(c.path, "/") >= 3 && !strings.Contains(c.path, "?") {
+		if f.names(c.path) {
 			r := a.call(t, f.otherKey, c.method, c.path, c.body)
 			if r.Status != 404 || r.code() != "NOT_FOUND" {
 				t.Errorf("%s %s with another workspace's key: %d %s", c.method, c.path, r.Status, r.Raw)

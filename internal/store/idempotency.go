@@ -49,8 +49,8 @@ func (s *Store) LockIdempotencyKey(ctx context.Context, keyID, key string) (bool
 	if s.dialect != "postgres" {
 		return true, nil
 	}
-	var locked bool
-	err := s.read(ctx).Raw("SELECT pg_try_advisory_xact_lock(hashtextextended(?, 0))", keyID+"\x00"+key).Scan(&locked).Error
+	var locked bool // the key joins the API key id with ":" (text cannot hold NUL)
+	err := s.read(ctx).Raw("SELECT pg_try_advisory_xact_lock(hashtextextended(?, 0))", keyID+":"+key).Scan(&locked).Error
 	if err != nil {
 		return false, s.translate(err)
 	}
