@@ -15,9 +15,11 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/formatter"
 
 	"github.com/wbk/crm/graph"
 )
@@ -37,6 +39,7 @@ type compiled struct {
 	route
 	segments []string
 	op       *ast.OperationDefinition
+	document string          // the operation and the fragments it uses, as sent to /graphql
 	root     *ast.Field      // the result's field (the root field, or the one at route.at)
 	params   []compiledParam // query-string parameters
 	bodyVars []*ast.VariableDefinition
@@ -82,6 +85,7 @@ func compile(schema *ast.Schema, doc *ast.QueryDocument, r route) (*compiled, er
 	if c.status == 0 {
 		c.status = http.StatusOK
 	}
+	c.document = operationDocument(doc, op)
 	c.root = rootField(op.SelectionSet)
 	for _, name := range r.at[min(1, len(r.at)):] {
 		c.root = fieldNamed(c.root.SelectionSet, name)
@@ -113,6 +117,35 @@ func compile(schema *ast.Schema, doc *ast.QueryDocument, r route) (*compiled, er
 		return nil, fmt.Errorf("rest: %s %s: variables %v bound to nothing", r.method, r.path, c.bodyVars)
 	}
 	return c, nil
+}
+
+// operationDocument prints op with the fragments it uses: a small document per route keeps
+// what /graphql reads, and caches parsed, per request small.
+func operationDocument(doc *ast.QueryDocument, op *ast.OperationDefinition) string {
+	out := &ast.QueryDocument{Operations: ast.OperationList{op}}
+	seen := map[string]bool{}
+	var walk func(ast.SelectionSet)
+	walk = func(set ast.SelectionSet) {
+		for _, s := range set {
+			switch x := s.(type) {
+			case *ast.Field:
+				walk(x.SelectionSet)
+			case *ast.InlineFragment:
+				walk(x.SelectionSet)
+			case *ast.FragmentSpread:
+				if !seen[x.Name] {
+					seen[x.Name] = true
+					f := doc.Fragments.ForName(x.Name)
+					out.Fragments = append(out.Fragments, f)
+					walk(f.SelectionSet)
+				}
+			}
+		}
+	}
+	walk(op.SelectionSet)
+	var b strings.Builder
+	formatter.NewFormatter(&b).FormatQueryDocument(out)
+	return b.String()
 }
 
 func rootField(set ast.SelectionSet) *ast.Field {
@@ -229,7 +262,7 @@ type graphQLRequest struct {
 
 // run sends the route's operation through the /graphql handler and translates the answer.
 func (h *Handler) run(w http.ResponseWriter, r *http.Request, c *compiled, vars map[string]any) {
-	body, err := json.Marshal(graphQLRequest{Query: operationsDoc, OperationName: c.operation, Variables: vars})
+	body, err := json.Marshal(graphQLRequest{Query: c.document, OperationName: c.operation, Variables: vars})
 	if err != nil {
 		writeError(w, http.StatusBadRequest, apiError{Code: "BAD_REQUEST", Message: "the request cannot be encoded"})
 		return
@@ -249,7 +282,8 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, c *compiled, vars 
 	// variable that does not coerce, rather than 200).
 	inner.Header.Set("Accept", "application/graphql-response+json")
 	inner.RemoteAddr = r.RemoteAddr
-	rec := &recorder{header: http.Header{}}
+	rec := &recorder{header: http.Header{}, body: buffers.Get().(*bytes.Buffer)}
+	defer func() { rec.body.Reset(); buffers.Put(rec.body) }()
 	h.graphql.ServeHTTP(rec, inner)
 	for name, v := range rec.header {
 		if forwardedResponseHeader(name) {
@@ -273,11 +307,15 @@ func forwardedResponseHeader(name string) bool {
 	return true
 }
 
+// buffers hold GraphQL answers while they are translated; reusing them spares growing a
+// buffer to the size of a page for every request.
+var buffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 // recorder keeps the GraphQL answer in memory for translation.
 type recorder struct {
 	header http.Header
 	code   int
-	body   bytes.Buffer
+	body   *bytes.Buffer
 }
 
 func (r *recorder) Header() http.Header { return r.header }
@@ -302,5 +340,12 @@ func (r *recorder) status() int {
 func writeJSON(w http.ResponseWriter, status int, body any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(body)
+	switch b := body.(type) {
+	case json.Marshaler: // a raw result: written as it is, not compacted again by an Encoder
+		out, _ := b.MarshalJSON()
+		_, _ = w.Write(out)
+		_, _ = w.Write([]byte{'\n'})
+	default:
+		_ = json.NewEncoder(w).Encode(body)
+	}
 }

@@ -122,9 +122,10 @@ func setPath(vars map[string]any, path []string, v any) {
 	vars[path[len(path)-1]] = v
 }
 
-// graphQLResponse is what /graphql answered.
+// graphQLResponse is what /graphql answered. The data stays raw: the persisted operations
+// alias every field to its REST name, so a result is copied into the REST body as it is.
 type graphQLResponse struct {
-	Data   map[string]any `json:"data"`
+	Data   json.RawMessage `json:"data"`
 	Errors []struct {
 		Message    string         `json:"message"`
 		Extensions map[string]any `json:"extensions"`
@@ -144,8 +145,32 @@ var errorStatus = map[string]int{
 	"TIMEOUT":                   http.StatusServiceUnavailable,
 }
 
+var null = json.RawMessage("null")
+
 // translate turns the GraphQL answer into the REST status and body.
 func (c *compiled) translate(status int, raw []byte) (int, any) {
+	if c.shape == shapePage && status == http.StatusOK {
+		// The hot path, read in one pass: a page without errors.
+		var page struct {
+			Data map[string]struct {
+				Nodes    json.RawMessage `json:"nodes"`
+				PageInfo struct {
+					HasNextPage bool    `json:"has_next_page"`
+					EndCursor   *string `json:"end_cursor"`
+				} `json:"page_info"`
+			} `json:"data"`
+			Errors json.RawMessage `json:"errors"`
+		}
+		if json.Unmarshal(raw, &page) == nil && len(page.Errors) == 0 {
+			if p, ok := page.Data[c.root.Alias]; ok && len(p.Nodes) > 0 {
+				var next *string
+				if p.PageInfo.HasNextPage {
+					next = p.PageInfo.EndCursor
+				}
+				return c.status, listBody{Data: p.Nodes, NextCursor: next}
+			}
+		}
+	}
 	var resp graphQLResponse
 	if err := json.Unmarshal(raw, &resp); err != nil {
 		return http.StatusInternalServerError, map[string]any{"error": apiError{Code: "INTERNAL_SERVER_ERROR", Message: "internal error"}}
@@ -166,32 +191,71 @@ func (c *compiled) translate(status int, raw []byte) (int, any) {
 		}
 		return status, map[string]any{"error": out}
 	}
-	var result any = resp.Data
 	path := c.at
 	if len(path) == 0 {
 		path = []string{c.root.Alias}
 	}
+	result := resp.Data
 	for _, p := range path {
-		m, _ := result.(map[string]any)
+		var m map[string]json.RawMessage
+		if json.Unmarshal(result, &m) != nil {
+			return http.StatusInternalServerError, map[string]any{"error": apiError{Code: "INTERNAL_SERVER_ERROR", Message: "internal error"}}
+		}
 		result = m[p]
 	}
 	switch c.shape {
 	case shapePage:
-		page, _ := result.(map[string]any)
-		var next any
-		if info, _ := page["pageInfo"].(map[string]any); info != nil && info["hasNextPage"] == true {
-			next = info["endCursor"]
+		var page struct {
+			Nodes    json.RawMessage `json:"nodes"`
+			PageInfo struct {
+				HasNextPage bool    `json:"has_next_page"`
+				EndCursor   *string `json:"end_cursor"`
+			} `json:"page_info"`
 		}
-		return c.status, map[string]any{"data": snakeKeys(page["nodes"]), "next_cursor": next}
+		_ = json.Unmarshal(result, &page)
+		var next *string
+		if page.PageInfo.HasNextPage {
+			next = page.PageInfo.EndCursor
+		}
+		return c.status, listBody{Data: page.Nodes, NextCursor: next}
 	case shapeArray:
-		return c.status, map[string]any{"data": snakeKeys(result), "next_cursor": nil}
+		return c.status, listBody{Data: result}
 	case shapeDeleted:
-		return c.status, map[string]any{"data": map[string]any{"id": result}}
+		return c.status, map[string]any{"data": map[string]json.RawMessage{"id": result}}
 	}
-	if result == nil {
+	if len(result) == 0 || bytes.Equal(result, null) {
 		return http.StatusNotFound, map[string]any{"error": fieldError("NOT_FOUND", "no such record", "id")}
 	}
-	return c.status, map[string]any{"data": snakeKeys(result)}
+	return c.status, objectBody{Data: result}
+}
+
+// listBody and objectBody write the REST body around the raw result without re-encoding it
+// (/graphql wrote it compact and valid).
+type listBody struct {
+	Data       json.RawMessage
+	NextCursor *string
+}
+
+func (l listBody) MarshalJSON() ([]byte, error) {
+	next := []byte("null")
+	if l.NextCursor != nil {
+		next, _ = json.Marshal(*l.NextCursor)
+	}
+	if len(l.Data) == 0 {
+		l.Data = null
+	}
+	b := make([]byte, 0, len(l.Data)+len(next)+24)
+	b = append(append(append(append(b, `{"data":`...), l.Data...), `,"next_cursor":`...), next...)
+	return append(b, '}'), nil
+}
+
+type objectBody struct {
+	Data json.RawMessage
+}
+
+func (o objectBody) MarshalJSON() ([]byte, error) {
+	b := make([]byte, 0, len(o.Data)+10)
+	return append(append(append(b, `{"data":`...), o.Data...), '}'), nil
 }
 
 // restField names an error's GraphQL argument as the REST caller sent it: "input.email" is
@@ -204,24 +268,6 @@ func (c *compiled) restField(f string) string {
 		f = strings.TrimPrefix(f, "input.")
 	}
 	return snake(f)
-}
-
-// snakeKeys renames the object keys of a decoded JSON value to snake_case.
-func snakeKeys(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, val := range x {
-			out[snake(k)] = snakeKeys(val)
-		}
-		return out
-	case []any:
-		for i := range x {
-			x[i] = snakeKeys(x[i])
-		}
-		return x
-	}
-	return v
 }
 
 // camelKeys renames the object keys of a decoded JSON value to GraphQL's camelCase.
