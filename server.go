@@ -25,14 +25,12 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/wbk/crm/internal/app"
 	"github.com/wbk/crm/internal/auth"
-	"github.com/wbk/crm/internal/events"
-	"github.com/wbk/crm/internal/httpapi"
 	"github.com/wbk/crm/internal/lexi"
 	"github.com/wbk/crm/internal/ratelimit"
 	"github.com/wbk/crm/internal/seed"
 	"github.com/wbk/crm/internal/store"
-	"github.com/wbk/crm/internal/usage"
 	"github.com/wbk/crm/models"
 )
 
@@ -60,6 +58,9 @@ type config struct {
 	RedisURL    string
 	Plans       ratelimit.Plans
 	LogLevel    slog.Level
+	// RequestTimeout (REQUEST_TIMEOUT, a Go duration or whole seconds; default 10s) bounds
+	// every request and every database statement.
+	RequestTimeout time.Duration
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -72,6 +73,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	cfg.Plans = plans
 	if cfg.Addr == "" {
 		cfg.Addr = ":8080"
+	}
+	if cfg.RequestTimeout, err = parseRequestTimeout(getenv("REQUEST_TIMEOUT")); err != nil {
+		return cfg, err
 	}
 	if lvl := getenv("LOG_LEVEL"); lvl != "" {
 		if err := cfg.LogLevel.UnmarshalText([]byte(lvl)); err != nil {
@@ -101,7 +105,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 }
 
 func (c *cli) openStore(ctx context.Context) (*store.Store, error) {
-	st, err := store.Open(store.Options{URL: c.cfg.DatabaseURL, SQLitePath: c.cfg.SQLitePath, Logger: c.log})
+	st, err := store.Open(store.Options{URL: c.cfg.DatabaseURL, SQLitePath: c.cfg.SQLitePath, Logger: c.log,
+		StatementTimeout: c.cfg.RequestTimeout})
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +121,7 @@ func (c *cli) serve(ctx context.Context) error {
 	// Migrations and the demo seed finish even if a signal arrives meanwhile: they are short,
 	// and a half-seeded demo would never be completed (it is made only on an empty database).
 	setup := context.WithoutCancel(ctx)
-	st, err := c.openStore(setup)
+	st, ln, err := c.openStoreWhenReachable(ctx)
 	if err != nil {
 		return err
 	}
@@ -126,20 +131,11 @@ func (c *cli) serve(ctx context.Context) error {
 			return fmt.Errorf("demo workspace: %w", err)
 		}
 	}
-	authn := auth.NewAuthenticator(st, c.log)
 	limitStore := ratelimit.NewMemory()
 	if c.cfg.RedisURL != "" {
 		if limitStore, err = ratelimit.NewRedis(setup, c.cfg.RedisURL, "", c.log); err != nil {
 			return fmt.Errorf("REDIS_URL: %w", err)
 		}
-	}
-	recorder := usage.NewRecorder(st, c.log)
-	// Live Lexi updates: in process on the embedded database; on PostgreSQL every instance
-	// also announces its changes with pg_notify and hears the others' on a LISTEN connection.
-	broker := events.New(st, c.log)
-	if st.Dialect() == "postgres" {
-		listener := broker.StartListener(c.cfg.DatabaseURL)
-		defer listener.Stop()
 	}
 	var assistant lexi.Assistant // nil: the built-in assistant
 	provider, ok, err := lexi.ProviderFromEnv(c.getenv, st)
@@ -151,12 +147,19 @@ func (c *cli) serve(ctx context.Context) error {
 		assistant = provider // assigned only when set: a nil *Provider is not a nil Assistant
 		c.log.Info("lexi: provider mode", "provider", provider)
 	}
-	api := httpapi.New(httpapi.Config{Store: st, Auth: authn, Log: c.log, SDL: sdl, Assistant: assistant,
-		Limiter: ratelimit.New(limitStore, c.cfg.Plans), Usage: recorder, Events: broker})
+	application := app.New(app.Config{Store: st, Log: c.log, SDL: sdl, Limits: limitStore, Plans: c.cfg.Plans,
+		Assistant: assistant, RequestTimeout: c.cfg.RequestTimeout})
+	recorder, broker := application.Usage, application.Events
+	// Live Lexi updates: in process on the embedded database; on PostgreSQL every instance
+	// also announces its changes with pg_notify and hears the others' on a LISTEN connection.
+	if st.Dialect() == "postgres" {
+		listener := broker.StartListener(c.cfg.DatabaseURL)
+		defer listener.Stop()
+	}
 
 	srv := &http.Server{
 		Addr:              c.cfg.Addr,
-		Handler:           api,
+		Handler:           application.Handler,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -166,9 +169,10 @@ func (c *cli) serve(ctx context.Context) error {
 	// Subscriptions live on hijacked websocket connections, which Shutdown does not drain:
 	// completing them lets their clients know to reconnect elsewhere.
 	srv.RegisterOnShutdown(broker.Close)
-	ln, err := net.Listen("tcp", c.cfg.Addr)
-	if err != nil {
-		return err
+	if ln == nil { // not opened already while waiting for the database
+		if ln, err = net.Listen("tcp", c.cfg.Addr); err != nil {
+			return err
+		}
 	}
 	// The usage recorder writes usage counts and lastUsedAt in batches, never on a request's
 	// path; cancelling it flushes once more, after the last request has drained.

@@ -14,8 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wbk/crm/internal/auth"
-	"github.com/wbk/crm/internal/httpapi"
+	"github.com/wbk/crm/internal/app"
 	"github.com/wbk/crm/internal/store"
 	"github.com/wbk/crm/internal/testenv"
 	"github.com/wbk/crm/internal/usage"
@@ -73,7 +72,7 @@ func (c *cliEnv) handler() http.Handler {
 		}
 		c.t.Cleanup(func() { _ = st.Close() })
 		c.st = st
-		c.api = httpapi.New(httpapi.Config{Store: st, Auth: auth.NewAuthenticator(st, testenv.QuietLogger()), Log: testenv.QuietLogger()})
+		c.api = app.New(app.Config{Store: st, Log: testenv.QuietLogger()}).Handler
 	}
 	return c.api
 }

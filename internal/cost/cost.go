@@ -7,9 +7,9 @@
 // plus ceil(N/100). An operation with N over MaxNodes, or too many fields or too deep, is too
 // complex to run.
 //
-// The per-field rules are gqlgen complexity functions (Complexity), so they sit beside the
-// generated schema. The walk over the operation is ours rather than gqlgen's
-// complexity.Calculate: that one gives every field without a rule a cost of 1 and floors
+// The per-field rules are gqlgen complexity functions, built from Connection and Repeat where
+// the executable schema is built (internal/app). The walk over the operation is ours rather
+// than gqlgen's complexity.Calculate: that one gives every field without a rule a cost of 1 and floors
 // every rule at 1, while here a plain field costs nothing.
 package cost
 
@@ -20,9 +20,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
-
-	"github.com/wbk/crm/graph"
-	"github.com/wbk/crm/models"
 )
 
 // Limits on an operation.
@@ -30,7 +27,7 @@ const (
 	MaxNodes        = 50_000
 	MaxCost         = MaxNodes / NodesPerUnit
 	NodesPerUnit    = 100
-	MaxFields       = 1_000 // field selections once fragments are expanded: aliases are not free
+	MaxFields       = 2_000 // field selections once fragments are expanded: aliases are not free
 	MaxDepth        = 15
 	DefaultPageSize = 20
 	MaxPageSize     = 100
@@ -48,57 +45,25 @@ func PageSize(first, last *int) int {
 	return min(max(n, 0), MaxPageSize)
 }
 
-// connection is a connection field's N: its page, and its page times each node's N.
-func connection(child int, first, last *int) int {
+// Connection is a connection field's N: its page, and its page times each node's N (child).
+// The schema's complexity functions (internal/app) call it for every connection field.
+func Connection(child int, first, last *int) int {
 	p := PageSize(first, last)
 	return add(p, mul(p, child))
 }
 
-// Complexity returns the gqlgen complexity functions of the schema's connection and list fields.
-func Complexity() graph.ComplexityRoot {
-	var c graph.ComplexityRoot
-	c.Query.Contacts = func(child int, first *int, _ *string, last *int, _ *string, _ *models.ContactFilter, _ *models.ContactOrder) int {
-		return connection(child, first, last)
-	}
-	c.Query.Lists = func(child int, first *int, _ *string, last *int, _ *string, _ *models.ListFilter) int {
-		return connection(child, first, last)
-	}
-	c.Query.Campaigns = func(child int, first *int, _ *string, last *int, _ *string, _ *models.CampaignFilter) int {
-		return connection(child, first, last)
-	}
-	c.Query.Deals = func(child int, first *int, _ *string, last *int, _ *string, _ *models.DealFilter) int {
-		return connection(child, first, last)
-	}
-	c.Query.Prospects = func(child int, _ *models.ProspectFilter, first *int, _ *string, last *int, _ *string) int {
-		return connection(child, first, last)
-	}
-	c.Query.LexiTasks = func(child int, _ *models.LexiTaskStatus, first *int, _ *string) int {
-		return connection(child, first, nil)
-	}
-	c.Contact.Lists = func(child int, first *int, _ *string) int { return connection(child, first, nil) }
-	c.Contact.Deals = func(child int, first *int, _ *string) int { return connection(child, first, nil) }
-	c.List.Contacts = func(child int, first *int, _ *string) int { return connection(child, first, nil) }
-	// Lists that are not connections return no nodes of their own, but everything below them
-	// repeats once per item.
-	c.Mutation.ImportProspects = func(child int, prospectIDs []string, _ *string) int {
-		return mul(len(prospectIDs), child)
-	}
-	c.ApiKey.Usage = func(child int, days *int) int {
-		n := 1
-		if days != nil {
-			n = max(*days, 0)
-		}
-		return mul(n, child)
-	}
-	return c
+// Repeat is the N of a list that is not a connection: it returns no nodes of its own, but
+// everything below it (child) repeats once per item.
+func Repeat(items, child int) int {
+	return mul(items, child)
 }
 
 // Estimate is the price of one operation.
 type Estimate struct {
 	Nodes int
 	Cost  int
-	// TooComplex names the limit the operation is over ("nodes", "fields", "depth"), or "".
-	TooComplex string
+	// Refused names the limit the operation is over, or ReasonNone.
+	Refused Reason
 	// DryRun is set when the operation asks rateLimit(dryRun: true).
 	DryRun bool
 }
@@ -107,9 +72,9 @@ type Estimate struct {
 func Of(ctx context.Context, es graphql.ExecutableSchema, op *ast.OperationDefinition, vars map[string]any) Estimate {
 	w := walker{ctx: ctx, es: es, vars: vars}
 	nodes := w.selectionSet(op.SelectionSet, 1)
-	e := Estimate{Nodes: nodes, TooComplex: w.over}
-	if e.TooComplex == "" && nodes > MaxNodes {
-		e.TooComplex = "nodes"
+	e := Estimate{Nodes: nodes, Refused: w.over}
+	if e.Refused == ReasonNone && nodes > MaxNodes {
+		e.Refused = ReasonNodes
 	}
 	units := ceilDiv(nodes, NodesPerUnit)
 	switch op.Operation {
@@ -128,7 +93,7 @@ type walker struct {
 	vars   map[string]any
 	fields int
 	steps  int
-	over   string
+	over   Reason
 }
 
 // maxSteps bounds the selections the walk visits, fragments and __typename included, so that
@@ -145,11 +110,11 @@ func (w *walker) selectionSet(set ast.SelectionSet, depth int) int {
 func (w *walker) collect(set ast.SelectionSet, depth int, seen map[string]bool) int {
 	nodes := 0
 	for _, sel := range set {
-		if w.over != "" {
+		if w.over != ReasonNone {
 			return nodes
 		}
 		if w.steps++; w.steps > maxSteps {
-			w.over = "fields"
+			w.over = ReasonFields
 			return nodes
 		}
 		switch s := sel.(type) {
@@ -161,11 +126,11 @@ func (w *walker) collect(set ast.SelectionSet, depth int, seen map[string]bool) 
 			}
 			w.fields++
 			if w.fields > MaxFields {
-				w.over = "fields"
+				w.over = ReasonFields
 				return nodes
 			}
 			if depth > MaxDepth {
-				w.over = "depth"
+				w.over = ReasonDepth
 				return nodes
 			}
 			child := w.selectionSet(s.SelectionSet, depth+1)

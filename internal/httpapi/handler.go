@@ -1,12 +1,13 @@
 // Package httpapi is the HTTP surface: /graphql with its middleware (authentication, body
 // limit, status mapping, metrics), GraphiQL, health, readiness, metrics and the SDL.
+//
+// It is transport only: it is handed the executable schema (built by internal/app, the
+// composition root) and the services a request passes through before and after it runs
+// (authentication, the rate limiter, the usage recorder), and builds none of them.
 package httpapi
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -27,31 +28,32 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"github.com/wbk/crm/graph"
 	"github.com/wbk/crm/internal/access"
 	"github.com/wbk/crm/internal/apperr"
 	"github.com/wbk/crm/internal/auth"
 	"github.com/wbk/crm/internal/cost"
-	"github.com/wbk/crm/internal/events"
-	"github.com/wbk/crm/internal/lexi"
-	"github.com/wbk/crm/internal/loaders"
 	"github.com/wbk/crm/internal/ratelimit"
 	"github.com/wbk/crm/internal/rest"
 	"github.com/wbk/crm/internal/store"
 	"github.com/wbk/crm/internal/usage"
 	"github.com/wbk/crm/models"
-	"github.com/wbk/crm/resolvers"
 )
 
 // DefaultMaxBodyBytes is the largest request body /graphql accepts.
 const DefaultMaxBodyBytes = 1 << 20
 
-// maxQueryTokens bounds the size of one GraphQL document.
-const maxQueryTokens = 15_000
+// DefaultRequestTimeout is the deadline of a /graphql request when none is configured.
+const DefaultRequestTimeout = 10 * time.Second
 
-// Config wires the handler to the application's services.
+// Config hands the handler what it serves and the services it calls. All but Log,
+// MaxBodyBytes, Registry and PerOperation are required.
 type Config struct {
-	Store        *store.Store
+	// Schema is what /graphql executes.
+	Schema graphql.ExecutableSchema
+	// PerOperation, when set, prepares the context of every operation, whatever the
+	// transport (the dataloaders).
+	PerOperation func(context.Context) context.Context
+	Store        *store.Store // readiness
 	Auth         *auth.Authenticator
 	Limiter      *ratelimit.Limiter
 	Usage        *usage.Recorder
@@ -59,17 +61,19 @@ type Config struct {
 	SDL          string // served at /schema.graphql
 	MaxBodyBytes int64
 	Registry     *prometheus.Registry // nil: a fresh one
-	// Events carries Lexi task changes to lexiTaskUpdated subscribers: the Lexi service
-	// notifies it and the subscription resolver subscribes to it. nil: an in-process broker
-	// of this handler's own. On PostgreSQL the server also runs its listener.
-	Events *events.Broker
-	// Assistant answers Lexi chats; nil is the built-in assistant.
-	Assistant lexi.Assistant
+	// RequestTimeout bounds every /graphql request (REQUEST_TIMEOUT); an operation still
+	// running then answers 503 TIMEOUT and its transaction is rolled back. 0 is
+	// DefaultRequestTimeout.
+	RequestTimeout time.Duration
+	// WebsocketInitTimeout closes (4408) a websocket without connection_init; 0 is
+	// DefaultWebsocketInitTimeout. Tests shorten it.
+	WebsocketInitTimeout time.Duration
 }
 
 // API is the application's HTTP handler.
 type API struct {
 	cfg     Config
+	shapes  *lru.LRU[cost.Shape] // the cheap pass's verdicts by query text
 	gql     *handler.Server
 	mux     *http.ServeMux
 	metrics *metrics
@@ -89,17 +93,13 @@ func New(cfg Config) *API {
 		cfg.Registry = prometheus.NewRegistry()
 		cfg.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
-	if cfg.Limiter == nil {
-		cfg.Limiter = ratelimit.New(ratelimit.NewMemory(), ratelimit.DefaultPlans())
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
 	}
-	if cfg.Usage == nil {
-		cfg.Usage = usage.NewRecorder(cfg.Store, cfg.Log)
+	if cfg.WebsocketInitTimeout == 0 {
+		cfg.WebsocketInitTimeout = DefaultWebsocketInitTimeout
 	}
-	if cfg.Events == nil {
-		cfg.Events = events.New(cfg.Store, cfg.Log)
-	}
-	a := &API{cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(cfg.Registry)}
-	cfg.Limiter.Store().OnFallback = a.metrics.storeFallbacks.Inc
+	a := &API{cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(cfg.Registry), shapes: lru.New[cost.Shape](1000)}
 	a.gql = a.newGraphQLServer()
 
 	a.mux.Handle("/graphql", a.graphqlHandler())
@@ -125,41 +125,41 @@ func New(cfg Config) *API {
 
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
 
+// CountLimitStoreFallback counts a rate-limit operation served from process memory because
+// Redis did not answer (the rate-limit store's OnFallback).
+func (a *API) CountLimitStoreFallback() { a.metrics.storeFallbacks.Inc() }
+
 func (a *API) newGraphQLServer() *handler.Server {
-	schema := graph.NewExecutableSchema(graph.Config{
-		Resolvers: &resolvers.Resolver{Store: a.cfg.Store, UsageStats: a.cfg.Usage, Limits: a,
-			Lexi: lexi.NewService(a.cfg.Store, a.cfg.Assistant, a.cfg.Events), Events: keyCheckedEvents{a.cfg.Events, a.cfg.Auth}},
-		Directives: graph.DirectiveRoot{HasPermission: access.Directive},
-		Complexity: cost.Complexity(),
-	})
+	schema := a.cfg.Schema
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
-		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{
-			// Keys travel in connection_init, never in cookies, so any origin may connect.
-			InsecureSkipVerify: true,
-		}},
+		Implementation: initGuard{timeout: a.cfg.WebsocketInitTimeout,
+			WebsocketImplementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{
+				// Keys travel in connection_init, never in cookies, so any origin may connect.
+				InsecureSkipVerify: true,
+			}}},
 		InitFunc: a.websocketInit,
 	})
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
-	srv.AddTransport(transport.GRAPHQL{})
+	// GET and POST: the request decoder (decode.go) has read and checked the parameters.
+	srv.AddTransport(graphQLTransport{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	// Validation is quadratic in repeated fields; bounding the tokens bounds its work long
 	// before the body limit would (the largest sensible operation is a few thousand tokens).
-	srv.SetParserTokenLimit(maxQueryTokens)
+	srv.SetParserTokenLimit(cost.MaxTokens)
 	srv.Use(extension.Introspection{})
 	srv.Use(operationRecorder{})
+	srv.Use(presented{textGate{}})
 	srv.Use(presented{access.OperationGate{}})
 	srv.Use(presented{limitGate{api: a, es: schema}})
 	srv.AroundResponses(a.rateLimitExtension)
 	srv.AroundOperations(a.countWebsocketOperation)
-	// Dataloaders live for one operation, whatever the transport: a websocket carries many
-	// operations over a long time, and a loader's cache must not outlive what it answered.
-	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(loaders.With(ctx, loaders.New(a.cfg.Store)))
-	})
+	if per := a.cfg.PerOperation; per != nil {
+		srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+			return next(per(ctx))
+		})
+	}
 	srv.SetErrorPresenter(presenter(a.cfg.Log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		a.cfg.Log.ErrorContext(ctx, "panic while resolving", "panic", v)
@@ -235,7 +235,11 @@ func (a *API) graphqlHandler() http.Handler {
 		start := time.Now()
 		state := &requestState{method: r.Method}
 		sw := &statusWriter{ResponseWriter: w, state: state, beforeWrite: a.rateLimitHeaders}
-		a.serveGraphQL(sw, r.WithContext(withState(r.Context(), state)))
+		// Every statement runs under the request's context, so the deadline bounds them all;
+		// a statement still waiting then fails (TIMEOUT) and its transaction rolls back.
+		ctx, cancel := context.WithTimeout(withState(r.Context(), state), a.cfg.RequestTimeout)
+		defer cancel()
+		a.serveGraphQL(sw, r.WithContext(ctx))
 		a.finish(r, state.summary(sw.status()), time.Since(start))
 	})
 }
@@ -264,39 +268,39 @@ func (a *API) finish(r *http.Request, sum summary, took time.Duration) {
 }
 
 func (a *API) serveGraphQL(w http.ResponseWriter, r *http.Request) {
+	if err := checkEnvelope(r); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	if r.ContentLength > a.cfg.MaxBodyBytes {
-		writeError(w, tooLarge(a.cfg.MaxBodyBytes))
+		writeError(w, r, tooLarge(a.cfg.MaxBodyBytes))
 		return
 	}
 	p, err := a.cfg.Auth.Authenticate(r.Context(), r.Header.Get("Authorization"))
 	if err != nil {
-		writeError(w, asAppError(err))
+		writeError(w, r, asAppError(err))
 		return
 	}
 	if s := stateFrom(r.Context()); s != nil {
 		s.setPrincipal(p)
 	}
-	ctx := auth.WithPrincipal(r.Context(), p)
-	var body []byte
-	if r.Method == http.MethodPost {
-		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, a.cfg.MaxBodyBytes))
-		var tooBig *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooBig):
-			writeError(w, tooLarge(a.cfg.MaxBodyBytes))
-			return
-		case err != nil:
-			writeError(w, &apperr.Error{Code: apperr.EBADREQUEST, Message: "could not read the request body"})
-			return
-		case isJSON(r) && !json.Valid(body):
-			writeError(w, &apperr.Error{Code: apperr.EBADREQUEST, Message: "the request body is not valid JSON"})
-			return
+	params, perr := readParams(w, r, a.cfg.MaxBodyBytes)
+	if perr == nil {
+		perr = a.checkShape(r, params)
+	}
+	if perr != nil {
+		// Refused before charging, like a 403: the key's windows as they are.
+		var ext map[string]any
+		if rate := currentRate(r.Context(), a.cfg.Limiter, stateFrom(r.Context())); rate != nil {
+			ext = map[string]any{"rateLimit": rateLimitDoc(rate, 0)}
 		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		if key, ok := r.Header["Idempotency-Key"]; ok {
-			a.idempotent(w, r.WithContext(ctx), p, key, body)
-			return
-		}
+		writeErrorWith(w, r, perr, ext)
+		return
+	}
+	ctx := context.WithValue(auth.WithPrincipal(r.Context(), p), paramsKey{}, params)
+	if key, ok := r.Header["Idempotency-Key"]; ok && r.Method == http.MethodPost {
+		a.idempotent(w, r.WithContext(ctx), p, key, params)
+		return
 	}
 	a.gql.ServeHTTP(w, r.WithContext(ctx))
 }
@@ -318,11 +322,6 @@ func asAppError(err error) *apperr.Error {
 		return e
 	}
 	return &apperr.Error{Code: apperr.EINTERNAL, Message: "internal error"}
-}
-
-func isJSON(r *http.Request) bool {
-	ct := r.Header.Get("Content-Type")
-	return len(ct) >= 16 && ct[:16] == "application/json"
 }
 
 func setCORS(h http.Header) {

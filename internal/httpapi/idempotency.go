@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
 
@@ -26,24 +27,35 @@ const IdempotencyTTL = 24 * time.Hour
 // charged), with another body 422 IDEMPOTENCY_KEY_REUSED, while the first still runs 409.
 // Keys belong to the API key that sent them. Anything but a mutation runs as usual: reading
 // twice changes nothing.
-func (a *API) idempotent(w http.ResponseWriter, r *http.Request, p *auth.Principal, header []string, body []byte) {
+func (a *API) idempotent(w http.ResponseWriter, r *http.Request, p *auth.Principal, header []string, params *graphql.RawParams) {
 	key := header[0]
 	if len(header) != 1 || !validIdempotencyKey(key) {
-		writeError(w, &apperr.Error{Code: apperr.EBADREQUEST, Message: "Idempotency-Key must be one header of 1 to 255 printable ASCII characters"})
+		writeError(w, r, &apperr.Error{Code: apperr.EBADREQUEST, Message: "Idempotency-Key must be one header of 1 to 255 printable ASCII characters"})
 		return
 	}
-	if !isMutation(body) {
+	if !isMutation(params.Query, params.OperationName) {
 		a.gql.ServeHTTP(w, r)
 		return
 	}
-	sum := sha256.Sum256(body)
+	// The request as decoded (encoding/json sorts map keys): the same request sent with other
+	// whitespace or key order is the same request.
+	canonical, err := json.Marshal(struct {
+		Query         string         `json:"query"`
+		OperationName string         `json:"operationName"`
+		Variables     map[string]any `json:"variables"`
+	}{params.Query, params.OperationName, params.Variables})
+	if err != nil {
+		writeError(w, r, &apperr.Error{Code: apperr.EBADREQUEST, Message: "the request variables cannot be encoded"})
+		return
+	}
+	sum := sha256.Sum256(canonical)
 	fingerprint := hex.EncodeToString(sum[:])
 	ctx := r.Context()
 	st := a.cfg.Store
 	now := a.cfg.Limiter.Now()
 	rec, err := st.IdempotencyRecord(ctx, p.Key.ID, key, now)
 	if err != nil {
-		writeError(w, asAppError(err))
+		writeError(w, r, asAppError(err))
 		return
 	}
 	if rec != nil {
@@ -53,14 +65,14 @@ func (a *API) idempotent(w http.ResponseWriter, r *http.Request, p *auth.Princip
 	// One process answers a concurrent retry at once; LockIdempotencyKey covers other instances.
 	slot := p.Key.ID + "\x00" + key
 	if _, running := a.inflight.LoadOrStore(slot, struct{}{}); running {
-		writeError(w, inFlight())
+		writeError(w, r, inFlight())
 		return
 	}
 	defer a.inflight.Delete(slot)
 
 	txCtx, tx, err := st.BeginRequest(ctx)
 	if err != nil {
-		writeError(w, asAppError(err))
+		writeError(w, r, asAppError(err))
 		return
 	}
 	defer tx.Rollback()
@@ -68,14 +80,14 @@ func (a *API) idempotent(w http.ResponseWriter, r *http.Request, p *auth.Princip
 		if err == nil {
 			err = inFlight()
 		}
-		writeError(w, asAppError(err))
+		writeError(w, r, asAppError(err))
 		return
 	}
 	// Another instance may have finished it between the first look and the lock.
 	if rec, err = st.IdempotencyRecord(txCtx, p.Key.ID, key, now); err != nil || rec != nil {
 		tx.Rollback()
 		if err != nil {
-			writeError(w, asAppError(err))
+			writeError(w, r, asAppError(err))
 			return
 		}
 		replay(w, r, rec, fingerprint)
@@ -108,7 +120,7 @@ func (a *API) idempotent(w http.ResponseWriter, r *http.Request, p *auth.Princip
 			if apperr.CodeOf(err) == apperr.ECONFLICT {
 				err = inFlight()
 			}
-			writeError(w, asAppError(err))
+			writeError(w, r, asAppError(err))
 			return
 		}
 	} else {
@@ -125,7 +137,7 @@ func inFlight() *apperr.Error {
 // replay answers a retry with the recorded response, or 422 when its body differs.
 func replay(w http.ResponseWriter, r *http.Request, rec *store.IdempotencyRecord, fingerprint string) {
 	if rec.Fingerprint != fingerprint {
-		writeError(w, &apperr.Error{Code: apperr.EIDEMPOTENCYREUSED,
+		writeError(w, r, &apperr.Error{Code: apperr.EIDEMPOTENCYREUSED,
 			Message: "this Idempotency-Key was used with a different request body; use a new key for a new request"})
 		return
 	}
@@ -152,27 +164,20 @@ func validIdempotencyKey(k string) bool {
 	return true
 }
 
-// isMutation reports whether a POST body's selected operation is a mutation. A body that does
+// isMutation reports whether the selected operation of query is a mutation. A query that does
 // not parse is not: gqlgen answers it as usual.
-func isMutation(body []byte) bool {
-	var req struct {
-		Query         string `json:"query"`
-		OperationName string `json:"operationName"`
-	}
-	if json.Unmarshal(body, &req) != nil {
-		return false
-	}
-	doc, err := parser.ParseQuery(&ast.Source{Input: req.Query})
+func isMutation(query, operationName string) bool {
+	doc, err := parser.ParseQuery(&ast.Source{Input: query})
 	if err != nil {
 		return false
 	}
-	if req.OperationName == "" {
+	if operationName == "" {
 		if len(doc.Operations) != 1 {
 			return false
 		}
 		return doc.Operations[0].Operation == ast.Mutation
 	}
-	op := doc.Operations.ForName(req.OperationName)
+	op := doc.Operations.ForName(operationName)
 	return op != nil && op.Operation == ast.Mutation
 }
 

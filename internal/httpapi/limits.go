@@ -36,14 +36,12 @@ func (g limitGate) MutateOperationContext(ctx context.Context, oc *graphql.Opera
 	if p == nil {
 		return nil // the permission gate refused it already
 	}
-	state := stateFrom(ctx)
+	state := stateOf(ctx, oc)
 	estimate := cost.Of(ctx, g.es, oc.Operation, oc.Variables)
 	if state != nil {
-		state.mu.Lock()
-		state.estimate = &estimate
-		state.mu.Unlock()
+		state.setEstimate(&estimate)
 	}
-	if estimate.TooComplex != "" {
+	if estimate.Refused != cost.ReasonNone {
 		return asGraphQLError(tooComplex(estimate))
 	}
 	limiter := g.api.cfg.Limiter
@@ -70,26 +68,19 @@ func (g limitGate) MutateOperationContext(ctx context.Context, oc *graphql.Opera
 		g.api.metrics.rateLimited.WithLabelValues(string(p.Workspace.Plan), res.Exceeded).Inc()
 		return asGraphQLError(rateLimited(res))
 	}
-	oc.Stats.SetExtension(chargedKey, res.Cost)
 	return nil
 }
-
-// chargedKey carries an operation's charge to the websocket usage count.
-const chargedKey = "crm.charged"
 
 // countWebsocketOperation counts a websocket operation (a subscription) in the key's usage:
 // HTTP requests are counted when they finish, but a websocket has no request to finish.
 func (a *API) countWebsocketOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	if stateFrom(ctx) == nil {
 		if p := auth.PrincipalFrom(ctx); p != nil {
-			oc := graphql.GetOperationContext(ctx)
-			charged, _ := oc.Stats.GetExtension(chargedKey).(int64)
-			var ops []string // the recorder counts a name given twice once
-			for _, f := range cost.RootFields(oc.Operation.SelectionSet) {
-				ops = append(ops, f.Name)
+			if s := stateOf(ctx, graphql.GetOperationContext(ctx)); s != nil {
+				sum := s.summary(http.StatusOK)
+				a.cfg.Usage.Record(usage.Event{KeyID: p.Key.ID, WorkspaceID: p.Workspace.ID, At: a.cfg.Limiter.Now(),
+					Cost: int(sum.charged), Operations: sum.fields})
 			}
-			a.cfg.Usage.Record(usage.Event{KeyID: p.Key.ID, WorkspaceID: p.Workspace.ID, At: a.cfg.Limiter.Now(),
-				Cost: int(charged), Operations: ops})
 		}
 	}
 	return next(ctx)
@@ -115,14 +106,14 @@ func asGraphQLError(err error) *gqlerror.Error {
 
 func tooComplex(e cost.Estimate) *apperr.Error {
 	msg := fmt.Sprintf("this operation may return %d nodes; the limit is %d: ask for smaller pages", e.Nodes, cost.MaxNodes)
-	switch e.TooComplex {
-	case "fields":
+	switch e.Refused {
+	case cost.ReasonFields:
 		msg = fmt.Sprintf("this operation selects more than %d fields", cost.MaxFields)
-	case "depth":
+	case cost.ReasonDepth:
 		msg = fmt.Sprintf("this operation nests deeper than %d levels", cost.MaxDepth)
 	}
 	return &apperr.Error{Code: apperr.ETOOCOMPLEX, Message: msg, Extensions: map[string]any{
-		"cost": e.Cost, "maxCost": cost.MaxCost, "nodes": e.Nodes, "maxNodes": cost.MaxNodes, "limit": e.TooComplex,
+		"cost": e.Cost, "maxCost": cost.MaxCost, "nodes": e.Nodes, "maxNodes": cost.MaxNodes, "reason": string(e.Refused),
 	}}
 }
 
@@ -148,7 +139,7 @@ func retrySeconds(d time.Duration) int64 {
 // rateLimitHeaders writes the contract's headers for an authenticated response. A request
 // that was not charged (refused earlier, or a dry run) reports its key's windows as they are.
 func (a *API) rateLimitHeaders(h http.Header, state *requestState) {
-	res := a.currentRate(context.Background(), state)
+	res := currentRate(context.Background(), a.cfg.Limiter, state)
 	if res == nil {
 		return
 	}
@@ -176,7 +167,7 @@ func secondsUntil(now, t time.Time) int64 {
 
 // currentRate is the request's charge, or, when it was not charged, a look at the key's
 // windows (kept, so that the header and the body agree).
-func (a *API) currentRate(ctx context.Context, state *requestState) *ratelimit.Result {
+func currentRate(ctx context.Context, limiter *ratelimit.Limiter, state *requestState) *ratelimit.Result {
 	if state == nil {
 		return nil
 	}
@@ -187,7 +178,7 @@ func (a *API) currentRate(ctx context.Context, state *requestState) *ratelimit.R
 	if p == nil {
 		return nil
 	}
-	r, err := a.cfg.Limiter.Peek(ctx, p.Key.ID, p.Workspace.Plan)
+	r, err := limiter.Peek(ctx, p.Key.ID, p.Workspace.Plan)
 	if err != nil {
 		return nil
 	}
@@ -201,22 +192,20 @@ func (a *API) rateLimitExtension(ctx context.Context, next graphql.ResponseHandl
 	if resp == nil {
 		return nil
 	}
-	if r := a.currentRate(ctx, stateFrom(ctx)); r != nil {
+	if r := currentRate(ctx, a.cfg.Limiter, stateFrom(ctx)); r != nil {
 		if resp.Extensions == nil {
 			resp.Extensions = map[string]any{}
 		}
-		resp.Extensions["rateLimit"] = rateLimitDoc(r, a.reportedCost(ctx, r))
+		resp.Extensions["rateLimit"] = rateLimitDoc(r, reportedCost(ctx, r))
 	}
 	return resp
 }
 
 // reportedCost is the cost a response reports: the charge, or for a dry run the price.
-func (a *API) reportedCost(ctx context.Context, r *ratelimit.Result) int64 {
+func reportedCost(ctx context.Context, r *ratelimit.Result) int64 {
 	if s := stateFrom(ctx); s != nil {
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		if s.estimate != nil && s.estimate.DryRun {
-			return int64(s.estimate.Cost)
+		if price, ok := s.dryRunPrice(); ok {
+			return price
 		}
 	}
 	return r.Cost
@@ -231,19 +220,25 @@ func rateLimitDoc(r *ratelimit.Result, cost int64) map[string]any {
 	}
 }
 
+// RateLimits answers the rateLimit query field from the state of the request that asks:
+// the same numbers as its headers and extensions.rateLimit.
+type RateLimits struct {
+	Limiter *ratelimit.Limiter
+}
+
 // Report implements the rateLimit query field.
-func (a *API) Report(ctx context.Context) (*models.RateLimit, error) {
+func (l RateLimits) Report(ctx context.Context) (*models.RateLimit, error) {
 	state := stateFrom(ctx)
-	r := a.currentRate(ctx, state)
+	r := currentRate(ctx, l.Limiter, state)
 	if r == nil { // a websocket operation: no HTTP request state
 		p := auth.PrincipalFrom(ctx)
 		var err error
-		if r, err = a.cfg.Limiter.Peek(ctx, p.Key.ID, p.Workspace.Plan); err != nil {
+		if r, err = l.Limiter.Peek(ctx, p.Key.ID, p.Workspace.Plan); err != nil {
 			return nil, err
 		}
 	}
 	return &models.RateLimit{
-		Plan: r.Plan, Cost: int(a.reportedCost(ctx, r)),
+		Plan: r.Plan, Cost: int(reportedCost(ctx, r)),
 		Limit: int(r.Day.Limit), Remaining: int(r.Day.Remaining), Used: int(r.Day.Used), ResetAt: r.Day.ResetAt,
 		Minute: &models.RateLimitWindow{Limit: int(r.Minute.Limit), Remaining: int(r.Minute.Remaining),
 			Used: int(r.Minute.Used), ResetAt: r.Minute.ResetAt},

@@ -5,6 +5,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -20,7 +21,10 @@ import (
 
 // requestState is what one /graphql request learns while gqlgen runs it: the status its
 // errors call for, which root fields it ran and which of them failed (for metrics, usage and
-// logs), who made it, and what the rate limiter said.
+// logs), who made it, and what the rate limiter said. It is the one carrier of the charge:
+// the rate-limit gate writes it here, and the headers, extensions.rateLimit, the rateLimit
+// field and usage read it from here. An operation on a websocket, which has no HTTP request,
+// has one of its own (stateOf). Only its methods touch mu.
 type requestState struct {
 	method string
 
@@ -44,6 +48,31 @@ func withState(ctx context.Context, s *requestState) context.Context {
 func stateFrom(ctx context.Context) *requestState {
 	s, _ := ctx.Value(stateKey{}).(*requestState)
 	return s
+}
+
+// opStateKey keeps, in the operation's Stats, the state of an operation that has no HTTP
+// request of its own (one on a websocket).
+const opStateKey = "crm.state"
+
+// stateOf is the state of operation oc: its HTTP request's, or for an operation on a
+// websocket, the state operationRecorder (the first extension to see the operation) made
+// for it.
+func stateOf(ctx context.Context, oc *graphql.OperationContext) *requestState {
+	if s := stateFrom(ctx); s != nil {
+		return s
+	}
+	s, _ := oc.Stats.GetExtension(opStateKey).(*requestState)
+	return s
+}
+
+// statusOr is the status the request's errors call for, or code when they call for none.
+func (s *requestState) statusOr(code int) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.status != 0 {
+		return s.status
+	}
+	return code
 }
 
 // setStatus keeps the first non-200 status: the error that stopped the request.
@@ -99,6 +128,36 @@ func (s *requestState) getRate() *ratelimit.Result {
 	return s.rate
 }
 
+func (s *requestState) setEstimate(e *cost.Estimate) {
+	s.mu.Lock()
+	s.estimate = e
+	s.mu.Unlock()
+}
+
+// dryRunPrice is the price of a dry run (rateLimit(dryRun: true)), which charges nothing;
+// ok is false for any other operation.
+func (s *requestState) dryRunPrice() (price int64, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.estimate != nil && s.estimate.DryRun {
+		return int64(s.estimate.Cost), true
+	}
+	return 0, false
+}
+
+// setRootFields notes the operation's root fields (one per response key).
+func (s *requestState) setRootFields(fields []*ast.Field) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fieldOf = map[string]string{}
+	for _, f := range fields {
+		s.fieldOf[f.Alias] = f.Name
+		if !slices.Contains(s.fields, f.Name) {
+			s.fields = append(s.fields, f.Name)
+		}
+	}
+}
+
 // summary is the finished request as metrics, usage and logs see it.
 type summary struct {
 	status    int
@@ -133,34 +192,21 @@ type operationRecorder struct{}
 func (operationRecorder) ExtensionName() string                   { return "OperationRecorder" }
 func (operationRecorder) Validate(graphql.ExecutableSchema) error { return nil }
 func (operationRecorder) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
-	s := stateFrom(ctx)
-	if s == nil || oc.Operation == nil {
+	if oc.Operation == nil {
 		return nil
+	}
+	s := stateFrom(ctx)
+	if s == nil {
+		s = &requestState{}
+		oc.Stats.SetExtension(opStateKey, s)
 	}
 	if s.method == http.MethodGet && oc.Operation.Operation != ast.Query {
 		// Refused here, before anything is checked or charged: a GET must not change data.
 		err := &apperr.Error{Code: apperr.EMETHOD, Message: "GET requests carry queries only: send mutations with POST"}
 		return &gqlerror.Error{Message: err.Message, Err: err}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.fieldOf = map[string]string{}
-	for _, f := range cost.RootFields(oc.Operation.SelectionSet) { // one per response key
-		s.fieldOf[f.Alias] = f.Name
-		if !contains(s.fields, f.Name) {
-			s.fields = append(s.fields, f.Name)
-		}
-	}
+	s.setRootFields(cost.RootFields(oc.Operation.SelectionSet))
 	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // statusWriter holds back the status line until the body starts, so that an error that
@@ -190,14 +236,15 @@ func (w *statusWriter) flushHeader() {
 	if code == 0 {
 		code = http.StatusOK
 	}
-	w.state.mu.Lock()
-	if w.state.status != 0 {
-		code = w.state.status
-	}
-	w.state.mu.Unlock()
+	code = w.state.statusOr(code)
 	w.code = code
-	if code == http.StatusUnauthorized {
+	switch {
+	case code == http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="graphql"`)
+	case code == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "":
+		w.Header().Set("Retry-After", retryAfterUnavailable)
+	case code == http.StatusMethodNotAllowed:
+		w.Header().Set("Allow", allowedMethods)
 	}
 	if w.beforeWrite != nil {
 		w.beforeWrite(w.Header(), w.state)

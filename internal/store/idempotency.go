@@ -69,7 +69,7 @@ func (s *Store) SaveIdempotencyRecord(ctx context.Context, rec *IdempotencyRecor
 			return err
 		}
 		err := tx.Create(rec).Error
-		if errors.Is(err, gorm.ErrDuplicatedKey) || (err != nil && isUniqueViolation(err)) {
+		if e := classifyIfAny(err); e != nil && e.Code == apperr.ECONFLICT {
 			return apperr.Conflict("a request with this Idempotency-Key is already recorded")
 		}
 		return err
@@ -83,4 +83,11 @@ func (s *Store) DeleteExpiredIdempotencyRecords(ctx context.Context, now time.Ti
 	res := s.db.WithContext(ctx).Exec(`DELETE FROM idempotency_keys WHERE (key_id, idempotency_key) IN
 		(SELECT key_id, idempotency_key FROM idempotency_keys WHERE expires_at <= ? LIMIT ?)`, now, limit)
 	return res.RowsAffected, s.translate(res.Error)
+}
+
+func classifyIfAny(err error) *apperr.Error {
+	if err == nil {
+		return nil
+	}
+	return classify(err)
 }

@@ -23,9 +23,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm/logger"
 
+	"github.com/wbk/crm/internal/app"
 	"github.com/wbk/crm/internal/auth"
 	"github.com/wbk/crm/internal/events"
-	"github.com/wbk/crm/internal/httpapi"
 	"github.com/wbk/crm/internal/ratelimit"
 	"github.com/wbk/crm/internal/store"
 	"github.com/wbk/crm/internal/usage"
@@ -82,6 +82,9 @@ type Options struct {
 	// connects to, as a server instance's does: changes made through other environments on
 	// the same database then reach its subscribers. Empty: events stay in process.
 	ListenURL string
+	// RequestTimeout and WebsocketInitTimeout shorten the handler's deadlines; 0: defaults.
+	RequestTimeout       time.Duration
+	WebsocketInitTimeout time.Duration
 }
 
 // LiftedPlans are limits no test reaches.
@@ -177,14 +180,10 @@ func NewOn(t testing.TB, st *store.Store, limits *ratelimit.Failover, o Options)
 	if plans == nil {
 		plans = LiftedPlans()
 	}
-	limiter := ratelimit.New(limits, plans)
-	recorder := usage.NewRecorder(st, QuietLogger())
-	if o.Now != nil {
-		limiter.Now = o.Now
-		recorder.Now = o.Now
-	}
-	authn := auth.NewAuthenticator(st, QuietLogger())
-	broker := events.New(st, QuietLogger())
+	a := app.New(app.Config{Store: st, Log: QuietLogger(), SDL: "type Query { viewer: Viewer! }",
+		Limits: limits, Plans: plans, Now: o.Now,
+		RequestTimeout: o.RequestTimeout, WebsocketInitTimeout: o.WebsocketInitTimeout})
+	broker := a.Events
 	t.Cleanup(broker.Close)
 	if o.ListenURL != "" && st.Dialect() == "postgres" {
 		l := broker.StartListener(o.ListenURL)
@@ -195,9 +194,7 @@ func NewOn(t testing.TB, st *store.Store, limits *ratelimit.Failover, o Options)
 			t.Fatalf("the Lexi events listener did not start listening")
 		}
 	}
-	api := httpapi.New(httpapi.Config{Store: st, Auth: authn, Limiter: limiter, Usage: recorder,
-		Log: QuietLogger(), SDL: "type Query { viewer: Viewer! }", Events: broker})
-	return &Env{Store: st, Auth: authn, Limiter: limiter, Usage: recorder, Events: broker, Handler: api}
+	return &Env{Store: st, Auth: a.Auth, Limiter: a.Limiter, Usage: a.Usage, Events: broker, Handler: a.Handler}
 }
 
 // Workspace creates a workspace on plan.

@@ -1,0 +1,127 @@
+// Package app is the composition root: the one place that builds the application's services
+// (authentication, rate limiter, usage recorder, Lexi, live events), the resolvers and the
+// executable schema, and hands the schema to the HTTP transport. The server (server.go) and
+// the HTTP tests (internal/testenv) both build the application here, so what the tests run is
+// what the server runs.
+//
+// It is also the only package under internal/ that imports the generated schema (graph) and
+// the resolvers: the layers below it (store, ratelimit, usage, events, lexi, cost, httpapi)
+// know nothing of them.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/wbk/crm/graph"
+	"github.com/wbk/crm/internal/access"
+	"github.com/wbk/crm/internal/auth"
+	"github.com/wbk/crm/internal/events"
+	"github.com/wbk/crm/internal/httpapi"
+	"github.com/wbk/crm/internal/lexi"
+	"github.com/wbk/crm/internal/loaders"
+	"github.com/wbk/crm/internal/ratelimit"
+	"github.com/wbk/crm/internal/store"
+	"github.com/wbk/crm/internal/usage"
+	"github.com/wbk/crm/resolvers"
+)
+
+// Config is what the application is built from: the opened store and the choices the
+// environment makes. Only Store is required.
+type Config struct {
+	Store *store.Store
+	Log   *slog.Logger // nil: slog.Default()
+	// SDL is the schema text served at /schema.graphql.
+	SDL string
+	// Limits holds the rate-limit counters (process memory, or Redis shared by every
+	// instance); nil: process memory.
+	Limits *ratelimit.Failover
+	// Plans are the rate limits per plan; nil: ratelimit.DefaultPlans().
+	Plans ratelimit.Plans
+	// Assistant answers Lexi chats; nil: the built-in assistant.
+	Assistant lexi.Assistant
+	// Now is the clock of the rate limiter's day and of usage days; nil: time.Now.
+	Now func() time.Time
+	// Registry receives the HTTP metrics; nil: a fresh one with the Go and process collectors.
+	Registry *prometheus.Registry
+	// MaxBodyBytes bounds a /graphql request body; 0: httpapi.DefaultMaxBodyBytes.
+	MaxBodyBytes int64
+	// RequestTimeout bounds every request; 0: httpapi.DefaultRequestTimeout.
+	RequestTimeout time.Duration
+	// WebsocketInitTimeout bounds the wait for connection_init; 0: the default (10 s).
+	WebsocketInitTimeout time.Duration
+}
+
+// App is the built application: its HTTP handler and the services the server runs beside it
+// (the usage recorder's flush loop, the events listener) and tests look into.
+type App struct {
+	Handler *httpapi.API
+	Store   *store.Store
+	Auth    *auth.Authenticator
+	Limiter *ratelimit.Limiter
+	Usage   *usage.Recorder
+	// Events carries Lexi task changes to lexiTaskUpdated subscribers: the Lexi service
+	// notifies it and the subscription resolver subscribes to it. In process; on PostgreSQL
+	// the server also starts its listener (Events.StartListener) to hear other instances.
+	Events *events.Broker
+}
+
+// New builds the application on cfg.Store.
+func New(cfg Config) *App {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.Limits == nil {
+		cfg.Limits = ratelimit.NewMemory()
+	}
+	if cfg.Plans == nil {
+		cfg.Plans = ratelimit.DefaultPlans()
+	}
+	a := &App{
+		Store:   cfg.Store,
+		Auth:    auth.NewAuthenticator(cfg.Store, cfg.Log),
+		Limiter: ratelimit.New(cfg.Limits, cfg.Plans),
+		Usage:   usage.NewRecorder(cfg.Store, cfg.Log),
+		Events:  events.New(cfg.Store, cfg.Log),
+	}
+	if cfg.Now != nil {
+		a.Limiter.Now = cfg.Now
+		a.Usage.Now = cfg.Now
+	}
+	schema := NewExecutableSchema(&resolvers.Resolver{
+		Store:      cfg.Store,
+		UsageStats: a.Usage,
+		Limits:     httpapi.RateLimits{Limiter: a.Limiter},
+		Lexi:       lexi.NewService(cfg.Store, cfg.Assistant, a.Events),
+		Events:     keyCheckedEvents{events: a.Events, auth: a.Auth},
+	})
+	a.Handler = httpapi.New(httpapi.Config{
+		Schema: schema,
+		// Dataloaders live for one operation, whatever the transport: a websocket carries
+		// many operations over a long time, and a loader's cache must not outlive what it
+		// answered.
+		PerOperation: func(ctx context.Context) context.Context {
+			return loaders.With(ctx, loaders.New(cfg.Store))
+		},
+		Store: cfg.Store, Auth: a.Auth, Limiter: a.Limiter, Usage: a.Usage, Log: cfg.Log, SDL: cfg.SDL,
+		MaxBodyBytes: cfg.MaxBodyBytes, Registry: cfg.Registry,
+		RequestTimeout: cfg.RequestTimeout, WebsocketInitTimeout: cfg.WebsocketInitTimeout,
+	})
+	cfg.Limits.OnFallback = a.Handler.CountLimitStoreFallback
+	return a
+}
+
+// NewExecutableSchema is the GraphQL schema with its resolvers, the permission directive and
+// the price of each connection (complexity.go). Pricing never calls a resolver, so tests of
+// prices may pass nil.
+func NewExecutableSchema(r *resolvers.Resolver) graphql.ExecutableSchema {
+	return graph.NewExecutableSchema(graph.Config{
+		Resolvers:  r,
+		Directives: graph.DirectiveRoot{HasPermission: access.Directive},
+		Complexity: complexity(),
+	})
+}
