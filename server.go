@@ -206,6 +206,7 @@ func (c *cli) serve(ctx context.Context) error {
 		defer close(flushed)
 		recorder.Run(background, 5*time.Second)
 	}()
+	go sweepIdempotencyRecords(background, st, c.log)
 	c.log.Info("listening", "addr", ln.Addr().String(), "database", st.Dialect(), "shared_rate_limits", limitStore.Shared())
 
 	serveErr := make(chan error, 1)
@@ -261,4 +262,29 @@ func displayAddr(addr string) string {
 		return "localhost" + addr
 	}
 	return addr
+}
+
+// sweepIdempotencyRecords deletes expired Idempotency-Key records every few minutes, in
+// batches, so that requests never write more than their own record. Several instances
+// sweeping at once delete disjoint or already-deleted rows: harmless.
+func sweepIdempotencyRecords(ctx context.Context, st *store.Store, log *slog.Logger) {
+	tick := time.NewTicker(5 * time.Minute)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		for {
+			n, err := st.DeleteExpiredIdempotencyRecords(ctx, time.Now().UTC(), 1000)
+			if err != nil {
+				log.Warn("idempotency sweep failed; retried at the next tick", "err", err)
+				break
+			}
+			if n < 1000 {
+				break
+			}
+		}
+	}
 }

@@ -28,6 +28,9 @@ const (
 	ETIMEOUT      Code = "ETIMEOUT"      // the request's deadline passed before it finished
 	EUNAVAILABLE  Code = "EUNAVAILABLE"  // a dependency (the database) does not answer
 	EINTERNAL     Code = "EINTERNAL"     // a bug or an unexpected failure
+
+	EIDEMPOTENCYREUSED   Code = "EIDEMPOTENCYREUSED"   // an Idempotency-Key sent again with another body
+	EIDEMPOTENCYINFLIGHT Code = "EIDEMPOTENCYINFLIGHT" // an Idempotency-Key whose first request still runs
 )
 
 // Error is an application error with a code and a message that is safe to show to the caller.

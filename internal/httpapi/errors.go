@@ -37,6 +37,9 @@ var transportCodes = map[apperr.Code]transportCode{
 	apperr.ETIMEOUT:      {"TIMEOUT", http.StatusServiceUnavailable},
 	apperr.EUNAVAILABLE:  {"SERVICE_UNAVAILABLE", http.StatusServiceUnavailable},
 	apperr.EINTERNAL:     {"INTERNAL_SERVER_ERROR", http.StatusInternalServerError},
+
+	apperr.EIDEMPOTENCYREUSED:   {"IDEMPOTENCY_KEY_REUSED", http.StatusUnprocessableEntity},
+	apperr.EIDEMPOTENCYINFLIGHT: {"CONFLICT", http.StatusConflict},
 }
 
 // transportCodeOf is how code reaches callers; a code without an entry is an internal error.

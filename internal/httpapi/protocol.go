@@ -20,10 +20,11 @@ import (
 const RequestIDHeader = "X-Request-Id"
 
 // corsExposed are the response headers a browser script may read: the rate-limit headers,
-// Retry-After on 429/503, WWW-Authenticate on 401 and the request id.
+// Retry-After on 429/503, WWW-Authenticate on 401, the request id and Idempotent-Replayed (a
+// retried mutation answered from its first response).
 const corsExposed = "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Used, X-RateLimit-Reset, " +
 	"X-RateLimit-Minute-Limit, X-RateLimit-Minute-Remaining, X-RateLimit-Minute-Reset, X-RateLimit-Cost, " +
-	"RateLimit, RateLimit-Policy, Retry-After, WWW-Authenticate, X-Request-Id"
+	"RateLimit, RateLimit-Policy, Retry-After, WWW-Authenticate, X-Request-Id, Idempotent-Replayed"
 
 type requestIDKey struct{}
 

@@ -149,6 +149,8 @@ func (s *Store) CountChildren(ctx context.Context, rel *Relation, parentIDs []st
 		ParentID string
 		N        int
 	}
+	unlock := lockRequestTx(ctx) // Scan reads its rows after GORM's callbacks
+	defer unlock()
 	err := s.read(ctx).Model(rel.countModel).Select(rel.countCol+" AS parent_id, COUNT(*) AS n").
 		Where(rel.countCol+" IN ?", parentIDs).Group(rel.countCol).Scan(&rows).Error
 	if err != nil {

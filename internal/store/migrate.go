@@ -199,6 +199,24 @@ CREATE TABLE lexi_tasks (
 CREATE INDEX lexi_tasks_workspace_id ON lexi_tasks (workspace_id, id);
 CREATE INDEX lexi_tasks_workspace_status ON lexi_tasks (workspace_id, status, id);
 `,
+	// 4: idempotency records: the first response to a request sent with an Idempotency-Key,
+	// per API key, written in the transaction of the mutation it answers. Expired records are
+	// swept in batches (expires_at index), never by the requests themselves.
+	`
+CREATE TABLE idempotency_keys (
+	workspace_id    TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+	key_id          TEXT NOT NULL,
+	idempotency_key TEXT NOT NULL,
+	fingerprint     TEXT NOT NULL,
+	status          INTEGER NOT NULL,
+	body            TEXT NOT NULL,
+	created_at      {{ts}} NOT NULL,
+	expires_at      {{ts}} NOT NULL,
+	PRIMARY KEY (key_id, idempotency_key)
+);
+CREATE INDEX idempotency_keys_workspace ON idempotency_keys (workspace_id, key_id);
+CREATE INDEX idempotency_keys_expires_at ON idempotency_keys (expires_at);
+`,
 }
 
 // Migrate applies the migrations the database has not seen yet.

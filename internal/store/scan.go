@@ -31,6 +31,7 @@ func (r rowScanner[T]) selectList(table string) string {
 // scanAll runs q and reads each row into a new T; extra receives the row's columns after the
 // model's (parent id and row number of a nested page).
 func (r rowScanner[T]) scanAll(q *gorm.DB, extra func() []any, each func(*T)) error {
+	defer lockRequestTx(q.Statement.Context)() // the rows are read after GORM's callbacks
 	rows, err := q.Rows()
 	if err != nil {
 		return err

@@ -121,6 +121,9 @@ func Open(opts Options) (*Store, error) {
 	if err := registerReadRetry(db, dropIdleConnections(sqlDB, maxIdle)); err != nil {
 		return nil, err
 	}
+	if err := registerRequestTxCallbacks(db); err != nil {
+		return nil, err
+	}
 	return &Store{db: db, dialect: dialect, log: log}, nil
 }
 
@@ -154,13 +157,22 @@ func (s *Store) Ping(ctx context.Context) error {
 	return sqlDB.PingContext(ctx)
 }
 
-// write runs fn in one transaction and translates its error.
+// write runs fn in one transaction and translates its error. Inside a request transaction
+// (BeginRequest) it is a savepoint of it: it commits with the request or not at all.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.translate(s.db.WithContext(ctx).Transaction(fn))
+	return s.translate(s.handle(ctx).Transaction(fn))
 }
 
-// read returns a handle for single-statement reads.
-func (s *Store) read(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+// read returns a handle for single-statement reads; inside a request transaction they read
+// through it (they see its writes, and on SQLite there is no other connection to read with).
+func (s *Store) read(ctx context.Context) *gorm.DB { return s.handle(ctx) }
+
+func (s *Store) handle(ctx context.Context) *gorm.DB {
+	if rt := requestTxFrom(ctx); rt != nil && rt.store == s {
+		return rt.tx.WithContext(ctx)
+	}
+	return s.db.WithContext(ctx)
+}
 
 // translate turns database errors into application errors (dberr.go classifies them).
 // Messages of unexpected errors are logged here and never shown to callers.

@@ -1,0 +1,87 @@
+package rest
+
+import "net/http"
+
+// shape is how a route's GraphQL result becomes its REST body.
+type shape int
+
+const (
+	// shapeObject answers {"data":{…}}; a null result (unknown id, or another workspace's)
+	// is 404 NOT_FOUND.
+	shapeObject shape = iota
+	// shapePage reads a connection's nodes and pageInfo: {"data":[…],"next_cursor":…}.
+	shapePage
+	// shapeArray answers a plain list: {"data":[…],"next_cursor":null}.
+	shapeArray
+	// shapeDeleted answers the deleted id: {"data":{"id":…}}.
+	shapeDeleted
+)
+
+// param binds a query-string parameter to a variable of the route's operation; variable is
+// a dotted path into the variables ("filter.search"). The parameter's type comes from the
+// GraphQL schema.
+type param struct {
+	name, variable string
+}
+
+// route is one REST endpoint: a method and path, and the persisted operation it runs. The path
+// may hold one {id} segment, which becomes the operation's $id. Variables bound neither to the
+// path nor to a query parameter come from the JSON body; when the only one is $input, the body
+// is the input object itself.
+type route struct {
+	method, path string
+	operation    string   // a named operation of operations.graphql
+	shape        shape    // how its result is answered
+	at           []string // where the result is under data; default the root field
+	query        []param
+	status       int // on success; default 200
+	summary      string
+}
+
+var paging = []param{{"limit", "first"}, {"cursor", "after"}}
+
+func withPaging(ps ...param) []param { return append(append([]param{}, paging...), ps...) }
+
+// routes is the REST API. The OpenAPI document is generated from this table and the
+// operations it names.
+var routes = []route{
+	{method: "GET", path: "/v1/contacts", operation: "ListContacts", shape: shapePage, summary: "List contacts, newest first",
+		query: withPaging(param{"search", "filter.search"}, param{"company", "filter.company"}, param{"tag", "filter.tag"}, param{"list_id", "filter.listId"})},
+	{method: "GET", path: "/v1/contacts/{id}", operation: "GetContact", summary: "Get a contact"},
+	{method: "POST", path: "/v1/contacts", operation: "CreateContact", status: http.StatusCreated, summary: "Create a contact"},
+	{method: "PATCH", path: "/v1/contacts/{id}", operation: "UpdateContact", summary: "Update a contact"},
+	{method: "DELETE", path: "/v1/contacts/{id}", operation: "DeleteContact", shape: shapeDeleted, summary: "Delete a contact"},
+
+	{method: "GET", path: "/v1/lists", operation: "ListLists", shape: shapePage, summary: "List lists",
+		query: withPaging(param{"search", "filter.search"})},
+	{method: "GET", path: "/v1/lists/{id}", operation: "GetList", summary: "Get a list"},
+	{method: "POST", path: "/v1/lists", operation: "CreateList", status: http.StatusCreated, summary: "Create a list"},
+	{method: "PATCH", path: "/v1/lists/{id}", operation: "UpdateList", summary: "Update a list"},
+	{method: "DELETE", path: "/v1/lists/{id}", operation: "DeleteList", shape: shapeDeleted, summary: "Delete a list"},
+	{method: "POST", path: "/v1/lists/{id}/contacts", operation: "AddContactsToList", summary: "Add contacts to a list"},
+
+	{method: "GET", path: "/v1/campaigns", operation: "ListCampaigns", shape: shapePage, summary: "List campaigns",
+		query: withPaging(param{"status", "filter.status"}, param{"list_id", "filter.listId"})},
+	{method: "GET", path: "/v1/campaigns/{id}", operation: "GetCampaign", summary: "Get a campaign"},
+	{method: "POST", path: "/v1/campaigns", operation: "CreateCampaign", status: http.StatusCreated, summary: "Create a campaign"},
+	{method: "PATCH", path: "/v1/campaigns/{id}", operation: "UpdateCampaign", summary: "Update a campaign"},
+
+	{method: "GET", path: "/v1/deals", operation: "ListDeals", shape: shapePage, summary: "List deals",
+		query: withPaging(param{"stage", "filter.stage"}, param{"contact_id", "filter.contactId"})},
+	{method: "GET", path: "/v1/deals/{id}", operation: "GetDeal", summary: "Get a deal"},
+	{method: "POST", path: "/v1/deals", operation: "CreateDeal", status: http.StatusCreated, summary: "Create a deal"},
+	{method: "PATCH", path: "/v1/deals/{id}", operation: "UpdateDeal", summary: "Update a deal"},
+
+	{method: "GET", path: "/v1/prospects/search", operation: "SearchProspects", shape: shapePage, summary: "Search the shared prospect catalog",
+		query: withPaging(param{"q", "filter.search"}, param{"company", "filter.company"}, param{"title", "filter.title"},
+			param{"industry", "filter.industry"}, param{"location", "filter.location"})},
+
+	{method: "POST", path: "/v1/lexi/chat", operation: "LexiChat", summary: "Send a message to Lexi"},
+	{method: "GET", path: "/v1/lexi/tasks", operation: "ListLexiTasks", shape: shapePage, summary: "List Lexi's tasks, newest first",
+		query: withPaging(param{"status", "status"})},
+	{method: "POST", path: "/v1/lexi/tasks/{id}/approve", operation: "ApproveLexiTask", summary: "Approve a pending Lexi task"},
+	{method: "POST", path: "/v1/lexi/tasks/{id}/reject", operation: "RejectLexiTask", summary: "Reject a pending Lexi task"},
+
+	{method: "GET", path: "/v1/usage", operation: "Usage", shape: shapeArray, at: []string{"viewer", "apiKey", "usage"},
+		query: []param{{"days", "days"}}, summary: "This key's usage per UTC day, newest first"},
+}

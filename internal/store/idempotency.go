@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/wbk/crm/internal/apperr"
+)
+
+// IdempotencyRecord is the first response to a request sent with an Idempotency-Key.
+type IdempotencyRecord struct {
+	WorkspaceID string `gorm:"column:workspace_id"`
+	KeyID       string `gorm:"column:key_id;primaryKey"`
+	Key         string `gorm:"column:idempotency_key;primaryKey"`
+	Fingerprint string `gorm:"column:fingerprint"` // SHA-256 of the request, hex
+	Status      int    `gorm:"column:status"`
+	Body        string `gorm:"column:body"`
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+}
+
+func (IdempotencyRecord) TableName() string { return "idempotency_keys" }
+
+// IdempotencyRecord returns the live record of API key keyID under key, or nil: an expired
+// record counts as none (the sweep deletes it later).
+func (s *Store) IdempotencyRecord(ctx context.Context, keyID, key string, now time.Time) (*IdempotencyRecord, error) {
+	var rec IdempotencyRecord
+	err := s.read(ctx).Where("key_id = ? AND idempotency_key = ? AND expires_at > ?", keyID, key, now).Take(&rec).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	return &rec, nil
+}
+
+// LockIdempotencyKey claims (keyID, key) for the request transaction in ctx until it ends.
+// It reports false when another transaction — on any server instance — holds it: the first
+// request with that key is still running. On SQLite the single writer already serialises
+// request transactions, so it is always true there.
+func (s *Store) LockIdempotencyKey(ctx context.Context, keyID, key string) (bool, error) {
+	if requestTxFrom(ctx) == nil {
+		return false, errors.New("store: LockIdempotencyKey outside a request transaction")
+	}
+	if s.dialect != "postgres" {
+		return true, nil
+	}
+	var locked bool // the key joins the API key id with ":" (text cannot hold NUL)
+	err := s.read(ctx).Raw("SELECT pg_try_advisory_xact_lock(hashtextextended(?, 0))", keyID+":"+key).Scan(&locked).Error
+	if err != nil {
+		return false, s.translate(err)
+	}
+	return locked, nil
+}
+
+// SaveIdempotencyRecord stores rec in the request transaction in ctx, replacing an expired
+// record of the same key. A live record of the same key is a CONFLICT.
+func (s *Store) SaveIdempotencyRecord(ctx context.Context, rec *IdempotencyRecord) error {
+	if requestTxFrom(ctx) == nil {
+		return errors.New("store: SaveIdempotencyRecord outside a request transaction")
+	}
+	return s.write(ctx, func(tx *gorm.DB) error {
+		if err := tx.Where("key_id = ? AND idempotency_key = ? AND expires_at <= ?", rec.KeyID, rec.Key, rec.CreatedAt).
+			Delete(&IdempotencyRecord{}).Error; err != nil {
+			return err
+		}
+		err := tx.Create(rec).Error
+		if e := classifyIfAny(err); e != nil && e.Code == apperr.ECONFLICT {
+			return apperr.Conflict("a request with this Idempotency-Key is already recorded")
+		}
+		return err
+	})
+}
+
+// DeleteExpiredIdempotencyRecords sweeps the records of every workspace that expired by now,
+// at most limit of them, and returns how many it deleted.
+func (s *Store) DeleteExpiredIdempotencyRecords(ctx context.Context, now time.Time, limit int) (int64, error) {
+	ctx = AsSystem(ctx)
+	res := s.db.WithContext(ctx).Exec(`DELETE FROM idempotency_keys WHERE (key_id, idempotency_key) IN
+		(SELECT key_id, idempotency_key FROM idempotency_keys WHERE expires_at <= ? LIMIT ?)`, now, limit)
+	return res.RowsAffected, s.translate(res.Error)
+}
+
+func classifyIfAny(err error) *apperr.Error {
+	if err == nil {
+		return nil
+	}
+	return classify(err)
+}
