@@ -16,36 +16,19 @@ import (
 	"time"
 
 	"github.com/wbk/crm/internal/ratelimit"
+	"github.com/wbk/crm/internal/testdb"
 	"github.com/wbk/crm/internal/testenv"
 	"github.com/wbk/crm/models"
 )
-
-// rlClock is a settable clock for the limiter (testenv.Options.Now).
-type rlClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *rlClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *rlClock) Set(t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
-}
 
 // rlNoon is a fixed instant ahead of the wall clock, so that every reset time in the headers
 // is exact: the next midnight is 12 h away, and a minute window resets 60 s from now.
 var rlNoon = time.Date(2031, 3, 14, 12, 0, 0, 0, time.UTC)
 
 // rlEnv is an environment with plans and a clock at rlNoon.
-func rlEnv(t *testing.T, plans ratelimit.Plans) (*testenv.Env, *rlClock) {
+func rlEnv(t *testing.T, plans ratelimit.Plans) (*testenv.Env, *testdb.Clock) {
 	t.Helper()
-	clk := &rlClock{now: rlNoon}
+	clk := testdb.NewClock(rlNoon)
 	return testenv.New(t, testenv.Options{Plans: plans, Now: clk.Now}), clk
 }
 
@@ -314,7 +297,7 @@ func TestConcurrentRequestsAreExact(t *testing.T) {
 // the limit together.
 func TestTwoInstancesShareLimits(t *testing.T) {
 	st := testenv.OpenStore(t)
-	clk := &rlClock{now: rlNoon}
+	clk := testdb.NewClock(rlNoon)
 	opts := testenv.Options{Plans: ratelimit.DefaultPlans(), Now: clk.Now}
 	prefix := testenv.UniquePrefix()
 	storeA := testenv.LimitStore(t, prefix)
