@@ -75,23 +75,42 @@ func (a *Authenticator) Authenticate(ctx context.Context, header string) (*Princ
 	}
 	token := BearerToken(header)
 	if !WellFormed(token) {
-		return nil, unauthorized(ReasonInvalid, "the API key is malformed or unknown")
+		return nil, invalidKey()
 	}
 	key, ws, err := a.Store.KeyByHash(ctx, HashKey(token))
 	if err != nil {
-		if apperr.CodeOf(err) == apperr.ENOTFOUND {
-			return nil, unauthorized(ReasonInvalid, "the API key is malformed or unknown")
-		}
+		return nil, lookupError(err)
+	}
+	if err := a.usable(key); err != nil {
 		return nil, err
 	}
+	return &Principal{Key: key, Workspace: ws}, nil
+}
+
+// usable refuses a key revoked or expired by now: the same rule for a new request and for
+// an open subscription.
+func (a *Authenticator) usable(key *models.ApiKey) error {
 	now := a.Now()
 	if key.RevokedAt != nil && !key.RevokedAt.After(now) {
-		return nil, unauthorized(ReasonRevoked, "the API key has been revoked")
+		return unauthorized(ReasonRevoked, "the API key has been revoked")
 	}
 	if key.ExpiresAt != nil && !key.ExpiresAt.After(now) {
-		return nil, unauthorized(ReasonExpired, "the API key has expired")
+		return unauthorized(ReasonExpired, "the API key has expired")
 	}
-	return &Principal{Key: key, Workspace: ws}, nil
+	return nil
+}
+
+// lookupError is a failed key lookup as the caller sees it: an unknown key is a 401, like a
+// malformed one; anything else (the database) stays what it is.
+func lookupError(err error) error {
+	if apperr.CodeOf(err) == apperr.ENOTFOUND {
+		return invalidKey()
+	}
+	return err
+}
+
+func invalidKey() *apperr.Error {
+	return unauthorized(ReasonInvalid, "the API key is malformed or unknown")
 }
 
 func unauthorized(reason, msg string) *apperr.Error {
@@ -103,17 +122,7 @@ func unauthorized(reason, msg string) *apperr.Error {
 func (a *Authenticator) StillValid(ctx context.Context, keyID string) error {
 	key, err := a.Store.APIKey(ctx, keyID)
 	if err != nil {
-		if apperr.CodeOf(err) == apperr.ENOTFOUND {
-			return unauthorized(ReasonInvalid, "the API key is malformed or unknown")
-		}
-		return err
+		return lookupError(err)
 	}
-	now := a.Now()
-	if key.RevokedAt != nil && !key.RevokedAt.After(now) {
-		return unauthorized(ReasonRevoked, "the API key has been revoked")
-	}
-	if key.ExpiresAt != nil && !key.ExpiresAt.After(now) {
-		return unauthorized(ReasonExpired, "the API key has expired")
-	}
-	return nil
+	return a.usable(key)
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -253,4 +254,9 @@ func Get(v any, path ...any) any {
 func Str(v any, path ...any) string {
 	s, _ := Get(v, path...).(string)
 	return s
+}
+
+// Sorted is a sorted copy of ids: for comparing sets of ids whatever their order.
+func Sorted(ids ...string) []string {
+	return slices.Sorted(slices.Values(ids))
 }
