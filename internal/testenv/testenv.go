@@ -256,7 +256,10 @@ func Str(v any, path ...any) string {
 	return s
 }
 
-// Sorted is a sorted copy of ids: for comparing sets of ids whatever their order.
+// Sorted is a sorted copy of ids, never nil: for comparing sets of ids whatever their order,
+// with reflect.DeepEqual against ids decoded from a response.
 func Sorted(ids ...string) []string {
-	return slices.Sorted(slices.Values(ids))
+	out := append([]string{}, ids...)
+	slices.Sort(out)
+	return out
 }
