@@ -20,35 +20,23 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/wbk/crm/internal/store"
 )
 
 // Limits on an operation.
 const (
-	MaxNodes        = 50_000
-	MaxCost         = MaxNodes / NodesPerUnit
-	NodesPerUnit    = 100
-	MaxFields       = 1_000 // field selections once fragments are expanded: aliases are not free
-	MaxDepth        = 15
-	DefaultPageSize = 20
-	MaxPageSize     = 100
+	MaxNodes     = 50_000
+	MaxCost      = MaxNodes / NodesPerUnit
+	NodesPerUnit = 100
+	MaxFields    = 1_000 // field selections once fragments are expanded: aliases are not free
+	MaxDepth     = 15
 )
-
-// PageSize is the page a connection with these arguments may return.
-func PageSize(first, last *int) int {
-	n := DefaultPageSize
-	switch {
-	case first != nil:
-		n = *first
-	case last != nil:
-		n = *last
-	}
-	return min(max(n, 0), MaxPageSize)
-}
 
 // Connection is a connection field's N: its page, and its page times each node's N (child).
 // The schema's complexity functions (internal/app) call it for every connection field.
 func Connection(child int, first, last *int) int {
-	p := PageSize(first, last)
+	p := store.PageArgs{First: first, Last: last}.PageSize()
 	return add(p, mul(p, child))
 }
 

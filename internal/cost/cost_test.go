@@ -568,29 +568,6 @@ func TestSaturatingArithmetic(t *testing.T) {
 	}
 }
 
-func TestPageSize(t *testing.T) {
-	p := func(n int) *int { return &n }
-	cases := []struct {
-		first, last *int
-		want        int
-	}{
-		{nil, nil, 20}, {p(5), nil, 5}, {nil, p(7), 7}, {p(100), nil, 100}, {p(101), nil, 100},
-		{nil, p(1 << 30), 100}, {p(-3), nil, 0}, {p(0), nil, 0}, {p(9), p(50), 9},
-	}
-	for _, c := range cases {
-		if got := cost.PageSize(c.first, c.last); got != c.want {
-			t.Errorf("PageSize(%v, %v) = %d, want %d", deref(c.first), deref(c.last), got, c.want)
-		}
-	}
-}
-
-func deref(p *int) any {
-	if p == nil {
-		return nil
-	}
-	return *p
-}
-
 func TestRootFields(t *testing.T) {
 	es := schema()
 	doc, errs := gqlparser.LoadQuery(es.Schema(), `{ viewer { workspace { id } } ...F ... on Query { c: contacts { totalCount } } }

@@ -520,7 +520,7 @@ func TestIsolationStore(t *testing.T) {
 
 	t.Run("a table alias or another case does not escape the scope", func(t *testing.T) {
 		tables := []string{"contacts AS c", "contacts c"}
-		if env.Store.Dialect() == "sqlite" { // PostgreSQL has no table "CONTACTS"
+		if env.Store.Dialect() == store.SQLite { // PostgreSQL has no table "CONTACTS"
 			tables = append(tables, "CONTACTS")
 		}
 		for _, table := range tables {

@@ -213,7 +213,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 	for i, body := range migrations {
 		version := i + 1
 		err := db.Transaction(func(tx *gorm.DB) error {
-			if s.dialect == "postgres" {
+			if s.dialect == Postgres {
 				// Serialise concurrent starts of several instances on one database.
 				if err := tx.Exec("SELECT pg_advisory_xact_lock(7201)").Error; err != nil {
 					return err
@@ -241,7 +241,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 }
 
 func (s *Store) timestampType() string {
-	if s.dialect == "postgres" {
+	if s.dialect == Postgres {
 		return "TIMESTAMPTZ"
 	}
 	return "DATETIME"

@@ -111,7 +111,7 @@ func NewOn(t testing.TB, st *store.Store, limits *ratelimit.Failover, o Options)
 		Limits: limits, Plans: plans, Now: o.Now})
 	broker := a.Events
 	t.Cleanup(broker.Close)
-	if o.ListenURL != "" && st.Dialect() == "postgres" {
+	if o.ListenURL != "" && st.Dialect() == store.Postgres {
 		l := broker.StartListener(o.ListenURL)
 		t.Cleanup(l.Stop)
 		select {
