@@ -28,7 +28,7 @@ func schema() graphql.ExecutableSchema {
 // does, and prices the (single) operation.
 func price(t *testing.T, es graphql.ExecutableSchema, query string, vars map[string]any) cost.Estimate {
 	t.Helper()
-	doc, errs := gqlparser.LoadQuery(es.Schema(), query)
+	doc, errs := gqlparser.LoadQueryWithRules(es.Schema(), query, nil)
 	if len(errs) > 0 {
 		t.Fatalf("query does not validate: %v\n%s", errs, query)
 	}
@@ -421,7 +421,7 @@ func TestFragmentExplosionIsBounded(t *testing.T) {
 	}
 	t.Run("at the root", func(t *testing.T) {
 		q := bomb("Query", "{ ...F0 }", "a%d: viewer { workspace { id } }", "contacts(first: 100) { nodes { id } }")
-		doc, errs := gqlparser.LoadQuery(es.Schema(), q)
+		doc, errs := gqlparser.LoadQueryWithRules(es.Schema(), q, nil)
 		if len(errs) > 0 {
 			t.Fatalf("query does not validate: %v", errs)
 		}
@@ -435,7 +435,7 @@ func TestFragmentExplosionIsBounded(t *testing.T) {
 	})
 	t.Run("of __typename only", func(t *testing.T) {
 		q := bomb("Workspace", "{ viewer { workspace { ...F0 } } }", "__typename", "__typename")
-		doc, errs := gqlparser.LoadQuery(es.Schema(), q)
+		doc, errs := gqlparser.LoadQueryWithRules(es.Schema(), q, nil)
 		if len(errs) > 0 {
 			t.Fatalf("query does not validate: %v", errs)
 		}
@@ -570,8 +570,8 @@ func TestSaturatingArithmetic(t *testing.T) {
 
 func TestRootFields(t *testing.T) {
 	es := schema()
-	doc, errs := gqlparser.LoadQuery(es.Schema(), `{ viewer { workspace { id } } ...F ... on Query { c: contacts { totalCount } } }
-		fragment F on Query { rateLimit { cost } }`)
+	doc, errs := gqlparser.LoadQueryWithRules(es.Schema(), `{ viewer { workspace { id } } ...F ... on Query { c: contacts { totalCount } } }
+		fragment F on Query { rateLimit { cost } }`, nil)
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
