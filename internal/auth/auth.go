@@ -11,7 +11,7 @@ import (
 	"github.com/wbk/crm/models"
 )
 
-// Reasons for a 401, as the contract names them.
+// Reasons for a 401, as docs/api.md (Keys) names them.
 const (
 	ReasonMissing = "MISSING_KEY"
 	ReasonInvalid = "INVALID_KEY"
@@ -68,7 +68,7 @@ func BearerToken(header string) string {
 }
 
 // Authenticate checks the Authorization header value and returns the caller, or an
-// EUNAUTHORIZED error with the contract's reason.
+// EUNAUTHORIZED error with its reason.
 func (a *Authenticator) Authenticate(ctx context.Context, header string) (*Principal, error) {
 	if strings.TrimSpace(header) == "" {
 		return nil, unauthorized(ReasonMissing, "an API key is required: send Authorization: Bearer wbk_…")

@@ -1,4 +1,4 @@
-// Package cost prices a GraphQL operation before it runs, as the contract defines it.
+// Package cost prices a GraphQL operation before it runs, by the formula in docs/api.md (Cost).
 //
 // N, the number of nodes an operation may return: each connection field counts its page size
 // (first/last, default 20, at most 100) times the page sizes of the connections above it; a

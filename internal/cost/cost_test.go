@@ -65,7 +65,7 @@ func TestOperationCosts(t *testing.T) {
 		cost  int
 	}{
 		{
-			name:  "contract example",
+			name:  "documented example",
 			query: `{ contacts(first: 100) { nodes { lists(first: 10) { nodes { id } } } } }`,
 			nodes: 1100, cost: 11,
 		},

@@ -39,7 +39,7 @@ func rlKey(t *testing.T, env *testenv.Env, plan models.Plan, perms ...string) (*
 	return ws, env.Key(t, ws, perms...)
 }
 
-// rateHeaders are every rate-limit header of the contract.
+// rateHeaders are every rate-limit header docs/api.md lists.
 var rateHeaders = []string{
 	"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Used", "X-RateLimit-Reset",
 	"X-RateLimit-Minute-Limit", "X-RateLimit-Minute-Remaining", "X-RateLimit-Minute-Reset",
@@ -166,7 +166,7 @@ func TestRateLimitHeaders(t *testing.T) {
 	expect429(t, r, "minute", 60)
 }
 
-// expect429 asserts a contract 429 refused by window, with retryAfter seconds to wait.
+// expect429 asserts a documented 429 refused by window, with retryAfter seconds to wait.
 func expect429(t *testing.T, r *testenv.Response, window string, retryAfter int) {
 	t.Helper()
 	if r.Status != http.StatusTooManyRequests {
