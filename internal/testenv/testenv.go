@@ -263,3 +263,25 @@ func Sorted(ids ...string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// Decode decodes the response's data into a T after checking it is a 200 without errors, as
+// MustData does. Fields of T match the response's by their json tags (or names, case
+// insensitively), and a response field T does not declare is refused, so a misspelt field
+// fails the test instead of reading as zero. Typed structs read better than Get/Str walks.
+func Decode[T any](t testing.TB, r *Response) T {
+	t.Helper()
+	r.MustData(t)
+	var doc struct {
+		Data json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal(r.Raw, &doc); err != nil {
+		t.Fatalf("response is not JSON: %v", err)
+	}
+	var v T
+	dec := json.NewDecoder(bytes.NewReader(doc.Data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		t.Fatalf("data does not decode into %T: %v\n%s", v, err, doc.Data)
+	}
+	return v
+}
