@@ -58,6 +58,9 @@ type config struct {
 	RedisURL    string
 	Plans       ratelimit.Plans
 	LogLevel    slog.Level
+	// RequestTimeout (REQUEST_TIMEOUT, a Go duration or whole seconds; default 10s) bounds
+	// every request and every database statement.
+	RequestTimeout time.Duration
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -70,6 +73,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	cfg.Plans = plans
 	if cfg.Addr == "" {
 		cfg.Addr = ":8080"
+	}
+	if cfg.RequestTimeout, err = parseRequestTimeout(getenv("REQUEST_TIMEOUT")); err != nil {
+		return cfg, err
 	}
 	if lvl := getenv("LOG_LEVEL"); lvl != "" {
 		if err := cfg.LogLevel.UnmarshalText([]byte(lvl)); err != nil {
@@ -99,7 +105,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 }
 
 func (c *cli) openStore(ctx context.Context) (*store.Store, error) {
-	st, err := store.Open(store.Options{URL: c.cfg.DatabaseURL, SQLitePath: c.cfg.SQLitePath, Logger: c.log})
+	st, err := store.Open(store.Options{URL: c.cfg.DatabaseURL, SQLitePath: c.cfg.SQLitePath, Logger: c.log,
+		StatementTimeout: c.cfg.RequestTimeout})
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +121,7 @@ func (c *cli) serve(ctx context.Context) error {
 	// Migrations and the demo seed finish even if a signal arrives meanwhile: they are short,
 	// and a half-seeded demo would never be completed (it is made only on an empty database).
 	setup := context.WithoutCancel(ctx)
-	st, err := c.openStore(setup)
+	st, ln, err := c.openStoreWhenReachable(ctx)
 	if err != nil {
 		return err
 	}
@@ -141,7 +148,7 @@ func (c *cli) serve(ctx context.Context) error {
 		c.log.Info("lexi: provider mode", "provider", provider)
 	}
 	application := app.New(app.Config{Store: st, Log: c.log, SDL: sdl, Limits: limitStore, Plans: c.cfg.Plans,
-		Assistant: assistant})
+		Assistant: assistant, RequestTimeout: c.cfg.RequestTimeout})
 	recorder, broker := application.Usage, application.Events
 	// Live Lexi updates: in process on the embedded database; on PostgreSQL every instance
 	// also announces its changes with pg_notify and hears the others' on a LISTEN connection.
@@ -162,9 +169,10 @@ func (c *cli) serve(ctx context.Context) error {
 	// Subscriptions live on hijacked websocket connections, which Shutdown does not drain:
 	// completing them lets their clients know to reconnect elsewhere.
 	srv.RegisterOnShutdown(broker.Close)
-	ln, err := net.Listen("tcp", c.cfg.Addr)
-	if err != nil {
-		return err
+	if ln == nil { // not opened already while waiting for the database
+		if ln, err = net.Listen("tcp", c.cfg.Addr); err != nil {
+			return err
+		}
 	}
 	// The usage recorder writes usage counts and lastUsedAt in batches, never on a request's
 	// path; cancelling it flushes once more, after the last request has drained.

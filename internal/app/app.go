@@ -50,6 +50,10 @@ type Config struct {
 	Registry *prometheus.Registry
 	// MaxBodyBytes bounds a /graphql request body; 0: httpapi.DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// RequestTimeout bounds every request; 0: httpapi.DefaultRequestTimeout.
+	RequestTimeout time.Duration
+	// WebsocketInitTimeout bounds the wait for connection_init; 0: the default (10 s).
+	WebsocketInitTimeout time.Duration
 }
 
 // App is the built application: its HTTP handler and the services the server runs beside it
@@ -105,6 +109,7 @@ func New(cfg Config) *App {
 		},
 		Store: cfg.Store, Auth: a.Auth, Limiter: a.Limiter, Usage: a.Usage, Log: cfg.Log, SDL: cfg.SDL,
 		MaxBodyBytes: cfg.MaxBodyBytes, Registry: cfg.Registry,
+		RequestTimeout: cfg.RequestTimeout, WebsocketInitTimeout: cfg.WebsocketInitTimeout,
 	})
 	cfg.Limits.OnFallback = a.Handler.CountLimitStoreFallback
 	return a

@@ -29,7 +29,7 @@ const (
 	MaxNodes     = 50_000
 	MaxCost      = MaxNodes / NodesPerUnit
 	NodesPerUnit = 100
-	MaxFields    = 1_000 // field selections once fragments are expanded: aliases are not free
+	MaxFields    = 2_000 // field selections once fragments are expanded: aliases are not free
 	MaxDepth     = 15
 )
 
@@ -50,8 +50,8 @@ func Repeat(items, child int) int {
 type Estimate struct {
 	Nodes int
 	Cost  int
-	// TooComplex names the limit the operation is over ("nodes", "fields", "depth"), or "".
-	TooComplex string
+	// Refused names the limit the operation is over, or ReasonNone.
+	Refused Reason
 	// DryRun is set when the operation asks rateLimit(dryRun: true).
 	DryRun bool
 }
@@ -60,9 +60,9 @@ type Estimate struct {
 func Of(ctx context.Context, es graphql.ExecutableSchema, op *ast.OperationDefinition, vars map[string]any) Estimate {
 	w := walker{ctx: ctx, es: es, vars: vars}
 	nodes := w.selectionSet(op.SelectionSet, 1)
-	e := Estimate{Nodes: nodes, TooComplex: w.over}
-	if e.TooComplex == "" && nodes > MaxNodes {
-		e.TooComplex = "nodes"
+	e := Estimate{Nodes: nodes, Refused: w.over}
+	if e.Refused == ReasonNone && nodes > MaxNodes {
+		e.Refused = ReasonNodes
 	}
 	units := ceilDiv(nodes, NodesPerUnit)
 	switch op.Operation {
@@ -81,7 +81,7 @@ type walker struct {
 	vars   map[string]any
 	fields int
 	steps  int
-	over   string
+	over   Reason
 }
 
 // maxSteps bounds the selections the walk visits, fragments and __typename included, so that
@@ -98,11 +98,11 @@ func (w *walker) selectionSet(set ast.SelectionSet, depth int) int {
 func (w *walker) collect(set ast.SelectionSet, depth int, seen map[string]bool) int {
 	nodes := 0
 	for _, sel := range set {
-		if w.over != "" {
+		if w.over != ReasonNone {
 			return nodes
 		}
 		if w.steps++; w.steps > maxSteps {
-			w.over = "fields"
+			w.over = ReasonFields
 			return nodes
 		}
 		switch s := sel.(type) {
@@ -114,11 +114,11 @@ func (w *walker) collect(set ast.SelectionSet, depth int, seen map[string]bool) 
 			}
 			w.fields++
 			if w.fields > MaxFields {
-				w.over = "fields"
+				w.over = ReasonFields
 				return nodes
 			}
 			if depth > MaxDepth {
-				w.over = "depth"
+				w.over = ReasonDepth
 				return nodes
 			}
 			child := w.selectionSet(s.SelectionSet, depth+1)

@@ -317,8 +317,8 @@ func TestOperationCosts(t *testing.T) {
 				vars = jsonVars(t, c.vars)
 			}
 			e := price(t, es, c.query, vars)
-			if e.Nodes != c.nodes || e.Cost != c.cost || e.TooComplex != "" {
-				t.Errorf("got N=%d cost=%d tooComplex=%q, want N=%d cost=%d", e.Nodes, e.Cost, e.TooComplex, c.nodes, c.cost)
+			if e.Nodes != c.nodes || e.Cost != c.cost || e.Refused != "" {
+				t.Errorf("got N=%d cost=%d tooComplex=%q, want N=%d cost=%d", e.Nodes, e.Cost, e.Refused, c.nodes, c.cost)
 			}
 			if e.DryRun {
 				t.Errorf("DryRun set on an operation that does not ask for it")
@@ -359,7 +359,8 @@ func TestTooComplex(t *testing.T) {
 		return b.String()
 	}
 	cases := []struct {
-		name, query, limit string
+		name, query string
+		limit       cost.Reason
 	}{
 		{
 			name: "over 50,000 nodes",
@@ -368,35 +369,35 @@ func TestTooComplex(t *testing.T) {
 				c: lists(first: 100) { nodes { id } } d: lists(first: 100) { nodes { id } }
 				e: lists(first: 100) { nodes { id } }
 			} } }`,
-			limit: "nodes",
+			limit: cost.ReasonNodes,
 		},
 		{
 			name:  "over 50,000 nodes three deep",
 			query: `{ contacts(first: 100) { nodes { lists(first: 100) { nodes { contacts(first: 10) { nodes { id } } } } } } }`,
-			limit: "nodes",
+			limit: cost.ReasonNodes,
 		},
-		{name: "more than 1000 fields via aliases", query: aliases(cost.MaxFields + 1), limit: "fields"},
-		{name: "deeper than 15", query: nest(8), limit: "depth"},
+		{name: "more than 1000 fields via aliases", query: aliases(cost.MaxFields + 1), limit: cost.ReasonFields},
+		{name: "deeper than 15", query: nest(8), limit: cost.ReasonDepth},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			e := price(t, es, c.query, nil)
-			if e.TooComplex != c.limit {
-				t.Fatalf("TooComplex = %q (N=%d cost=%d), want %q", e.TooComplex, e.Nodes, e.Cost, c.limit)
+			if e.Refused != c.limit {
+				t.Fatalf("TooComplex = %q (N=%d cost=%d), want %q", e.Refused, e.Nodes, e.Cost, c.limit)
 			}
-			if c.limit == "nodes" && (e.Nodes <= cost.MaxNodes || e.Cost <= cost.MaxCost) {
+			if c.limit == cost.ReasonNodes && (e.Nodes <= cost.MaxNodes || e.Cost <= cost.MaxCost) {
 				t.Errorf("N=%d cost=%d, want them over %d and %d", e.Nodes, e.Cost, cost.MaxNodes, cost.MaxCost)
 			}
 		})
 	}
 
 	// Just under the field and depth limits passes.
-	if e := price(t, es, aliases(cost.MaxFields), nil); e.TooComplex != "" || e.Cost != 1 {
-		t.Errorf("%d fields: TooComplex=%q cost=%d, want allowed at cost 1", cost.MaxFields, e.TooComplex, e.Cost)
+	if e := price(t, es, aliases(cost.MaxFields), nil); e.Refused != "" || e.Cost != 1 {
+		t.Errorf("%d fields: TooComplex=%q cost=%d, want allowed at cost 1", cost.MaxFields, e.Refused, e.Cost)
 	}
 	// nest(7): the seventh connection's nodes at depth 14, id at 15.
-	if e := price(t, es, nest(7), nil); e.TooComplex != "" || e.Nodes != 7 {
-		t.Errorf("depth 15: TooComplex=%q N=%d, want allowed with N=7", e.TooComplex, e.Nodes)
+	if e := price(t, es, nest(7), nil); e.Refused != "" || e.Nodes != 7 {
+		t.Errorf("depth 15: TooComplex=%q N=%d, want allowed with N=7", e.Refused, e.Nodes)
 	}
 	if cost.MaxCost != 500 {
 		t.Errorf("MaxCost = %d, want 500", cost.MaxCost)
@@ -426,7 +427,7 @@ func TestFragmentExplosionIsBounded(t *testing.T) {
 			t.Fatalf("query does not validate: %v", errs)
 		}
 		e := cost.Of(context.Background(), es, doc.Operations[0], nil)
-		if e.TooComplex != "" || e.Nodes != 100 || e.Cost != 1 {
+		if e.Refused != "" || e.Nodes != 100 || e.Cost != 1 {
 			t.Errorf("got %+v, want N=100 cost 1", e)
 		}
 		if n := len(cost.RootFields(doc.Operations[0].SelectionSet)); n != levels+1 {
@@ -439,7 +440,7 @@ func TestFragmentExplosionIsBounded(t *testing.T) {
 		if len(errs) > 0 {
 			t.Fatalf("query does not validate: %v", errs)
 		}
-		if e := cost.Of(context.Background(), es, doc.Operations[0], nil); e.TooComplex != "" || e.Cost != 1 {
+		if e := cost.Of(context.Background(), es, doc.Operations[0], nil); e.Refused != "" || e.Cost != 1 {
 			t.Errorf("got %+v, want cost 1", e)
 		}
 	})
@@ -456,7 +457,7 @@ func TestFragmentExplosionIsBounded(t *testing.T) {
 		}
 		b.WriteString("fragment C3 on Contact { id }\n")
 		e := price(t, es, b.String(), nil)
-		if e.TooComplex != "fields" {
+		if e.Refused != cost.ReasonFields {
 			t.Errorf("got %+v, want too complex by fields", e)
 		}
 	})
@@ -468,7 +469,7 @@ func TestFragmentExplosionIsBounded(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if e := cost.Of(context.Background(), es, doc.Operations[0], nil); e.TooComplex != "fields" {
+		if e := cost.Of(context.Background(), es, doc.Operations[0], nil); e.Refused != cost.ReasonFields {
 			t.Errorf("got %+v, want too complex by fields", e)
 		}
 	})
@@ -560,8 +561,8 @@ func TestSaturatingArithmetic(t *testing.T) {
 		manyIDs[i] = fmt.Sprint(i)
 	}
 	e := price(t, es, b.String(), map[string]any{"ids": manyIDs})
-	if e.Nodes != math.MaxInt || e.TooComplex != "nodes" {
-		t.Errorf("N=%d TooComplex=%q, want N saturated at MaxInt and too complex by nodes", e.Nodes, e.TooComplex)
+	if e.Nodes != math.MaxInt || e.Refused != cost.ReasonNodes {
+		t.Errorf("N=%d TooComplex=%q, want N saturated at MaxInt and too complex by nodes", e.Nodes, e.Refused)
 	}
 	if e.Cost <= cost.MaxCost {
 		t.Errorf("cost = %d, want it over %d", e.Cost, cost.MaxCost)

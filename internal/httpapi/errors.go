@@ -33,6 +33,8 @@ var transportCodes = map[apperr.Code]transportCode{
 	apperr.ETOOLARGE:     {"REQUEST_TOO_LARGE", http.StatusRequestEntityTooLarge},
 	apperr.EMETHOD:       {"METHOD_NOT_ALLOWED", http.StatusMethodNotAllowed},
 	apperr.EBADREQUEST:   {"BAD_REQUEST", http.StatusBadRequest},
+	apperr.EMEDIATYPE:    {"UNSUPPORTED_MEDIA_TYPE", http.StatusUnsupportedMediaType},
+	apperr.ETIMEOUT:      {"TIMEOUT", http.StatusServiceUnavailable},
 	apperr.EUNAVAILABLE:  {"SERVICE_UNAVAILABLE", http.StatusServiceUnavailable},
 	apperr.EINTERNAL:     {"INTERNAL_SERVER_ERROR", http.StatusInternalServerError},
 }
@@ -88,7 +90,8 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		if appErr.Field == "" && appErr.Code == apperr.EINVALID && gqlErr.Path != nil {
 			gqlErr.Extensions["field"] = argumentField(gqlErr)
 		}
-		if state != nil && (graphql.GetFieldContext(ctx) == nil || appErr.Code == apperr.EUNAVAILABLE) {
+		// A dependency fault or a deadline fails the whole response (503), even from a field.
+		if state != nil && (graphql.GetFieldContext(ctx) == nil || appErr.Code == apperr.EUNAVAILABLE || appErr.Code == apperr.ETIMEOUT) {
 			state.setStatus(tc.status)
 		}
 		return gqlErr
@@ -151,14 +154,23 @@ func argumentField(e *gqlerror.Error) string {
 	return strings.Join(names, ".")
 }
 
-// writeError answers a request that never reached GraphQL execution.
-func writeError(w http.ResponseWriter, err *apperr.Error) {
+// writeError answers a request that never reached GraphQL execution, in the media type the
+// request negotiated, with the headers its status calls for.
+func writeError(w http.ResponseWriter, r *http.Request, err *apperr.Error) {
+	writeErrorWith(w, r, err, nil)
+}
+
+// writeErrorWith is writeError with the response's extensions (rateLimit).
+func writeErrorWith(w http.ResponseWriter, r *http.Request, err *apperr.Error, ext map[string]any) {
 	gqlErr := &gqlerror.Error{}
 	tc := toGraphQL(gqlErr, err)
-	if err.Code == apperr.EUNAUTHORIZED {
+	switch tc.status {
+	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="graphql"`)
+	case http.StatusMethodNotAllowed:
+		w.Header().Set("Allow", allowedMethods)
 	}
-	writeJSON(w, tc.status, &graphql.Response{Errors: gqlerror.List{gqlErr}})
+	writeGraphQL(w, r, tc.status, errorBody{Errors: gqlerror.List{gqlErr}, Extensions: ext})
 }
 
 func writeJSON(w http.ResponseWriter, status int, body any) {

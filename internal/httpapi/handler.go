@@ -7,10 +7,7 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -33,6 +30,7 @@ import (
 	"github.com/wbk/crm/internal/access"
 	"github.com/wbk/crm/internal/apperr"
 	"github.com/wbk/crm/internal/auth"
+	"github.com/wbk/crm/internal/cost"
 	"github.com/wbk/crm/internal/ratelimit"
 	"github.com/wbk/crm/internal/store"
 	"github.com/wbk/crm/internal/usage"
@@ -42,8 +40,8 @@ import (
 // DefaultMaxBodyBytes is the largest request body /graphql accepts.
 const DefaultMaxBodyBytes = 1 << 20
 
-// maxQueryTokens bounds the size of one GraphQL document.
-const maxQueryTokens = 15_000
+// DefaultRequestTimeout is the deadline of a /graphql request when none is configured.
+const DefaultRequestTimeout = 10 * time.Second
 
 // Config hands the handler what it serves and the services it calls. All but Log,
 // MaxBodyBytes, Registry and PerOperation are required.
@@ -61,11 +59,19 @@ type Config struct {
 	SDL          string // served at /schema.graphql
 	MaxBodyBytes int64
 	Registry     *prometheus.Registry // nil: a fresh one
+	// RequestTimeout bounds every /graphql request (REQUEST_TIMEOUT); an operation still
+	// running then answers 503 TIMEOUT and its transaction is rolled back. 0 is
+	// DefaultRequestTimeout.
+	RequestTimeout time.Duration
+	// WebsocketInitTimeout closes (4408) a websocket without connection_init; 0 is
+	// DefaultWebsocketInitTimeout. Tests shorten it.
+	WebsocketInitTimeout time.Duration
 }
 
 // API is the application's HTTP handler.
 type API struct {
 	cfg     Config
+	shapes  *lru.LRU[cost.Shape] // the cheap pass's verdicts by query text
 	gql     *handler.Server
 	mux     *http.ServeMux
 	metrics *metrics
@@ -83,7 +89,13 @@ func New(cfg Config) *API {
 		cfg.Registry = prometheus.NewRegistry()
 		cfg.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
-	a := &API{cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(cfg.Registry)}
+	if cfg.RequestTimeout == 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.WebsocketInitTimeout == 0 {
+		cfg.WebsocketInitTimeout = DefaultWebsocketInitTimeout
+	}
+	a := &API{cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(cfg.Registry), shapes: lru.New[cost.Shape](1000)}
 	a.gql = a.newGraphQLServer()
 
 	a.mux.Handle("/graphql", a.graphqlHandler())
@@ -112,22 +124,23 @@ func (a *API) newGraphQLServer() *handler.Server {
 	srv := handler.New(schema)
 	srv.AddTransport(transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
-		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{
-			// Keys travel in connection_init, never in cookies, so any origin may connect.
-			InsecureSkipVerify: true,
-		}},
+		Implementation: initGuard{timeout: a.cfg.WebsocketInitTimeout,
+			WebsocketImplementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{
+				// Keys travel in connection_init, never in cookies, so any origin may connect.
+				InsecureSkipVerify: true,
+			}}},
 		InitFunc: a.websocketInit,
 	})
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
-	srv.AddTransport(transport.GRAPHQL{})
+	// GET and POST: the request decoder (decode.go) has read and checked the parameters.
+	srv.AddTransport(graphQLTransport{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	// Validation is quadratic in repeated fields; bounding the tokens bounds its work long
 	// before the body limit would (the largest sensible operation is a few thousand tokens).
-	srv.SetParserTokenLimit(maxQueryTokens)
+	srv.SetParserTokenLimit(cost.MaxTokens)
 	srv.Use(extension.Introspection{})
 	srv.Use(operationRecorder{})
+	srv.Use(presented{textGate{}})
 	srv.Use(presented{access.OperationGate{}})
 	srv.Use(presented{limitGate{api: a, es: schema}})
 	srv.AroundResponses(a.rateLimitExtension)
@@ -212,7 +225,11 @@ func (a *API) graphqlHandler() http.Handler {
 		start := time.Now()
 		state := &requestState{method: r.Method}
 		sw := &statusWriter{ResponseWriter: w, state: state, beforeWrite: a.rateLimitHeaders}
-		a.serveGraphQL(sw, r.WithContext(withState(r.Context(), state)))
+		// Every statement runs under the request's context, so the deadline bounds them all;
+		// a statement still waiting then fails (TIMEOUT) and its transaction rolls back.
+		ctx, cancel := context.WithTimeout(withState(r.Context(), state), a.cfg.RequestTimeout)
+		defer cancel()
+		a.serveGraphQL(sw, r.WithContext(ctx))
 		a.finish(r, state.summary(sw.status()), time.Since(start))
 	})
 }
@@ -241,35 +258,36 @@ func (a *API) finish(r *http.Request, sum summary, took time.Duration) {
 }
 
 func (a *API) serveGraphQL(w http.ResponseWriter, r *http.Request) {
+	if err := checkEnvelope(r); err != nil {
+		writeError(w, r, err)
+		return
+	}
 	if r.ContentLength > a.cfg.MaxBodyBytes {
-		writeError(w, tooLarge(a.cfg.MaxBodyBytes))
+		writeError(w, r, tooLarge(a.cfg.MaxBodyBytes))
 		return
 	}
 	p, err := a.cfg.Auth.Authenticate(r.Context(), r.Header.Get("Authorization"))
 	if err != nil {
-		writeError(w, asAppError(err))
+		writeError(w, r, asAppError(err))
 		return
 	}
 	if s := stateFrom(r.Context()); s != nil {
 		s.setPrincipal(p)
 	}
-	ctx := auth.WithPrincipal(r.Context(), p)
-	if r.Method == http.MethodPost {
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.cfg.MaxBodyBytes))
-		var tooBig *http.MaxBytesError
-		switch {
-		case errors.As(err, &tooBig):
-			writeError(w, tooLarge(a.cfg.MaxBodyBytes))
-			return
-		case err != nil:
-			writeError(w, &apperr.Error{Code: apperr.EBADREQUEST, Message: "could not read the request body"})
-			return
-		case isJSON(r) && !json.Valid(body):
-			writeError(w, &apperr.Error{Code: apperr.EBADREQUEST, Message: "the request body is not valid JSON"})
-			return
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body))
+	params, perr := readParams(w, r, a.cfg.MaxBodyBytes)
+	if perr == nil {
+		perr = a.checkShape(r, params)
 	}
+	if perr != nil {
+		// Refused before charging, like a 403: the key's windows as they are.
+		var ext map[string]any
+		if rate := currentRate(r.Context(), a.cfg.Limiter, stateFrom(r.Context())); rate != nil {
+			ext = map[string]any{"rateLimit": rateLimitDoc(rate, 0)}
+		}
+		writeErrorWith(w, r, perr, ext)
+		return
+	}
+	ctx := context.WithValue(auth.WithPrincipal(r.Context(), p), paramsKey{}, params)
 	a.gql.ServeHTTP(w, r.WithContext(ctx))
 }
 
@@ -290,11 +308,6 @@ func asAppError(err error) *apperr.Error {
 		return e
 	}
 	return &apperr.Error{Code: apperr.EINTERNAL, Message: "internal error"}
-}
-
-func isJSON(r *http.Request) bool {
-	ct := r.Header.Get("Content-Type")
-	return len(ct) >= 16 && ct[:16] == "application/json"
 }
 
 func setCORS(h http.Header) {

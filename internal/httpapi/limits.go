@@ -41,7 +41,7 @@ func (g limitGate) MutateOperationContext(ctx context.Context, oc *graphql.Opera
 	if state != nil {
 		state.setEstimate(&estimate)
 	}
-	if estimate.TooComplex != "" {
+	if estimate.Refused != cost.ReasonNone {
 		return asGraphQLError(tooComplex(estimate))
 	}
 	limiter := g.api.cfg.Limiter
@@ -106,14 +106,14 @@ func asGraphQLError(err error) *gqlerror.Error {
 
 func tooComplex(e cost.Estimate) *apperr.Error {
 	msg := fmt.Sprintf("this operation may return %d nodes; the limit is %d: ask for smaller pages", e.Nodes, cost.MaxNodes)
-	switch e.TooComplex {
-	case "fields":
+	switch e.Refused {
+	case cost.ReasonFields:
 		msg = fmt.Sprintf("this operation selects more than %d fields", cost.MaxFields)
-	case "depth":
+	case cost.ReasonDepth:
 		msg = fmt.Sprintf("this operation nests deeper than %d levels", cost.MaxDepth)
 	}
 	return &apperr.Error{Code: apperr.ETOOCOMPLEX, Message: msg, Extensions: map[string]any{
-		"cost": e.Cost, "maxCost": cost.MaxCost, "nodes": e.Nodes, "maxNodes": cost.MaxNodes, "limit": e.TooComplex,
+		"cost": e.Cost, "maxCost": cost.MaxCost, "nodes": e.Nodes, "maxNodes": cost.MaxNodes, "reason": string(e.Refused),
 	}}
 }
 

@@ -238,8 +238,13 @@ func (w *statusWriter) flushHeader() {
 	}
 	code = w.state.statusOr(code)
 	w.code = code
-	if code == http.StatusUnauthorized {
+	switch {
+	case code == http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="graphql"`)
+	case code == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "":
+		w.Header().Set("Retry-After", retryAfterUnavailable)
+	case code == http.StatusMethodNotAllowed:
+		w.Header().Set("Allow", allowedMethods)
 	}
 	if w.beforeWrite != nil {
 		w.beforeWrite(w.Header(), w.state)

@@ -214,6 +214,12 @@ func (s *Store) Migrate(ctx context.Context) error {
 		version := i + 1
 		err := db.Transaction(func(tx *gorm.DB) error {
 			if s.dialect == Postgres {
+				// Migrations are not requests: the statement timeout that bounds requests
+				// (REQUEST_TIMEOUT) must not cut a long ALTER or the wait for another
+				// instance's migration short.
+				if err := tx.Exec("SET LOCAL statement_timeout = 0").Error; err != nil {
+					return err
+				}
 				// Serialise concurrent starts of several instances on one database.
 				if err := tx.Exec("SELECT pg_advisory_xact_lock(7201)").Error; err != nil {
 					return err

@@ -5,18 +5,15 @@ package store
 
 import (
 	"context"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/glebarez/sqlite"
-	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -42,6 +39,9 @@ type Options struct {
 	Logger     *slog.Logger
 	// SQLLogger, when set, sees every statement (tests count statements with it).
 	SQLLogger logger.Interface
+	// StatementTimeout, when set, is PostgreSQL's statement_timeout on every connection: the
+	// server itself gives up on a statement that outlives the request that sent it.
+	StatementTimeout time.Duration
 }
 
 // Open connects to the database. It does not migrate: call Migrate.
@@ -66,7 +66,7 @@ func Open(opts Options) (*Store, error) {
 	)
 	switch {
 	case strings.HasPrefix(opts.URL, "postgres://"), strings.HasPrefix(opts.URL, "postgresql://"):
-		dialector, dialect = postgres.Open(opts.URL), Postgres
+		dialector, dialect = postgres.Open(withStatementTimeout(opts.URL, opts.StatementTimeout)), Postgres
 	case opts.URL == "":
 		path := opts.SQLitePath
 		if path == "" {
@@ -94,10 +94,17 @@ func Open(opts Options) (*Store, error) {
 		sqlDB.SetMaxOpenConns(1)
 	} else {
 		sqlDB.SetMaxOpenConns(20)
-		sqlDB.SetMaxIdleConns(20)
+		sqlDB.SetMaxIdleConns(20) // as registerReadRetry restores it
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	}
 	if err := registerTenantCallbacks(db); err != nil {
+		return nil, err
+	}
+	maxIdle := 20
+	if dialect == SQLite {
+		maxIdle = 1
+	}
+	if err := registerReadRetry(db, dropIdleConnections(sqlDB, maxIdle)); err != nil {
 		return nil, err
 	}
 	return &Store{db: db, dialect: dialect, log: log}, nil
@@ -150,8 +157,8 @@ func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 // read returns a handle for single-statement reads.
 func (s *Store) read(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
 
-// translate turns database errors into application errors. Messages of unexpected errors are
-// logged here and never shown to callers.
+// translate turns database errors into application errors (dberr.go classifies them).
+// Messages of unexpected errors are logged here and never shown to callers.
 func (s *Store) translate(err error) error {
 	if err == nil {
 		return nil
@@ -159,34 +166,17 @@ func (s *Store) translate(err error) error {
 	if e := apperr.As(err); e != nil {
 		return e
 	}
-	switch {
-	case errors.Is(err, context.Canceled):
+	if errors.Is(err, context.Canceled) {
 		return err
-	case errors.Is(err, gorm.ErrDuplicatedKey) || isUniqueViolation(err):
-		return apperr.Conflict("a record with the same unique value already exists")
-	case isUnavailable(err):
-		s.log.Error("database unavailable", "err", err)
-		return &apperr.Error{Code: apperr.EUNAVAILABLE, Message: "the database is unavailable, try again shortly"}
+	}
+	if e := classify(err); e != nil {
+		if e.Code == apperr.EUNAVAILABLE || e.Code == apperr.ETIMEOUT {
+			s.log.Warn("database unavailable", "err", err, "code", string(e.Code))
+		}
+		return e
 	}
 	s.log.Error("database error", "err", err)
 	return &apperr.Error{Code: apperr.EINTERNAL, Message: "internal error"}
-}
-
-func isUniqueViolation(err error) bool {
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		return pgErr.Code == "23505"
-	}
-	return strings.Contains(err.Error(), "UNIQUE constraint failed")
-}
-
-func isUnavailable(err error) bool {
-	var netErr net.Error
-	var connErr *pgconn.ConnectError
-	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, context.DeadlineExceeded) ||
-		errors.As(err, &netErr) || errors.As(err, &connErr) ||
-		strings.Contains(err.Error(), "database is closed") ||
-		strings.Contains(err.Error(), "connection refused")
 }
 
 // findByID reads one row by id; an id the caller's workspace does not have is ENOTFOUND,

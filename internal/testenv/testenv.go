@@ -49,6 +49,9 @@ type Options struct {
 	// connects to, as a server instance's does: changes made through other environments on
 	// the same database then reach its subscribers. Empty: events stay in process.
 	ListenURL string
+	// RequestTimeout and WebsocketInitTimeout shorten the handler's deadlines; 0: defaults.
+	RequestTimeout       time.Duration
+	WebsocketInitTimeout time.Duration
 }
 
 // LiftedPlans are limits no test reaches.
@@ -108,7 +111,8 @@ func NewOn(t testing.TB, st *store.Store, limits *ratelimit.Failover, o Options)
 		plans = LiftedPlans()
 	}
 	a := app.New(app.Config{Store: st, Log: QuietLogger(), SDL: "type Query { viewer: Viewer! }",
-		Limits: limits, Plans: plans, Now: o.Now})
+		Limits: limits, Plans: plans, Now: o.Now,
+		RequestTimeout: o.RequestTimeout, WebsocketInitTimeout: o.WebsocketInitTimeout})
 	broker := a.Events
 	t.Cleanup(broker.Close)
 	if o.ListenURL != "" && st.Dialect() == store.Postgres {

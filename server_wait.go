@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/wbk/crm/internal/httpapi"
+	"github.com/wbk/crm/internal/store"
+)
+
+// Backoff between attempts to reach the database at start.
+const (
+	startRetryFirst = 500 * time.Millisecond
+	startRetryMax   = 15 * time.Second
+)
+
+// openStoreWhenReachable opens (and migrates) the store. If the database does not answer, it
+// does not give up: it listens on the server's address at once with httpapi.Starting
+// (/healthz 200, /readyz 503, everything else 503) and retries with exponential backoff
+// until the database answers or ctx ends. It returns the listener it opened, if any, for the
+// real server to take over without closing it.
+func (c *cli) openStoreWhenReachable(ctx context.Context) (*store.Store, net.Listener, error) {
+	setup := context.WithoutCancel(ctx)
+	st, err := c.openStore(setup)
+	if err == nil || c.cfg.DatabaseURL == "" { // the embedded database has nothing to wait for
+		return st, nil, err
+	}
+	ln, lerr := net.Listen("tcp", c.cfg.Addr)
+	if lerr != nil {
+		return nil, nil, lerr
+	}
+	tcp := ln.(*net.TCPListener)
+	starting := &http.Server{Handler: httpapi.Starting(), ReadHeaderTimeout: 5 * time.Second}
+	served := make(chan struct{})
+	go func() {
+		defer close(served)
+		_ = starting.Serve(keepOpen{tcp})
+	}()
+	stop := func() {
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = starting.Shutdown(shutdown)
+		<-served
+		_ = tcp.SetDeadline(time.Time{}) // the real server accepts on it from now on
+	}
+	delay := startRetryFirst
+	for {
+		c.log.Warn("database unavailable at start; retrying", "err", err, "retry_in", delay)
+		select {
+		case <-ctx.Done():
+			stop()
+			_ = ln.Close()
+			return nil, nil, errors.Join(ctx.Err(), err)
+		case <-time.After(delay):
+		}
+		if st, err = c.openStore(setup); err == nil {
+			stop()
+			c.log.Info("database reachable")
+			return st, ln, nil
+		}
+		delay = min(2*delay, startRetryMax)
+	}
+}
+
+// keepOpen lets the starting server stop serving without closing the listener that the
+// real server takes over: "closing" it only ends the pending Accept (a deadline in the past),
+// after which the shutting-down server returns.
+type keepOpen struct{ *net.TCPListener }
+
+func (k keepOpen) Close() error { return k.SetDeadline(time.Now()) }
+
+// parseRequestTimeout reads REQUEST_TIMEOUT: "" is the default, "15" is seconds, "1500ms" a
+// Go duration.
+func parseRequestTimeout(v string) (time.Duration, error) {
+	if v == "" {
+		return httpapi.DefaultRequestTimeout, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		if n, nerr := strconv.Atoi(v); nerr == nil {
+			d, err = time.Duration(n)*time.Second, nil
+		}
+	}
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("REQUEST_TIMEOUT must be a positive duration such as 10s, got %q", v)
+	}
+	return d, nil
+}
