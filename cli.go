@@ -298,7 +298,7 @@ func (c *cli) keyCreate(ctx context.Context, args []string) error {
 	}
 	return c.withStore(ctx, func(st *store.Store) error {
 		key, prefix, hash := auth.NewKey()
-		k := &models.ApiKey{WorkspaceID: *workspace, Name: *name, Prefix: prefix, KeyHash: hash, Scopes: scopes, ExpiresAt: expiry}
+		k := &models.ApiKey{WorkspaceID: *workspace, Name: *name, Prefix: prefix, KeyHash: hash, Scopes: models.ParsePermissionSet(scopes), ExpiresAt: expiry}
 		if err := st.CreateAPIKey(ctx, k); err != nil {
 			return err
 		}

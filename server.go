@@ -61,11 +61,12 @@ type config struct {
 	// RequestTimeout (REQUEST_TIMEOUT, a Go duration or whole seconds; default 10s) bounds
 	// every request and every database statement.
 	RequestTimeout time.Duration
+	PprofAddr      string // set: Go's profiles on a listener of their own (off by default)
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
 	cfg := config{Addr: getenv("ADDR"), DatabaseURL: getenv("DATABASE_URL"), SQLitePath: store.DefaultSQLitePath,
-		RedisURL: getenv("REDIS_URL")}
+		RedisURL: getenv("REDIS_URL"), PprofAddr: getenv("PPROF_ADDR")}
 	plans, err := ratelimit.ParsePlans(getenv("PLAN_LIMITS"))
 	if err != nil {
 		return cfg, err
@@ -174,6 +175,14 @@ func (c *cli) serve(ctx context.Context) error {
 			return err
 		}
 	}
+	if c.cfg.PprofAddr != "" {
+		_, stopPprof, err := startPprof(c.cfg.PprofAddr, c.log)
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("PPROF_ADDR: %w", err)
+		}
+		defer stopPprof()
+	}
 	// The usage recorder writes usage counts and lastUsedAt in batches, never on a request's
 	// path; cancelling it flushes once more, after the last request has drained.
 	background, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
@@ -223,7 +232,7 @@ func (c *cli) seedDemo(ctx context.Context, st *store.Store) error {
 		return err
 	}
 	key, prefix, hash := auth.NewKey()
-	k := &models.ApiKey{WorkspaceID: ws.ID, Name: "Demo key", Prefix: prefix, KeyHash: hash, Scopes: "read,write,lexi"}
+	k := &models.ApiKey{WorkspaceID: ws.ID, Name: "Demo key", Prefix: prefix, KeyHash: hash, Scopes: models.ParsePermissionSet("read,write,lexi")}
 	if err := st.CreateAPIKey(ctx, k); err != nil {
 		return err
 	}

@@ -4,6 +4,8 @@
 package models
 
 import (
+	"database/sql/driver"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -23,8 +25,9 @@ type ApiKey struct {
 	Name        string
 	Prefix      string
 	KeyHash     string `json:"-"`
-	// Scopes is the comma-separated, lower-case permission list ("read,write").
-	Scopes     string `gorm:"column:permissions" json:"-"`
+	// Scopes are the key's permissions, stored as a comma-separated, lower-case list
+	// ("read,write") and parsed once when the key is read.
+	Scopes     PermissionSet `gorm:"column:permissions" json:"-"`
 	ExpiresAt  *time.Time
 	RevokedAt  *time.Time
 	LastUsedAt *time.Time
@@ -34,25 +37,85 @@ type ApiKey struct {
 func (ApiKey) TableName() string { return "api_keys" }
 
 // Permissions lists the key's permissions in schema order.
-func (k *ApiKey) Permissions() []Permission {
+func (k *ApiKey) Permissions() []Permission { return k.Scopes.List() }
+
+// Has reports whether the key carries permission p.
+func (k *ApiKey) Has(p Permission) bool { return k.Scopes.Has(p) }
+
+// PermissionSet is a set of permissions, one bit per value of AllPermission. Every request
+// asks its key about permissions, so the stored list is parsed when the key is read, not on
+// each question.
+type PermissionSet uint32
+
+// ParsePermissionSet reads a comma-separated, lower-case list ("read,write"); names it does
+// not know are ignored.
+func ParsePermissionSet(list string) PermissionSet {
+	var set PermissionSet
+	for name := range strings.SplitSeq(list, ",") {
+		for i, stored := range permissionNames {
+			if name == stored {
+				set |= 1 << i
+			}
+		}
+	}
+	return set
+}
+
+// permissionNames are the stored names of AllPermission, in its order.
+var permissionNames = func() []string {
+	names := make([]string, len(AllPermission))
+	for i, p := range AllPermission {
+		names[i] = strings.ToLower(string(p))
+	}
+	return names
+}()
+
+// Has reports whether p is in the set.
+func (s PermissionSet) Has(p Permission) bool {
+	for i, q := range AllPermission {
+		if q == p {
+			return s&(1<<i) != 0
+		}
+	}
+	return false
+}
+
+// List is the set's permissions in schema order.
+func (s PermissionSet) List() []Permission {
 	var out []Permission
-	for _, p := range AllPermission {
-		if k.Has(p) {
+	for i, p := range AllPermission {
+		if s&(1<<i) != 0 {
 			out = append(out, p)
 		}
 	}
 	return out
 }
 
-// Has reports whether the key carries permission p.
-func (k *ApiKey) Has(p Permission) bool {
-	want := strings.ToLower(string(p))
-	for _, s := range strings.Split(k.Scopes, ",") {
-		if s == want {
-			return true
+// String is the stored form: lower-case names in schema order, comma-separated.
+func (s PermissionSet) String() string {
+	names := make([]string, 0, len(permissionNames))
+	for i, name := range permissionNames {
+		if s&(1<<i) != 0 {
+			names = append(names, name)
 		}
 	}
-	return false
+	return strings.Join(names, ",")
+}
+
+// Value stores the set as its comma-separated list.
+func (s PermissionSet) Value() (driver.Value, error) { return s.String(), nil }
+
+// Scan reads a stored comma-separated list.
+func (s *PermissionSet) Scan(src any) error {
+	switch v := src.(type) {
+	case string:
+		*s = ParsePermissionSet(v)
+	case []byte:
+		*s = ParsePermissionSet(string(v))
+	default:
+		return fmt.Errorf("cannot scan %T into PermissionSet", src)
+	}
+	return nil
 }
 
 // Contact is a person in a workspace's CRM.

@@ -36,7 +36,7 @@ func (r *campaignResolver) List(ctx context.Context, obj *models.Campaign) (*mod
 
 // Lists is the resolver for the lists field.
 func (r *contactResolver) Lists(ctx context.Context, obj *models.Contact, first *int, after *string) (*models.ListConnection, error) {
-	args := page(first, after, nil, nil)
+	args := nestedPageArgs(ctx, first, after)
 	if err := args.Validate(); err != nil {
 		return nil, err
 	}
@@ -45,7 +45,7 @@ func (r *contactResolver) Lists(ctx context.Context, obj *models.Contact, first 
 
 // Deals is the resolver for the deals field.
 func (r *contactResolver) Deals(ctx context.Context, obj *models.Contact, first *int, after *string) (*models.DealConnection, error) {
-	args := page(first, after, nil, nil)
+	args := nestedPageArgs(ctx, first, after)
 	if err := args.Validate(); err != nil {
 		return nil, err
 	}
@@ -62,12 +62,12 @@ func (r *dealResolver) Contact(ctx context.Context, obj *models.Deal) (*models.C
 
 // ContactCount is the resolver for the contactCount field.
 func (r *listResolver) ContactCount(ctx context.Context, obj *models.List) (int, error) {
-	return loaders.For(ctx).Count(ctx, store.MembersPerList, obj.ID)
+	return loaders.For(ctx).Count(ctx, store.MembersOfList, obj.ID)
 }
 
 // Contacts is the resolver for the contacts field.
 func (r *listResolver) Contacts(ctx context.Context, obj *models.List, first *int, after *string) (*models.ContactConnection, error) {
-	args := page(first, after, nil, nil)
+	args := nestedPageArgs(ctx, first, after)
 	if err := args.Validate(); err != nil {
 		return nil, err
 	}
@@ -210,9 +210,10 @@ func (r *queryResolver) Contact(ctx context.Context, id string) (*models.Contact
 
 // Contacts is the resolver for the contacts field.
 func (r *queryResolver) Contacts(ctx context.Context, first *int, after *string, last *int, before *string, filter *models.ContactFilter, orderBy *models.ContactOrder) (*models.ContactConnection, error) {
-	conn, err := r.Store.Contacts(ctx, page(first, after, last, before), filter, orderBy)
+	conn, err := r.Store.Contacts(ctx, rootPageArgs(ctx, first, after, last, before), filter, orderBy)
 	if err == nil {
 		loaders.For(ctx).SawContacts(conn.Nodes())
+		preloadContactChildren(ctx, conn.Nodes())
 	}
 	return conn, err
 }
@@ -224,7 +225,7 @@ func (r *queryResolver) List(ctx context.Context, id string) (*models.List, erro
 
 // Lists is the resolver for the lists field.
 func (r *queryResolver) Lists(ctx context.Context, first *int, after *string, last *int, before *string, filter *models.ListFilter) (*models.ListConnection, error) {
-	conn, err := r.Store.Lists(ctx, page(first, after, last, before), filter)
+	conn, err := r.Store.Lists(ctx, rootPageArgs(ctx, first, after, last, before), filter)
 	if err == nil {
 		loaders.For(ctx).SawLists(conn.Nodes())
 	}
@@ -252,7 +253,7 @@ func (r *queryResolver) Deal(ctx context.Context, id string) (*models.Deal, erro
 
 // Deals is the resolver for the deals field.
 func (r *queryResolver) Deals(ctx context.Context, first *int, after *string, last *int, before *string, filter *models.DealFilter) (*models.DealConnection, error) {
-	conn, err := r.Store.Deals(ctx, page(first, after, last, before), filter)
+	conn, err := r.Store.Deals(ctx, rootPageArgs(ctx, first, after, last, before), filter)
 	if err == nil {
 		loaders.For(ctx).SawDeals(conn.Nodes())
 	}

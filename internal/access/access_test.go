@@ -51,7 +51,7 @@ func principal(perms ...models.Permission) *auth.Principal {
 	for i, p := range perms {
 		scopes[i] = strings.ToLower(string(p))
 	}
-	return &auth.Principal{Key: &models.ApiKey{ID: "key_1", Scopes: strings.Join(scopes, ",")},
+	return &auth.Principal{Key: &models.ApiKey{ID: "key_1", Scopes: models.ParsePermissionSet(strings.Join(scopes, ","))},
 		Workspace: &models.Workspace{ID: "wks_1"}}
 }
 

@@ -27,7 +27,7 @@ func tenant(t *testing.T, st *store.Store) (*models.Workspace, *models.ApiKey, s
 		t.Fatal(err)
 	}
 	key, prefix, hash := auth.NewKey()
-	k := &models.ApiKey{WorkspaceID: ws.ID, Name: "app test", Prefix: prefix, KeyHash: hash, Scopes: "read,write,lexi"}
+	k := &models.ApiKey{WorkspaceID: ws.ID, Name: "app test", Prefix: prefix, KeyHash: hash, Scopes: models.ParsePermissionSet("read,write,lexi")}
 	if err := st.CreateAPIKey(ctx, k); err != nil {
 		t.Fatal(err)
 	}

@@ -105,7 +105,7 @@ func newAuthFixture(t *testing.T) *authFixture {
 func (f *authFixture) key(t *testing.T, edit func(*models.ApiKey)) (string, *models.ApiKey) {
 	t.Helper()
 	key, prefix, hash := auth.NewKey()
-	k := &models.ApiKey{WorkspaceID: f.ws.ID, Name: "test", Prefix: prefix, KeyHash: hash, Scopes: "read"}
+	k := &models.ApiKey{WorkspaceID: f.ws.ID, Name: "test", Prefix: prefix, KeyHash: hash, Scopes: models.ParsePermissionSet("read")}
 	edit(k)
 	if err := f.st.CreateAPIKey(context.Background(), k); err != nil {
 		t.Fatal(err)

@@ -65,7 +65,7 @@ func (g limitGate) MutateOperationContext(ctx context.Context, oc *graphql.Opera
 		state.setRate(res)
 	}
 	if !res.Allowed() {
-		g.api.metrics.rateLimited.WithLabelValues(string(p.Workspace.Plan), res.Exceeded).Inc()
+		g.api.metrics.rateLimited.WithLabelValues(string(p.Workspace.Plan), res.Exceeded.String()).Inc()
 		return asGraphQLError(rateLimited(res))
 	}
 	return nil
@@ -129,7 +129,7 @@ func rateLimited(r *ratelimit.Result) *apperr.Error {
 			r.Asked, limit, r.Exceeded, r.Plan)
 	}
 	return &apperr.Error{Code: apperr.ERATELIMITED, Message: msg,
-		Extensions: map[string]any{"window": r.Exceeded, "retryAfter": retry, "cost": r.Asked}}
+		Extensions: map[string]any{"window": r.Exceeded.String(), "retryAfter": retry, "cost": r.Asked}}
 }
 
 func retrySeconds(d time.Duration) int64 {
@@ -156,7 +156,7 @@ func (a *API) rateLimitHeaders(h http.Header, state *requestState) {
 	h.Set("RateLimit-Policy", fmt.Sprintf(`"day";q=%d;w=86400, "minute";q=%d;w=60`, day.Limit, minute.Limit))
 	h.Set("RateLimit", fmt.Sprintf(`"day";r=%d;t=%d, "minute";r=%d;t=%d`,
 		day.Remaining, secondsUntil(now, day.ResetAt), minute.Remaining, secondsUntil(now, minute.ResetAt)))
-	if res.Exceeded != "" {
+	if res.Exceeded != ratelimit.WindowNone {
 		h.Set("Retry-After", strconv.FormatInt(retrySeconds(res.RetryAfter), 10))
 	}
 }

@@ -610,7 +610,7 @@ func (p *proposer) showLists(ctx context.Context) (string, error) {
 	for i, l := range v.Lists {
 		ids[i] = l.ID
 	}
-	members, err := p.st.CountChildren(ctx, store.MembersPerList, ids)
+	members, err := p.st.CountChildren(ctx, store.MembersOfList, ids)
 	if err != nil {
 		return "", err
 	}

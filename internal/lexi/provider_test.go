@@ -578,7 +578,7 @@ func TestProviderProposalsBecomePendingTasks(t *testing.T) {
 
 	// And the tasks run when approved, like the built-in assistant's.
 	approver := auth.WithPrincipal(ctx, &auth.Principal{Workspace: env.wsA,
-		Key: &models.ApiKey{ID: "key_test", WorkspaceID: env.wsA.ID, Scopes: "read,write,lexi"}})
+		Key: &models.ApiKey{ID: "key_test", WorkspaceID: env.wsA.ID, Scopes: models.ParsePermissionSet("read,write,lexi")}})
 	done, err := svc.Approve(approver, got[0].ID)
 	if err != nil || done.Status != models.LexiTaskStatusExecuted {
 		t.Fatalf("approve: %+v, %v", done, err)

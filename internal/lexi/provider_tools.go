@@ -548,7 +548,7 @@ func (r *toolRun) lists(ctx context.Context, a *listQuery) (any, error) {
 	}
 	members := map[string]int{}
 	if len(listIDs) > 0 {
-		if members, err = r.p.Store.CountChildren(ctx, store.MembersPerList, listIDs); err != nil {
+		if members, err = r.p.Store.CountChildren(ctx, store.MembersOfList, listIDs); err != nil {
 			return nil, err
 		}
 	}

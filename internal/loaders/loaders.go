@@ -44,10 +44,13 @@ type Loaders struct {
 	mu       sync.Mutex
 	hints    map[string][]string
 	children map[string]any // nested-connection loaders by relation and page arguments
+	// preloaded holds nested pages read up front from the selection set, by the same key as
+	// children and then by parent id: a parent found here needs no loader round.
+	preloaded map[string]map[string]any
 
 	contact *hinted[*models.Contact]
 	list    *hinted[*models.List]
-	counts  map[string]*hinted[int]
+	counts  map[*store.Relation]*hinted[int]
 }
 
 // hinted is a dataloader that, on its first use after new hints, queues them all at once.
@@ -75,12 +78,13 @@ type ctxKey struct{}
 
 // New returns fresh loaders on s.
 func New(s *store.Store) *Loaders {
-	l := &Loaders{store: s, hints: map[string][]string{}, children: map[string]any{}, counts: map[string]*hinted[int]{}}
+	l := &Loaders{store: s, hints: map[string][]string{}, children: map[string]any{}, preloaded: map[string]map[string]any{},
+		counts: map[*store.Relation]*hinted[int]{}}
 	l.contact = &hinted[*models.Contact]{kind: contactRefs, loader: dataloadgen.NewLoader(
 		byID(s.ContactsByID, func(c *models.Contact) string { return c.ID }, l.SawContacts), options()...)}
 	l.list = &hinted[*models.List]{kind: listRefs, loader: dataloadgen.NewLoader(
 		byID(s.ListsByID, func(x *models.List) string { return x.ID }, l.SawLists), options()...)}
-	for rel, kind := range map[string]string{store.ListsPerContact: contactsShown, store.DealsPerContact: contactsShown, store.MembersPerList: listsShown} {
+	for rel, kind := range map[*store.Relation]string{store.ListsOfContact: contactsShown, store.DealsOfContact: contactsShown, store.MembersOfList: listsShown} {
 		l.counts[rel] = &hinted[int]{kind: kind, loader: dataloadgen.NewLoader(counting(s, rel), options()...)}
 	}
 	return l
@@ -183,7 +187,7 @@ func byID[T any](fetch func(context.Context, []string) ([]*T, error), id func(*T
 	}
 }
 
-func counting(s *store.Store, relation string) func(context.Context, []string) ([]int, []error) {
+func counting(s *store.Store, relation *store.Relation) func(context.Context, []string) ([]int, []error) {
 	return func(ctx context.Context, keys []string) ([]int, []error) {
 		counts, err := s.CountChildren(ctx, relation, keys)
 		if err != nil {
@@ -198,33 +202,85 @@ func counting(s *store.Store, relation string) func(context.Context, []string) (
 }
 
 // Count returns the number of children parentID has in relation.
-func (l *Loaders) Count(ctx context.Context, relation, parentID string) (int, error) {
+func (l *Loaders) Count(ctx context.Context, relation *store.Relation, parentID string) (int, error) {
 	return l.counts[relation].load(ctx, l, parentID)
 }
 
-func (l *Loaders) counter(relation, parentID string) models.Counter {
+func (l *Loaders) counter(relation *store.Relation, parentID string) models.Counter {
 	return func(ctx context.Context) (int, error) { return l.Count(ctx, relation, parentID) }
 }
 
-// childLoader returns the loader for one relation and one set of page arguments: siblings
-// asking with the same arguments share a batch.
-func childLoader[C any](l *Loaders, relation, kind string, args store.PageArgs,
-	fetch func(context.Context, []string, store.PageArgs) (map[string]C, error), saw func(C)) *hinted[C] {
-	key := relation + "|" + intArg(args.First) + "|" + strArg(args.After)
+// relation is what the loaders know of one nested connection: how to read many parents' pages
+// at once, which hints its parents come from, and what its pages announce in turn.
+type relation[C any] struct {
+	rel   *store.Relation
+	kind  string // the hints of the parents
+	fetch func(*store.Store) func(context.Context, []string, store.PageArgs) (map[string]*C, error)
+	saw   func(*Loaders, *C)
+	// withCount copies a page and attaches the parent's totalCount: the cached page is shared.
+	withCount func(*C, models.Counter) *C
+}
+
+var (
+	listsOfContact = relation[models.ListConnection]{rel: store.ListsOfContact, kind: contactsShown,
+		fetch: func(s *store.Store) func(context.Context, []string, store.PageArgs) (map[string]*models.ListConnection, error) {
+			return s.ListsOfContacts
+		},
+		saw: func(l *Loaders, c *models.ListConnection) { l.SawLists(c.Nodes()) },
+		withCount: func(c *models.ListConnection, n models.Counter) *models.ListConnection {
+			cp := *c
+			cp.Count = n
+			return &cp
+		}}
+	dealsOfContact = relation[models.DealConnection]{rel: store.DealsOfContact, kind: contactsShown,
+		fetch: func(s *store.Store) func(context.Context, []string, store.PageArgs) (map[string]*models.DealConnection, error) {
+			return s.DealsOfContacts
+		},
+		saw: func(l *Loaders, c *models.DealConnection) { l.SawDeals(c.Nodes()) },
+		withCount: func(c *models.DealConnection, n models.Counter) *models.DealConnection {
+			cp := *c
+			cp.Count = n
+			return &cp
+		}}
+	membersOfList = relation[models.ContactConnection]{rel: store.MembersOfList, kind: listsShown,
+		fetch: func(s *store.Store) func(context.Context, []string, store.PageArgs) (map[string]*models.ContactConnection, error) {
+			return s.ContactsOfLists
+		},
+		saw: func(l *Loaders, c *models.ContactConnection) { l.SawContacts(c.Nodes()) },
+		withCount: func(c *models.ContactConnection, n models.Counter) *models.ContactConnection {
+			cp := *c
+			cp.Count = n
+			return &cp
+		}}
+)
+
+func childKey(rel *store.Relation, args store.PageArgs) string {
+	cursors := "c"
+	if args.SkipCursors {
+		cursors = "-"
+	}
+	return rel.String() + "|" + intArg(args.First) + "|" + strArg(args.After) + "|" + cursors
+}
+
+// loader returns the loader for one relation and one set of page arguments: siblings asking
+// with the same arguments share a batch.
+func (r relation[C]) loader(l *Loaders, args store.PageArgs) *hinted[*C] {
+	key := childKey(r.rel, args)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if existing, ok := l.children[key]; ok {
-		return existing.(*hinted[C])
+		return existing.(*hinted[*C])
 	}
-	h := &hinted[C]{kind: kind, loader: dataloadgen.NewLoader(func(ctx context.Context, keys []string) ([]C, []error) {
+	fetch := r.fetch(l.store)
+	h := &hinted[*C]{kind: r.kind, loader: dataloadgen.NewLoader(func(ctx context.Context, keys []string) ([]*C, []error) {
 		pages, err := fetch(ctx, keys, args)
 		if err != nil {
 			return nil, []error{err}
 		}
-		out := make([]C, len(keys))
+		out := make([]*C, len(keys))
 		for i, k := range keys {
 			out[i] = pages[k]
-			saw(out[i])
+			r.saw(l, out[i])
 		}
 		return out, nil
 	}, options()...)}
@@ -232,40 +288,81 @@ func childLoader[C any](l *Loaders, relation, kind string, args store.PageArgs,
 	return h
 }
 
+// page returns parentID's page: preloaded, or through the loader.
+func (r relation[C]) page(ctx context.Context, l *Loaders, parentID string, args store.PageArgs) (*C, error) {
+	key := childKey(r.rel, args)
+	l.mu.Lock()
+	pre, ok := l.preloaded[key][parentID]
+	l.mu.Unlock()
+	var conn *C
+	if ok {
+		conn = pre.(*C)
+	} else {
+		var err error
+		if conn, err = r.loader(l, args).load(ctx, l, parentID); err != nil {
+			return nil, err
+		}
+	}
+	return r.withCount(conn, l.counter(r.rel, parentID)), nil
+}
+
+// preload reads the pages of parentIDs now, in one statement, for the resolvers to find.
+func (r relation[C]) preload(ctx context.Context, l *Loaders, parentIDs []string, args store.PageArgs) error {
+	if len(parentIDs) == 0 {
+		return nil
+	}
+	if err := args.Validate(); err != nil {
+		return nil // the field's resolver reports it, with its path
+	}
+	pages, err := r.fetch(l.store)(ctx, parentIDs, args)
+	if err != nil {
+		return err
+	}
+	for _, c := range pages {
+		r.saw(l, c)
+	}
+	key := childKey(r.rel, args)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	m := l.preloaded[key]
+	if m == nil {
+		m = make(map[string]any, len(pages))
+		l.preloaded[key] = m
+	}
+	for id, c := range pages {
+		m[id] = c
+	}
+	return nil
+}
+
 // ListsOfContact pages a contact's lists.
 func (l *Loaders) ListsOfContact(ctx context.Context, contactID string, args store.PageArgs) (*models.ListConnection, error) {
-	conn, err := childLoader(l, store.ListsPerContact, contactsShown, args, l.store.ListsOfContacts,
-		func(c *models.ListConnection) { l.SawLists(c.Nodes()) }).load(ctx, l, contactID)
-	if err != nil {
-		return nil, err
-	}
-	c := *conn
-	c.Count = l.counter(store.ListsPerContact, contactID)
-	return &c, nil
+	return listsOfContact.page(ctx, l, contactID, args)
 }
 
 // DealsOfContact pages a contact's deals.
 func (l *Loaders) DealsOfContact(ctx context.Context, contactID string, args store.PageArgs) (*models.DealConnection, error) {
-	conn, err := childLoader(l, store.DealsPerContact, contactsShown, args, l.store.DealsOfContacts,
-		func(c *models.DealConnection) { l.SawDeals(c.Nodes()) }).load(ctx, l, contactID)
-	if err != nil {
-		return nil, err
-	}
-	c := *conn
-	c.Count = l.counter(store.DealsPerContact, contactID)
-	return &c, nil
+	return dealsOfContact.page(ctx, l, contactID, args)
 }
 
 // ContactsOfList pages a list's members.
 func (l *Loaders) ContactsOfList(ctx context.Context, listID string, args store.PageArgs) (*models.ContactConnection, error) {
-	conn, err := childLoader(l, store.MembersPerList, listsShown, args, l.store.ContactsOfLists,
-		func(c *models.ContactConnection) { l.SawContacts(c.Nodes()) }).load(ctx, l, listID)
-	if err != nil {
-		return nil, err
-	}
-	c := *conn
-	c.Count = l.counter(store.MembersPerList, listID)
-	return &c, nil
+	return membersOfList.page(ctx, l, listID, args)
+}
+
+// PreloadListsOfContacts reads the lists pages of contactIDs up front.
+func (l *Loaders) PreloadListsOfContacts(ctx context.Context, contactIDs []string, args store.PageArgs) error {
+	return listsOfContact.preload(ctx, l, contactIDs, args)
+}
+
+// PreloadDealsOfContacts reads the deals pages of contactIDs up front.
+func (l *Loaders) PreloadDealsOfContacts(ctx context.Context, contactIDs []string, args store.PageArgs) error {
+	return dealsOfContact.preload(ctx, l, contactIDs, args)
+}
+
+// PreloadContactsOfLists reads the member pages of listIDs up front.
+func (l *Loaders) PreloadContactsOfLists(ctx context.Context, listIDs []string, args store.PageArgs) error {
+	return membersOfList.preload(ctx, l, listIDs, args)
 }
 
 func intArg(p *int) string {

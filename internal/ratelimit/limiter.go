@@ -5,7 +5,8 @@
 // Charging is exact under any concurrency: each window is one atomic increment by the cost,
 // and a request that takes either window over its limit is refused and gives both increments
 // back. Successful requests never give theirs back, so the successes in a window never add up
-// to more than its limit.
+// to more than its limit. In Redis one script does both windows' increments and the give-back
+// atomically: one round trip per request, and no other request sees a charge that is undone.
 package ratelimit
 
 import (
@@ -18,11 +19,29 @@ import (
 	"github.com/wbk/crm/models"
 )
 
-// Window names, as the 429 error's extensions give them.
+// WindowKind names a window: the one that refused a request, in Result.Exceeded.
+type WindowKind uint8
+
 const (
-	WindowDay    = "day"
-	WindowMinute = "minute"
+	// WindowNone: no window refused the request.
+	WindowNone WindowKind = iota
+	WindowDay
+	WindowMinute
 )
+
+// String is the window's name as the 429 error's extensions and the metrics give it.
+func (k WindowKind) String() string {
+	switch k {
+	case WindowDay:
+		return "day"
+	case WindowMinute:
+		return "minute"
+	}
+	return ""
+}
+
+// MarshalText writes the window's name, so that the kind reads as "day" in any encoding.
+func (k WindowKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
 
 // Window is one window's state after a request.
 type Window struct {
@@ -41,14 +60,14 @@ type Result struct {
 	Asked  int64
 	Day    Window
 	Minute Window
-	// Exceeded is the window that refused the request ("day" or "minute"), or "".
-	Exceeded string
+	// Exceeded is the window that refused the request, or WindowNone.
+	Exceeded WindowKind
 	// RetryAfter is how long until the refusing window resets.
 	RetryAfter time.Duration
 }
 
 // Allowed reports whether the request may run.
-func (r *Result) Allowed() bool { return r.Exceeded == "" }
+func (r *Result) Allowed() bool { return r.Exceeded == WindowNone }
 
 // Limiter charges keys against their plan's limits.
 type Limiter struct {
@@ -106,26 +125,15 @@ func (l *Limiter) rememberDay(keyID, dayKey string) {
 }
 
 // Charge charges keyID cost units. A refused request has Exceeded set and is charged nothing.
+// On Redis both windows are checked and charged by one script, one round trip.
 func (l *Limiter) Charge(ctx context.Context, keyID string, plan models.Plan, cost int64) (*Result, error) {
 	w := l.windows(keyID, plan)
-	day, err := l.store.Increment(ctx, w.dayKey, cost, w.dayRate)
+	day, minute, charged, err := l.store.chargeBoth(ctx, w.dayKey, w.minuteKey, cost, w.dayRate, w.minRate)
 	if err != nil {
 		return nil, err
 	}
-	minute, err := l.store.Increment(ctx, w.minuteKey, cost, w.minRate)
-	if err != nil {
-		_, _ = l.giveBack(context.WithoutCancel(ctx), w.dayKey, cost, w.dayRate)
-		return nil, err
-	}
-	if !day.Reached && !minute.Reached {
+	if charged {
 		return w.result(plan, cost, day, minute), nil
-	}
-	undo := context.WithoutCancel(ctx)
-	if day, err = l.giveBack(undo, w.dayKey, cost, w.dayRate); err != nil {
-		return nil, err
-	}
-	if minute, err = l.giveBack(undo, w.minuteKey, cost, w.minRate); err != nil {
-		return nil, err
 	}
 	res := w.result(plan, 0, day, minute)
 	res.Asked = cost
@@ -137,16 +145,40 @@ func (l *Limiter) Charge(ctx context.Context, keyID string, plan models.Plan, co
 	return res, nil
 }
 
+// chargeSeparately charges both windows of a store that has no script: one atomic increment
+// per window, both given back when either is over its limit. It reports whether the charge
+// stands.
+func chargeSeparately(ctx context.Context, s limiter.Store, dayKey, minuteKey string, cost int64, dayRate, minRate limiter.Rate) (day, minute limiter.Context, charged bool, err error) {
+	if day, err = s.Increment(ctx, dayKey, cost, dayRate); err != nil {
+		return day, minute, false, err
+	}
+	if minute, err = s.Increment(ctx, minuteKey, cost, minRate); err != nil {
+		_, _ = giveBack(context.WithoutCancel(ctx), s, dayKey, cost, dayRate)
+		return day, minute, false, err
+	}
+	if !day.Reached && !minute.Reached {
+		return day, minute, true, nil
+	}
+	undo := context.WithoutCancel(ctx)
+	if day, err = giveBack(undo, s, dayKey, cost, dayRate); err != nil {
+		return day, minute, false, err
+	}
+	if minute, err = giveBack(undo, s, minuteKey, cost, minRate); err != nil {
+		return day, minute, false, err
+	}
+	return day, minute, false, nil
+}
+
 // giveBack undoes a charge. When the window expired between the charge and the undo, the undo
 // lands in a fresh window and would leave it below zero, granting the next window extra
 // calls; the difference is added back so the fresh window starts at zero.
-func (l *Limiter) giveBack(ctx context.Context, key string, cost int64, rate limiter.Rate) (limiter.Context, error) {
-	c, err := l.store.Increment(ctx, key, -cost, rate)
+func giveBack(ctx context.Context, s limiter.Store, key string, cost int64, rate limiter.Rate) (limiter.Context, error) {
+	c, err := s.Increment(ctx, key, -cost, rate)
 	if err != nil {
 		return c, err
 	}
 	if below := c.Remaining - rate.Limit; below > 0 { // the count is -below
-		return l.store.Increment(ctx, key, below, rate)
+		return s.Increment(ctx, key, below, rate)
 	}
 	return c, nil
 }

@@ -3,12 +3,15 @@ package ratelimit
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	limiter "github.com/ulule/limiter/v3"
 
 	"github.com/wbk/crm/models"
@@ -298,7 +301,7 @@ func TestGiveBackNeverLeavesAWindowBelowZero(t *testing.T) {
 	rate := limiter.Rate{Limit: 10, Period: time.Minute}
 	ctx := context.Background()
 	// The key's counter is gone (expired) when the undo arrives.
-	c, err := l.giveBack(ctx, "k:m", 5, rate)
+	c, err := giveBack(ctx, l.store, "k:m", 5, rate)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +312,75 @@ func TestGiveBackNeverLeavesAWindowBelowZero(t *testing.T) {
 	if _, err := l.store.Increment(ctx, "k:m", 7, rate); err != nil {
 		t.Fatal(err)
 	}
-	if c, err = l.giveBack(ctx, "k:m", 4, rate); err != nil || c.Remaining != 7 {
+	if c, err = giveBack(ctx, l.store, "k:m", 4, rate); err != nil || c.Remaining != 7 {
 		t.Fatalf("after charging 7 and giving back 4: remaining %d, %v; want 7", c.Remaining, err)
+	}
+}
+
+// roundTrips counts the commands a Redis client sends.
+type roundTrips struct{ n atomic.Int64 }
+
+func (h *roundTrips) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (h *roundTrips) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		h.n.Add(1)
+		return next(ctx, cmd)
+	}
+}
+func (h *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		h.n.Add(1)
+		return next(ctx, cmds)
+	}
+}
+
+// TestRedisChargeIsOneRoundTrip: on Redis a charge checks and charges both windows with one
+// command, and a refused charge leaves both windows as they were.
+func TestRedisChargeIsOneRoundTrip(t *testing.T) {
+	url := os.Getenv("TEST_REDIS_URL")
+	if url == "" {
+		t.Skip("TEST_REDIS_URL is not set")
+	}
+	prefix := fmt.Sprintf("test-rt-%d", time.Now().UnixNano())
+	f, err := NewRedis(context.Background(), url, prefix, slog.New(&logCounter{}))
+	if err != nil || !f.Shared() {
+		t.Fatalf("NewRedis: %v (shared %v)", err, f != nil && f.Shared())
+	}
+	sc := f.primary.(*scripted)
+	hook := &roundTrips{}
+	sc.client.AddHook(hook)
+	l := New(f, Plans{models.PlanStarter: {Day: 100, Minute: 10}})
+	ctx := context.Background()
+	cases := []struct {
+		cost             int64
+		allowed          bool
+		minuteUsed, used int64
+	}{
+		{cost: 4, allowed: true, minuteUsed: 4, used: 4},
+		{cost: 5, allowed: true, minuteUsed: 9, used: 9},
+		{cost: 2, allowed: false, minuteUsed: 9, used: 9}, // over the minute: nothing charged
+		{cost: 1, allowed: true, minuteUsed: 10, used: 10},
+	}
+	for i, c := range cases {
+		hook.n.Store(0)
+		r, err := l.Charge(ctx, "k", models.PlanStarter, c.cost)
+		if err != nil {
+			t.Fatalf("charge %d: %v", i, err)
+		}
+		// The script is loaded on first use (EVALSHA, then EVAL): later charges send one command.
+		if n := hook.n.Load(); i > 0 && n != 1 {
+			t.Errorf("charge %d sent %d commands to Redis, want 1", i, n)
+		}
+		if r.Allowed() != c.allowed || r.Minute.Used != c.minuteUsed || r.Day.Used != c.used {
+			t.Errorf("charge %d of %d: allowed %v, minute used %d, day used %d; want %v, %d, %d",
+				i, c.cost, r.Allowed(), r.Minute.Used, r.Day.Used, c.allowed, c.minuteUsed, c.used)
+		}
+		if !c.allowed && r.Exceeded != WindowMinute {
+			t.Errorf("charge %d: exceeded %v, want minute", i, r.Exceeded)
+		}
+	}
+	peek, err := l.Peek(ctx, "k", models.PlanStarter)
+	if err != nil || peek.Minute.Used != 10 || peek.Day.Used != 10 {
+		t.Errorf("peek after the charges: %+v, %v; want 10 used in both windows", peek, err)
 	}
 }

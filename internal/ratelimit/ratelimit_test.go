@@ -142,7 +142,7 @@ func TestChargeAndPeek(t *testing.T) {
 		}
 
 		r = mustCharge(t, l, key, starter, 3)
-		if !r.Allowed() || r.Cost != 3 || r.Exceeded != "" || r.RetryAfter != 0 {
+		if !r.Allowed() || r.Cost != 3 || r.Exceeded != ratelimit.WindowNone || r.RetryAfter != 0 {
 			t.Fatalf("first charge = %+v, want allowed at cost 3", r)
 		}
 		checkWindow(t, "day", r.Day, 100, 3)

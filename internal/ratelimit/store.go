@@ -2,6 +2,7 @@ package ratelimit
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 	limiter "github.com/ulule/limiter/v3"
+	"github.com/ulule/limiter/v3/drivers/store/common"
 	"github.com/ulule/limiter/v3/drivers/store/memory"
 	redisstore "github.com/ulule/limiter/v3/drivers/store/redis"
 )
@@ -69,7 +71,11 @@ func NewRedis(ctx context.Context, url, prefix string, log *slog.Logger) (*Failo
 		local:      newMemoryStore(prefix),
 		log:        log,
 		connect: func(ctx context.Context) (limiter.Store, error) {
-			return redisstore.NewStoreWithOptions(client, limiter.StoreOptions{Prefix: prefix})
+			s, err := redisstore.NewStoreWithOptions(client, limiter.StoreOptions{Prefix: prefix})
+			if err != nil {
+				return nil, err
+			}
+			return &scripted{Store: s, client: client, prefix: prefix}, nil
 		},
 		down: true,
 	}
@@ -165,6 +171,89 @@ func (f *Failover) Reset(ctx context.Context, key string, rate limiter.Rate) (li
 
 func (f *Failover) Increment(ctx context.Context, key string, count int64, rate limiter.Rate) (limiter.Context, error) {
 	return f.do(ctx, func(s limiter.Store) (limiter.Context, error) { return s.Increment(ctx, key, count, rate) })
+}
+
+// chargeBoth charges both windows: on Redis in one script, one round trip; in memory (Redis
+// down, or never configured) with one increment per window.
+func (f *Failover) chargeBoth(ctx context.Context, dayKey, minuteKey string, cost int64, dayRate, minRate limiter.Rate) (day, minute limiter.Context, charged bool, err error) {
+	if s := f.active(ctx); s != nil {
+		if sc, ok := s.(*scripted); ok {
+			day, minute, charged, err = sc.chargeBoth(ctx, dayKey, minuteKey, cost, dayRate, minRate)
+		} else {
+			day, minute, charged, err = chargeSeparately(ctx, s, dayKey, minuteKey, cost, dayRate, minRate)
+		}
+		if err == nil {
+			f.succeeded()
+			return day, minute, charged, nil
+		}
+		if ctx.Err() != nil {
+			return day, minute, false, err
+		}
+		f.failed(err)
+	}
+	if f.connect != nil && f.OnFallback != nil {
+		// Counted per window, as the separate operations of the memory path are.
+		f.OnFallback()
+		f.OnFallback()
+	}
+	return chargeSeparately(ctx, f.local, dayKey, minuteKey, cost, dayRate, minRate)
+}
+
+// scripted is the Redis store with a script that checks and charges both windows at once.
+// Its counters are ulule's (same keys, same values, same expiry), so Peek reads them.
+type scripted struct {
+	limiter.Store
+	client *redis.Client
+	prefix string
+}
+
+// chargeBothScript adds the cost to both windows and takes it back from both when either is
+// over its limit. It runs atomically, so no other request sees the transient charge. A counter
+// created by the script expires with its window, as ulule's increment does it.
+//
+// KEYS: day, minute. ARGV: cost, day period (ms), minute period (ms), day limit, minute limit.
+// Returns {charged (0/1), day count, day ttl (ms), minute count, minute ttl (ms)}.
+var chargeBothScript = redis.NewScript(`
+local cost = tonumber(ARGV[1])
+local function incr(key, period)
+	local n = redis.call("incrby", key, cost)
+	if n == cost then
+		redis.call("pexpire", key, period)
+		return n, tonumber(period)
+	end
+	return n, redis.call("pttl", key)
+end
+local d, dttl = incr(KEYS[1], ARGV[2])
+local m, mttl = incr(KEYS[2], ARGV[3])
+if d > tonumber(ARGV[4]) or m > tonumber(ARGV[5]) then
+	d = redis.call("incrby", KEYS[1], -cost)
+	m = redis.call("incrby", KEYS[2], -cost)
+	return {0, d, dttl, m, mttl}
+end
+return {1, d, dttl, m, mttl}
+`)
+
+func (s *scripted) chargeBoth(ctx context.Context, dayKey, minuteKey string, cost int64, dayRate, minRate limiter.Rate) (day, minute limiter.Context, charged bool, err error) {
+	keys := []string{s.prefix + ":" + dayKey, s.prefix + ":" + minuteKey}
+	vals, err := chargeBothScript.Run(ctx, s.client, keys, cost, dayRate.Period.Milliseconds(), minRate.Period.Milliseconds(),
+		dayRate.Limit, minRate.Limit).Int64Slice()
+	if err != nil {
+		return day, minute, false, err
+	}
+	if len(vals) != 5 {
+		return day, minute, false, fmt.Errorf("ratelimit: the charge script answered %d values, want 5", len(vals))
+	}
+	now := time.Now()
+	return counted(now, dayRate, vals[1], vals[2]), counted(now, minRate, vals[3], vals[4]), vals[0] == 1, nil
+}
+
+// counted is a window's state from its count and time to live, as ulule reports it.
+func counted(now time.Time, rate limiter.Rate, count, ttlMillis int64) limiter.Context {
+	expiration := now.Add(rate.Period)
+	if ttlMillis > 0 {
+		expiration = now.Add(time.Duration(ttlMillis) * time.Millisecond)
+	}
+	return common.GetContextFromState(now, rate, expiration, count)
 }
 
 // forgetLocal drops a counter from process memory; Redis counters expire by themselves.

@@ -2,8 +2,7 @@ package store
 
 import (
 	"context"
-
-	"gorm.io/gorm"
+	"fmt"
 
 	"github.com/wbk/crm/internal/apperr"
 	"github.com/wbk/crm/models"
@@ -13,167 +12,145 @@ import (
 // number of statements for a page does not grow with its size. Nested connections are read
 // oldest first with first/after; a window function cuts every parent's page in the database.
 
-// Cursor orders of the nested connections: a cursor works only on the connection it came from.
-const (
-	contactListsOrder = "contact.lists"
-	contactDealsOrder = "contact.deals"
-	listContactsOrder = "list.contacts"
-)
-
-// childPages reads the pages of many parents in one statement: inner selects the children
-// with their parent's id and their row number within the parent (a window function), and
-// this keeps the first limit+1 of each parent.
-func childPages[T any](db *gorm.DB, inner *gorm.DB, args PageArgs, order string, rows rowScanner[T], id func(*T) string) (map[string]*pageResult[T], error) {
-	spec, err := args.spec()
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]*pageResult[T]{}
-	if spec.limit == 0 {
-		return out, nil
-	}
-	var parentID string
-	var rn int
-	q := db.Table("(?) AS t", inner).Select(rows.selectList("t")+", t.parent_id, t.rn").
-		Where("t.rn <= ?", spec.limit+1).Order("t.parent_id").Order("t.rn")
-	err = rows.scanAll(q, func() []any { return []any{&parentID, &rn} }, func(item *T) {
-		p := out[parentID]
-		if p == nil {
-			p = &pageResult[T]{info: &models.PageInfo{HasPreviousPage: spec.cursor != nil}}
-			out[parentID] = p
-		}
-		if len(p.items) == spec.limit {
-			p.info.HasNextPage = true
-			return
-		}
-		p.items = append(p.items, item)
-		p.cursors = append(p.cursors, cursor{Order: order, ID: id(item)}.encode())
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range out {
-		if n := len(p.cursors); n > 0 {
-			p.info.StartCursor, p.info.EndCursor = &p.cursors[0], &p.cursors[n-1]
-		}
-	}
-	return out, nil
+// Relation is one nested connection: the children of a parent through one foreign key, read
+// oldest first with first/after. The relations are the values below; the preloader, the
+// dataloaders and the relation counts all name a relation by one of them.
+type Relation struct {
+	// name identifies the relation in loader keys and logs ("Contact.lists").
+	name string
+	// order is the cursor order of the relation's pages: a cursor works only on the
+	// connection it came from.
+	order string
+	// countModel and countCol count a parent's children (totalCount, List.contactCount).
+	countModel any
+	countCol   string
 }
 
-func afterID(q *gorm.DB, args PageArgs, order, column string) (*gorm.DB, error) {
+// String is the relation's name, "Type.field".
+func (r *Relation) String() string { return r.name }
+
+// The nested connections.
+var (
+	ListsOfContact = &Relation{name: "Contact.lists", order: "contact.lists", countModel: &models.ListMembership{}, countCol: "contact_id"}
+	DealsOfContact = &Relation{name: "Contact.deals", order: "contact.deals", countModel: &models.Deal{}, countCol: "contact_id"}
+	MembersOfList  = &Relation{name: "List.contacts", order: "list.contacts", countModel: &models.ListMembership{}, countCol: "list_id"}
+)
+
+// nested reads the pages of one relation for many parents in one statement: inner selects the
+// children with their parent's id and their row number within the parent (a window function),
+// and the outer query keeps the first limit+1 of each parent.
+type nested[T, C any] struct {
+	rel   *Relation
+	model any
+	table string
+	// join, when set, reaches the parent through a link table aliased m.
+	join      string
+	parentCol string
+	rows      rowScanner[T]
+	id        func(*T) string
+	conn      func(*pageResult[T], models.Counter) *C
+}
+
+var (
+	listsOfContact = nested[models.List, models.ListConnection]{rel: ListsOfContact, model: &models.List{}, table: "lists",
+		join:      "JOIN list_memberships m ON m.list_id = lists.id AND m.workspace_id = lists.workspace_id",
+		parentCol: "m.contact_id", rows: listRows, id: func(l *models.List) string { return l.ID }, conn: listConnection}
+	dealsOfContact = nested[models.Deal, models.DealConnection]{rel: DealsOfContact, model: &models.Deal{}, table: "deals",
+		parentCol: "deals.contact_id", rows: dealRows, id: func(d *models.Deal) string { return d.ID }, conn: dealConnection}
+	membersOfList = nested[models.Contact, models.ContactConnection]{rel: MembersOfList, model: &models.Contact{}, table: "contacts",
+		join:      "JOIN list_memberships m ON m.contact_id = contacts.id AND m.workspace_id = contacts.workspace_id",
+		parentCol: "m.list_id", rows: contactRows, id: func(c *models.Contact) string { return c.ID }, conn: contactConnection}
+)
+
+// pages reads the page of every parent; a parent without children gets an empty page.
+func (n nested[T, C]) pages(s *Store, ctx context.Context, parentIDs []string, args PageArgs) (map[string]*C, error) {
 	spec, err := args.spec()
 	if err != nil {
 		return nil, err
 	}
-	if spec.cursor != nil {
-		if spec.cursor.Order != order {
-			return nil, apperr.Invalid("after", "after is not a cursor of this connection")
-		}
-		q = q.Where(column+" > ?", spec.cursor.ID)
+	if spec.cursor != nil && spec.cursor.Order != n.rel.order {
+		return nil, apperr.Invalid("after", "after is not a cursor of this connection")
 	}
-	return q, nil
+	out := make(map[string]*C, len(parentIDs))
+	found := map[string]*pageResult[T]{}
+	if spec.limit > 0 {
+		db := s.read(ctx)
+		idCol := n.table + ".id"
+		inner := db.Model(n.model).
+			Select(n.rows.selectList(n.table) + ", " + n.parentCol + " AS parent_id, ROW_NUMBER() OVER (PARTITION BY " + n.parentCol + " ORDER BY " + idCol + ") AS rn")
+		if n.join != "" {
+			inner = inner.Joins(n.join)
+		}
+		inner = inner.Where(n.parentCol+" IN ?", parentIDs)
+		if spec.cursor != nil {
+			inner = inner.Where(idCol+" > ?", spec.cursor.ID)
+		}
+		var parentID string
+		var rn int
+		q := db.Table("(?) AS t", inner).Select(n.rows.selectList("t")+", t.parent_id, t.rn").
+			Where("t.rn <= ?", spec.limit+1).Order("t.parent_id").Order("t.rn")
+		err = n.rows.scanAll(q, func() []any { return []any{&parentID, &rn} }, func(item *T) {
+			p := found[parentID]
+			if p == nil {
+				p = &pageResult[T]{info: &models.PageInfo{HasPreviousPage: spec.cursor != nil}}
+				found[parentID] = p
+			}
+			if len(p.items) == spec.limit {
+				p.info.HasNextPage = true
+				return
+			}
+			p.items = append(p.items, item)
+		})
+		if err != nil {
+			return nil, s.translate(err)
+		}
+	}
+	for _, id := range parentIDs {
+		p := found[id]
+		if p == nil {
+			// As on root connections, a page read after a cursor has a previous page.
+			p = &pageResult[T]{info: &models.PageInfo{HasPreviousPage: args.After != nil && spec.limit > 0}}
+		}
+		p.cursors = make([]string, len(p.items))
+		if !args.SkipCursors {
+			for i, item := range p.items {
+				p.cursors[i] = cursor{Order: n.rel.order, ID: n.id(item)}.encode()
+			}
+			if k := len(p.cursors); k > 0 {
+				p.info.StartCursor, p.info.EndCursor = &p.cursors[0], &p.cursors[k-1]
+			}
+		}
+		out[id] = n.conn(p, nil)
+	}
+	return out, nil
 }
 
 // ListsOfContacts pages the lists of each contact.
 func (s *Store) ListsOfContacts(ctx context.Context, contactIDs []string, args PageArgs) (map[string]*models.ListConnection, error) {
-	db := s.read(ctx)
-	inner, err := afterID(db.Model(&models.List{}).
-		Select(listRows.selectList("lists")+", m.contact_id AS parent_id, ROW_NUMBER() OVER (PARTITION BY m.contact_id ORDER BY lists.id) AS rn").
-		Joins("JOIN list_memberships m ON m.list_id = lists.id AND m.workspace_id = lists.workspace_id").
-		Where("m.contact_id IN ?", contactIDs), args, contactListsOrder, "lists.id")
-	if err != nil {
-		return nil, err
-	}
-	pages, err := childPages(db, inner, args, contactListsOrder, listRows, func(l *models.List) string { return l.ID })
-	if err != nil {
-		return nil, s.translate(err)
-	}
-	out := make(map[string]*models.ListConnection, len(contactIDs))
-	for _, id := range contactIDs {
-		out[id] = listConnection(orEmpty(pages[id], args), nil)
-	}
-	return out, nil
+	return listsOfContact.pages(s, ctx, contactIDs, args)
 }
 
 // DealsOfContacts pages the deals of each contact.
 func (s *Store) DealsOfContacts(ctx context.Context, contactIDs []string, args PageArgs) (map[string]*models.DealConnection, error) {
-	db := s.read(ctx)
-	inner, err := afterID(db.Model(&models.Deal{}).
-		Select(dealRows.selectList("deals")+", deals.contact_id AS parent_id, ROW_NUMBER() OVER (PARTITION BY deals.contact_id ORDER BY deals.id) AS rn").
-		Where("deals.contact_id IN ?", contactIDs), args, contactDealsOrder, "deals.id")
-	if err != nil {
-		return nil, err
-	}
-	pages, err := childPages(db, inner, args, contactDealsOrder, dealRows, func(d *models.Deal) string { return d.ID })
-	if err != nil {
-		return nil, s.translate(err)
-	}
-	out := make(map[string]*models.DealConnection, len(contactIDs))
-	for _, id := range contactIDs {
-		out[id] = dealConnection(orEmpty(pages[id], args), nil)
-	}
-	return out, nil
+	return dealsOfContact.pages(s, ctx, contactIDs, args)
 }
 
 // ContactsOfLists pages the members of each list.
 func (s *Store) ContactsOfLists(ctx context.Context, listIDs []string, args PageArgs) (map[string]*models.ContactConnection, error) {
-	db := s.read(ctx)
-	inner, err := afterID(db.Model(&models.Contact{}).
-		Select(contactRows.selectList("contacts")+", m.list_id AS parent_id, ROW_NUMBER() OVER (PARTITION BY m.list_id ORDER BY contacts.id) AS rn").
-		Joins("JOIN list_memberships m ON m.contact_id = contacts.id AND m.workspace_id = contacts.workspace_id").
-		Where("m.list_id IN ?", listIDs), args, listContactsOrder, "contacts.id")
-	if err != nil {
-		return nil, err
-	}
-	pages, err := childPages(db, inner, args, listContactsOrder, contactRows, func(c *models.Contact) string { return c.ID })
-	if err != nil {
-		return nil, s.translate(err)
-	}
-	out := make(map[string]*models.ContactConnection, len(listIDs))
-	for _, id := range listIDs {
-		out[id] = contactConnection(orEmpty(pages[id], args), nil)
-	}
-	return out, nil
+	return membersOfList.pages(s, ctx, listIDs, args)
 }
-
-// orEmpty is a parent's page, or an empty one for a parent without children (after the
-// cursor). As on root connections, a page read after a cursor has a previous page.
-func orEmpty[T any](p *pageResult[T], args PageArgs) *pageResult[T] {
-	if p == nil {
-		return &pageResult[T]{info: &models.PageInfo{HasPreviousPage: args.After != nil && args.PageSize() > 0}}
-	}
-	return p
-}
-
-// Relation counts, for nested totalCount and List.contactCount.
-const (
-	ListsPerContact = "lists_per_contact"
-	DealsPerContact = "deals_per_contact"
-	MembersPerList  = "members_per_list"
-)
 
 // CountChildren counts, per parent id, the children of one relation.
-func (s *Store) CountChildren(ctx context.Context, relation string, parentIDs []string) (map[string]int, error) {
-	var (
-		model     any
-		parentCol string
-	)
-	switch relation {
-	case ListsPerContact:
-		model, parentCol = &models.ListMembership{}, "contact_id"
-	case MembersPerList:
-		model, parentCol = &models.ListMembership{}, "list_id"
-	case DealsPerContact:
-		model, parentCol = &models.Deal{}, "contact_id"
-	default:
-		panic("store: unknown relation " + relation)
+func (s *Store) CountChildren(ctx context.Context, rel *Relation, parentIDs []string) (map[string]int, error) {
+	if rel == nil || rel.countModel == nil {
+		return nil, fmt.Errorf("store: CountChildren of an unknown relation %v", rel)
 	}
 	var rows []struct {
 		ParentID string
 		N        int
 	}
-	err := s.read(ctx).Model(model).Select(parentCol+" AS parent_id, COUNT(*) AS n").
-		Where(parentCol+" IN ?", parentIDs).Group(parentCol).Scan(&rows).Error
+	err := s.read(ctx).Model(rel.countModel).Select(rel.countCol+" AS parent_id, COUNT(*) AS n").
+		Where(rel.countCol+" IN ?", parentIDs).Group(rel.countCol).Scan(&rows).Error
 	if err != nil {
 		return nil, s.translate(err)
 	}

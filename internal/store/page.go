@@ -27,6 +27,9 @@ type PageArgs struct {
 	After  *string
 	Last   *int
 	Before *string
+	// SkipCursors leaves the edges' cursors and the page info's start and end cursors empty:
+	// set when the query selects none of them, so a page does not encode a cursor per row.
+	SkipCursors bool
 }
 
 // PageSize returns the number of items a connection with these arguments returns at most:
@@ -221,13 +224,16 @@ func paginate[T any](q *gorm.DB, args PageArgs, ord ordering[T]) (*pageResult[T]
 	}
 	res := &pageResult[T]{items: rows, cursors: make([]string, len(rows)), info: &models.PageInfo{}}
 	for i, r := range rows {
+		if args.SkipCursors {
+			break
+		}
 		c := cursor{Order: ord.name, ID: ord.id(r)}
 		if ord.value != nil {
 			c.Value = ord.value(r)
 		}
 		res.cursors[i] = c.encode()
 	}
-	if len(rows) > 0 {
+	if len(rows) > 0 && !args.SkipCursors {
 		res.info.StartCursor = &res.cursors[0]
 		res.info.EndCursor = &res.cursors[len(rows)-1]
 	}

@@ -15,7 +15,8 @@ import (
 // scope.
 type rowScanner[T any] struct {
 	columns []string
-	fields  func(*T) []any
+	// fields appends the destinations of a row's columns in T to dst.
+	fields func(t *T, dst []any) []any
 }
 
 // selectList is the column list qualified by table.
@@ -35,12 +36,14 @@ func (r rowScanner[T]) scanAll(q *gorm.DB, extra func() []any, each func(*T)) er
 		return err
 	}
 	defer rows.Close()
+	var tail []any
+	if extra != nil {
+		tail = extra() // the same destinations for every row
+	}
+	dest := make([]any, 0, len(r.columns)+len(tail)) // reused: one allocation per read, not per row
 	for rows.Next() {
 		item := new(T)
-		dest := r.fields(item)
-		if extra != nil {
-			dest = append(dest, extra()...)
-		}
+		dest = append(r.fields(item, dest[:0]), tail...)
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
@@ -51,32 +54,32 @@ func (r rowScanner[T]) scanAll(q *gorm.DB, extra func() []any, each func(*T)) er
 
 var contactRows = rowScanner[models.Contact]{
 	columns: []string{"id", "workspace_id", "email", "first_name", "last_name", "company", "title", "phone", "tags", "created_at", "updated_at"},
-	fields: func(c *models.Contact) []any {
-		return []any{&c.ID, &c.WorkspaceID, &c.Email, &c.FirstName, &c.LastNameValue, &c.Company, &c.Title, &c.Phone,
-			&c.TagList, &c.CreatedAt, &c.UpdatedAt}
+	fields: func(c *models.Contact, dst []any) []any {
+		return append(dst, &c.ID, &c.WorkspaceID, &c.Email, &c.FirstName, &c.LastNameValue, &c.Company, &c.Title, &c.Phone,
+			&c.TagList, &c.CreatedAt, &c.UpdatedAt)
 	},
 }
 
 var listRows = rowScanner[models.List]{
 	columns: []string{"id", "workspace_id", "name", "description", "created_at", "updated_at"},
-	fields: func(l *models.List) []any {
-		return []any{&l.ID, &l.WorkspaceID, &l.Name, &l.Description, &l.CreatedAt, &l.UpdatedAt}
+	fields: func(l *models.List, dst []any) []any {
+		return append(dst, &l.ID, &l.WorkspaceID, &l.Name, &l.Description, &l.CreatedAt, &l.UpdatedAt)
 	},
 }
 
 var dealRows = rowScanner[models.Deal]{
 	columns: []string{"id", "workspace_id", "title", "amount", "currency", "stage", "contact_id", "close_date", "created_at", "updated_at"},
-	fields: func(d *models.Deal) []any {
-		return []any{&d.ID, &d.WorkspaceID, &d.Title, &d.Amount, &d.Currency, &d.Stage, &d.ContactID, &d.CloseDate,
-			&d.CreatedAt, &d.UpdatedAt}
+	fields: func(d *models.Deal, dst []any) []any {
+		return append(dst, &d.ID, &d.WorkspaceID, &d.Title, &d.Amount, &d.Currency, &d.Stage, &d.ContactID, &d.CloseDate,
+			&d.CreatedAt, &d.UpdatedAt)
 	},
 }
 
 var apiKeyRows = rowScanner[models.ApiKey]{
 	columns: []string{"id", "workspace_id", "name", "prefix", "key_hash", "permissions", "expires_at", "revoked_at", "last_used_at", "created_at"},
-	fields: func(k *models.ApiKey) []any {
-		return []any{&k.ID, &k.WorkspaceID, &k.Name, &k.Prefix, &k.KeyHash, &k.Scopes, &k.ExpiresAt, &k.RevokedAt,
-			&k.LastUsedAt, &k.CreatedAt}
+	fields: func(k *models.ApiKey, dst []any) []any {
+		return append(dst, &k.ID, &k.WorkspaceID, &k.Name, &k.Prefix, &k.KeyHash, &k.Scopes, &k.ExpiresAt, &k.RevokedAt,
+			&k.LastUsedAt, &k.CreatedAt)
 	},
 }
 

@@ -14,6 +14,10 @@ import (
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
+	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -66,7 +70,17 @@ func Open(opts Options) (*Store, error) {
 	)
 	switch {
 	case strings.HasPrefix(opts.URL, "postgres://"), strings.HasPrefix(opts.URL, "postgresql://"):
-		dialector, dialect = postgres.Open(withStatementTimeout(opts.URL, opts.StatementTimeout)), Postgres
+		pgCfg, err := pgx.ParseConfig(withStatementTimeout(opts.URL, opts.StatementTimeout))
+		if err != nil {
+			return nil, fmt.Errorf("DATABASE_URL: %w", err)
+		}
+		pgCfg.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+			return &cancelKeepsConn{
+				cancel:   &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: 2 * time.Second},
+				deadline: &pgconn.DeadlineContextWatcherHandler{Conn: c.Conn()},
+			}
+		}
+		dialector, dialect = postgres.New(postgres.Config{Conn: stdlib.OpenDB(*pgCfg)}), Postgres
 	case opts.URL == "":
 		path := opts.SQLitePath
 		if path == "" {
@@ -169,6 +183,9 @@ func (s *Store) translate(err error) error {
 	if errors.Is(err, context.Canceled) {
 		return err
 	}
+	if isCanceledByClient(err) {
+		return fmt.Errorf("%w: %w", context.Canceled, err)
+	}
 	if e := classify(err); e != nil {
 		if e.Code == apperr.EUNAVAILABLE || e.Code == apperr.ETIMEOUT {
 			s.log.Warn("database unavailable", "err", err, "code", string(e.Code))
@@ -177,6 +194,36 @@ func (s *Store) translate(err error) error {
 	}
 	s.log.Error("database error", "err", err)
 	return &apperr.Error{Code: apperr.EINTERNAL, Message: "internal error"}
+}
+
+// cancelKeepsConn is what a PostgreSQL connection does when the context of its statement
+// ends. Canceled (the client went away): the statement is canceled in the server and the
+// connection is kept. pgx's default, a read deadline, closes the connection instead: a burst
+// of clients leaving at once (a load generator stopping) left the pool full of broken
+// connections, and the next requests failed with 503 "bad connection". Past its deadline: the
+// read is interrupted at once, as by default; the deadline also backs up a cancel that the
+// server does not answer.
+type cancelKeepsConn struct {
+	cancel   *pgconn.CancelRequestContextWatcherHandler
+	deadline *pgconn.DeadlineContextWatcherHandler
+	used     ctxwatch.Handler // set by HandleCancel before HandleUnwatchAfterCancel runs
+}
+
+func (h *cancelKeepsConn) HandleCancel(ctx context.Context) {
+	h.used = h.cancel
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		h.used = h.deadline
+	}
+	h.used.HandleCancel(ctx)
+}
+
+func (h *cancelKeepsConn) HandleUnwatchAfterCancel() { h.used.HandleUnwatchAfterCancel() }
+
+// isCanceledByClient reports a statement canceled in the server at our request: by
+// cancelKeepsConn, because the client went away.
+func isCanceledByClient(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "57014" && strings.Contains(pgErr.Message, "user request")
 }
 
 // findByID reads one row by id; an id the caller's workspace does not have is ENOTFOUND,

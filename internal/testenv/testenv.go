@@ -148,7 +148,7 @@ func (e *Env) Key(t testing.TB, ws *models.Workspace, perms ...string) string {
 func (e *Env) KeyRecord(t testing.TB, ws *models.Workspace, edit func(*models.ApiKey), perms ...string) (string, *models.ApiKey) {
 	t.Helper()
 	key, prefix, hash := auth.NewKey()
-	k := &models.ApiKey{WorkspaceID: ws.ID, Name: "test key", Prefix: prefix, KeyHash: hash, Scopes: strings.Join(perms, ",")}
+	k := &models.ApiKey{WorkspaceID: ws.ID, Name: "test key", Prefix: prefix, KeyHash: hash, Scopes: models.ParsePermissionSet(strings.Join(perms, ","))}
 	edit(k)
 	if err := e.Store.CreateAPIKey(context.Background(), k); err != nil {
 		t.Fatalf("create key: %v", err)
