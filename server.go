@@ -25,7 +25,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/wbk/crm/internal/app"
+	"github.com/wbk/crm/internal/apq"
 	"github.com/wbk/crm/internal/auth"
 	"github.com/wbk/crm/internal/lexi"
 	"github.com/wbk/crm/internal/ratelimit"
@@ -61,12 +64,14 @@ type config struct {
 	// RequestTimeout (REQUEST_TIMEOUT, a Go duration or whole seconds; default 10s) bounds
 	// every request and every database statement.
 	RequestTimeout time.Duration
-	PprofAddr      string // set: Go's profiles on a listener of their own (off by default)
+	PprofAddr      string   // set: Go's profiles on a listener of their own (off by default)
+	CORSOrigins    []string // CORS_ORIGINS, comma-separated; empty is any origin
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
 	cfg := config{Addr: getenv("ADDR"), DatabaseURL: getenv("DATABASE_URL"), SQLitePath: store.DefaultSQLitePath,
-		RedisURL: getenv("REDIS_URL"), PprofAddr: getenv("PPROF_ADDR")}
+		RedisURL: getenv("REDIS_URL"), PprofAddr: getenv("PPROF_ADDR"),
+		CORSOrigins: strings.Split(getenv("CORS_ORIGINS"), ",")}
 	plans, err := ratelimit.ParsePlans(getenv("PLAN_LIMITS"))
 	if err != nil {
 		return cfg, err
@@ -138,6 +143,16 @@ func (c *cli) serve(ctx context.Context) error {
 			return fmt.Errorf("REDIS_URL: %w", err)
 		}
 	}
+	// Automatic persisted queries are shared by every instance through Redis when there is one.
+	var apqCache graphql.Cache[string]
+	if c.cfg.RedisURL != "" {
+		shared, err := apq.NewRedis(c.cfg.RedisURL, "", c.log)
+		if err != nil {
+			return fmt.Errorf("REDIS_URL: %w", err)
+		}
+		defer shared.Close()
+		apqCache = shared
+	}
 	var assistant lexi.Assistant // nil: the built-in assistant
 	provider, ok, err := lexi.ProviderFromEnv(c.getenv, st)
 	if err != nil {
@@ -149,7 +164,7 @@ func (c *cli) serve(ctx context.Context) error {
 		c.log.Info("lexi: provider mode", "provider", provider)
 	}
 	application := app.New(app.Config{Store: st, Log: c.log, SDL: sdl, Limits: limitStore, Plans: c.cfg.Plans,
-		Assistant: assistant, RequestTimeout: c.cfg.RequestTimeout})
+		Assistant: assistant, CORSOrigins: c.cfg.CORSOrigins, APQCache: apqCache, RequestTimeout: c.cfg.RequestTimeout})
 	recorder, broker := application.Usage, application.Events
 	// Live Lexi updates: in process on the embedded database; on PostgreSQL every instance
 	// also announces its changes with pg_notify and hears the others' on a LISTEN connection.

@@ -54,6 +54,10 @@ type Config struct {
 	RequestTimeout time.Duration
 	// WebsocketInitTimeout bounds the wait for connection_init; 0: the default (10 s).
 	WebsocketInitTimeout time.Duration
+	// CORSOrigins are the origins browsers may call from (CORS_ORIGINS); empty: any origin.
+	CORSOrigins []string
+	// APQCache keeps automatic persisted queries; nil: a bounded in-process LRU.
+	APQCache graphql.Cache[string]
 }
 
 // App is the built application: its HTTP handler and the services the server runs beside it
@@ -110,6 +114,7 @@ func New(cfg Config) *App {
 		Store: cfg.Store, Auth: a.Auth, Limiter: a.Limiter, Usage: a.Usage, Log: cfg.Log, SDL: cfg.SDL,
 		MaxBodyBytes: cfg.MaxBodyBytes, Registry: cfg.Registry,
 		RequestTimeout: cfg.RequestTimeout, WebsocketInitTimeout: cfg.WebsocketInitTimeout,
+		CORSOrigins: cfg.CORSOrigins, APQCache: cfg.APQCache,
 	})
 	cfg.Limits.OnFallback = a.Handler.CountLimitStoreFallback
 	return a

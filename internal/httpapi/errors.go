@@ -80,7 +80,7 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		appErr := apperr.As(err)
 		if appErr == nil {
 			if gqlErr.Err == nil || gqlErr.Extensions["code"] != nil {
-				return gqlErr // gqlgen's own parse and validation errors
+				return withRequestID(ctx, gqlErr) // gqlgen's own parse and validation errors
 			}
 			log.ErrorContext(ctx, "unexpected error", "err", err, "path", gqlErr.Path.String())
 			appErr = &apperr.Error{Code: apperr.EINTERNAL, Message: "internal error"}
@@ -94,7 +94,7 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		if state != nil && (graphql.GetFieldContext(ctx) == nil || appErr.Code == apperr.EUNAVAILABLE || appErr.Code == apperr.ETIMEOUT) {
 			state.setStatus(tc.status)
 		}
-		return gqlErr
+		return withRequestID(ctx, gqlErr)
 	}
 }
 
@@ -164,6 +164,9 @@ func writeError(w http.ResponseWriter, r *http.Request, err *apperr.Error) {
 func writeErrorWith(w http.ResponseWriter, r *http.Request, err *apperr.Error, ext map[string]any) {
 	gqlErr := &gqlerror.Error{}
 	tc := toGraphQL(gqlErr, err)
+	if id := w.Header().Get(RequestIDHeader); id != "" { // set by the protocol middleware
+		gqlErr.Extensions["requestId"] = id
+	}
 	switch tc.status {
 	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="graphql"`)

@@ -8,7 +8,6 @@ package httpapi
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -20,7 +19,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	coderws "github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -29,8 +27,10 @@ import (
 
 	"github.com/wbk/crm/internal/access"
 	"github.com/wbk/crm/internal/apperr"
+	"github.com/wbk/crm/internal/apq"
 	"github.com/wbk/crm/internal/auth"
 	"github.com/wbk/crm/internal/cost"
+	"github.com/wbk/crm/internal/playground"
 	"github.com/wbk/crm/internal/ratelimit"
 	"github.com/wbk/crm/internal/store"
 	"github.com/wbk/crm/internal/usage"
@@ -44,7 +44,8 @@ const DefaultMaxBodyBytes = 1 << 20
 const DefaultRequestTimeout = 10 * time.Second
 
 // Config hands the handler what it serves and the services it calls. All but Log,
-// MaxBodyBytes, Registry and PerOperation are required.
+// MaxBodyBytes, Registry, PerOperation, RequestTimeout, WebsocketInitTimeout, CORSOrigins and
+// APQCache are required.
 type Config struct {
 	// Schema is what /graphql executes.
 	Schema graphql.ExecutableSchema
@@ -66,6 +67,10 @@ type Config struct {
 	// WebsocketInitTimeout closes (4408) a websocket without connection_init; 0 is
 	// DefaultWebsocketInitTimeout. Tests shorten it.
 	WebsocketInitTimeout time.Duration
+	// CORSOrigins are the origins browsers may call from; empty or "*" is any origin.
+	CORSOrigins []string
+	// APQCache keeps automatic persisted queries by hash; nil: a bounded in-process LRU.
+	APQCache graphql.Cache[string]
 }
 
 // API is the application's HTTP handler.
@@ -74,6 +79,7 @@ type API struct {
 	shapes  *lru.LRU[cost.Shape] // the cheap pass's verdicts by query text
 	gql     *handler.Server
 	mux     *http.ServeMux
+	root    http.Handler // mux wrapped in the protocol middleware
 	metrics *metrics
 }
 
@@ -81,6 +87,10 @@ type API struct {
 func New(cfg Config) *API {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
+	}
+	cfg.Log = slog.New(requestIDLog{cfg.Log.Handler()})
+	if cfg.APQCache == nil {
+		cfg.APQCache = apq.NewLocal()
 	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
@@ -99,21 +109,21 @@ func New(cfg Config) *API {
 	a.gql = a.newGraphQLServer()
 
 	a.mux.Handle("/graphql", a.graphqlHandler())
-	a.mux.Handle("GET /{$}", playground.Handler("CRM GraphQL API", "/graphql",
-		playground.WithGraphiqlUiHeaders(map[string]string{"Authorization": "Bearer wbk_…"})))
+	pg := playground.New()
+	a.mux.Handle("GET /{$}", pg)
+	a.mux.Handle("GET /playground/", pg)
+	a.mux.Handle("GET /favicon.ico", pg)
 	a.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	a.mux.HandleFunc("GET /readyz", a.ready)
 	a.mux.Handle("GET /metrics", promhttp.HandlerFor(cfg.Registry, promhttp.HandlerOpts{}))
-	a.mux.HandleFunc("GET /schema.graphql", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = io.WriteString(w, cfg.SDL)
-	})
+	a.mux.Handle("GET /schema.graphql", schemaHandler(cfg.SDL))
+	a.root = a.protocol(a.mux)
 	return a
 }
 
-func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.root.ServeHTTP(w, r) }
 
 // CountLimitStoreFallback counts a rate-limit operation served from process memory because
 // Redis did not answer (the rate-limit store's OnFallback).
@@ -132,6 +142,7 @@ func (a *API) newGraphQLServer() *handler.Server {
 		InitFunc: a.websocketInit,
 	})
 	srv.AddTransport(transport.Options{})
+	srv.AddTransport(sseTransport()) // first: a JSON POST with Accept: text/event-stream
 	// GET and POST: the request decoder (decode.go) has read and checked the parameters.
 	srv.AddTransport(graphQLTransport{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
@@ -139,6 +150,7 @@ func (a *API) newGraphQLServer() *handler.Server {
 	// before the body limit would (the largest sensible operation is a few thousand tokens).
 	srv.SetParserTokenLimit(cost.MaxTokens)
 	srv.Use(extension.Introspection{})
+	srv.Use(newPersistedQueries(a.cfg.APQCache))
 	srv.Use(operationRecorder{})
 	srv.Use(presented{textGate{}})
 	srv.Use(presented{access.OperationGate{}})
@@ -207,27 +219,25 @@ func closeReason(err error) string {
 
 func (a *API) graphqlHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		setCORS(w.Header())
 		if r.Method == http.MethodOptions {
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
 		if r.Header.Get("Upgrade") != "" {
-			// A subscription outlives the server's read and write timeouts, which are meant
-			// for ordinary requests; the websocket transport keeps the connection alive with
-			// pings instead.
-			rc := http.NewResponseController(w)
-			_ = rc.SetReadDeadline(time.Time{})
-			_ = rc.SetWriteDeadline(time.Time{})
+			liftDeadlines(w)
 			a.gql.ServeHTTP(w, r)
 			return
+		}
+		if wantsEventStream(r) {
+			liftDeadlines(w)
 		}
 		start := time.Now()
 		state := &requestState{method: r.Method}
 		sw := &statusWriter{ResponseWriter: w, state: state, beforeWrite: a.rateLimitHeaders}
 		// Every statement runs under the request's context, so the deadline bounds them all;
 		// a statement still waiting then fails (TIMEOUT) and its transaction rolls back.
-		ctx, cancel := context.WithTimeout(withState(r.Context(), state), a.cfg.RequestTimeout)
+		// An event stream lives as long as its subscription, like a websocket.
+		ctx, cancel := requestContext(withState(r.Context(), state), a.cfg.RequestTimeout, wantsEventStream(r))
 		defer cancel()
 		a.serveGraphQL(sw, r.WithContext(ctx))
 		a.finish(r, state.summary(sw.status()), time.Since(start))
@@ -308,14 +318,4 @@ func asAppError(err error) *apperr.Error {
 		return e
 	}
 	return &apperr.Error{Code: apperr.EINTERNAL, Message: "internal error"}
-}
-
-func setCORS(h http.Header) {
-	h.Set("Access-Control-Allow-Origin", "*")
-	h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-	h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Accept")
-	h.Set("Access-Control-Expose-Headers", "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Used, X-RateLimit-Reset, "+
-		"X-RateLimit-Minute-Limit, X-RateLimit-Minute-Remaining, X-RateLimit-Minute-Reset, X-RateLimit-Cost, "+
-		"RateLimit, RateLimit-Policy, Retry-After")
-	h.Set("Access-Control-Max-Age", "600")
 }
