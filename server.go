@@ -132,7 +132,7 @@ func (c *cli) serve(ctx context.Context) error {
 		return err
 	}
 	defer st.Close()
-	if st.Dialect() == "sqlite" {
+	if st.Dialect() == store.SQLite {
 		if err := c.seedDemo(setup, st); err != nil {
 			return fmt.Errorf("demo workspace: %w", err)
 		}
@@ -168,7 +168,7 @@ func (c *cli) serve(ctx context.Context) error {
 	recorder, broker := application.Usage, application.Events
 	// Live Lexi updates: in process on the embedded database; on PostgreSQL every instance
 	// also announces its changes with pg_notify and hears the others' on a LISTEN connection.
-	if st.Dialect() == "postgres" {
+	if st.Dialect() == store.Postgres {
 		listener := broker.StartListener(c.cfg.DatabaseURL)
 		defer listener.Stop()
 	}

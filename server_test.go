@@ -133,7 +133,7 @@ func TestCLIWorkspacesAndKeys(t *testing.T) {
 		t.Fatalf("permissions = %v", got)
 	}
 	expires, err := time.Parse(time.RFC3339, created["expiresAt"].(string))
-	if err != nil || expires.Sub(time.Now()) < 89*24*time.Hour || expires.Sub(time.Now()) > 91*24*time.Hour {
+	if err != nil || time.Until(expires) < 89*24*time.Hour || time.Until(expires) > 91*24*time.Hour {
 		t.Fatalf("expiresAt = %v (%v)", created["expiresAt"], err)
 	}
 

@@ -5,6 +5,7 @@ package access
 
 import (
 	"context"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -90,7 +91,7 @@ func forbidden(missing []models.Permission) *apperr.Error {
 		names[i] = string(m)
 	}
 	return &apperr.Error{Code: apperr.EFORBIDDEN, Missing: names,
-		Message: "this API key lacks the permission this operation needs: " + joinNames(names)}
+		Message: "this API key lacks the permission this operation needs: " + strings.Join(names, ", ")}
 }
 
 // Require returns an EFORBIDDEN error unless the caller holds every permission in perms.
@@ -115,15 +116,4 @@ func Directive(ctx context.Context, _ any, next graphql.Resolver, permission mod
 		return nil, err
 	}
 	return next(ctx)
-}
-
-func joinNames(names []string) string {
-	out := ""
-	for i, n := range names {
-		if i > 0 {
-			out += ", "
-		}
-		out += n
-	}
-	return out
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/wbk/crm/models"
 )
 
-// Reasons for a 401, as the contract names them.
+// Reasons for a 401, as docs/api.md (Keys) names them.
 const (
 	ReasonMissing = "MISSING_KEY"
 	ReasonInvalid = "INVALID_KEY"
@@ -68,30 +68,49 @@ func BearerToken(header string) string {
 }
 
 // Authenticate checks the Authorization header value and returns the caller, or an
-// EUNAUTHORIZED error with the contract's reason.
+// EUNAUTHORIZED error with its reason.
 func (a *Authenticator) Authenticate(ctx context.Context, header string) (*Principal, error) {
 	if strings.TrimSpace(header) == "" {
 		return nil, unauthorized(ReasonMissing, "an API key is required: send Authorization: Bearer wbk_…")
 	}
 	token := BearerToken(header)
 	if !WellFormed(token) {
-		return nil, unauthorized(ReasonInvalid, "the API key is malformed or unknown")
+		return nil, invalidKey()
 	}
 	key, ws, err := a.Store.KeyByHash(ctx, HashKey(token))
 	if err != nil {
-		if apperr.CodeOf(err) == apperr.ENOTFOUND {
-			return nil, unauthorized(ReasonInvalid, "the API key is malformed or unknown")
-		}
+		return nil, lookupError(err)
+	}
+	if err := a.usable(key); err != nil {
 		return nil, err
 	}
+	return &Principal{Key: key, Workspace: ws}, nil
+}
+
+// usable refuses a key revoked or expired by now: the same rule for a new request and for
+// an open subscription.
+func (a *Authenticator) usable(key *models.ApiKey) error {
 	now := a.Now()
 	if key.RevokedAt != nil && !key.RevokedAt.After(now) {
-		return nil, unauthorized(ReasonRevoked, "the API key has been revoked")
+		return unauthorized(ReasonRevoked, "the API key has been revoked")
 	}
 	if key.ExpiresAt != nil && !key.ExpiresAt.After(now) {
-		return nil, unauthorized(ReasonExpired, "the API key has expired")
+		return unauthorized(ReasonExpired, "the API key has expired")
 	}
-	return &Principal{Key: key, Workspace: ws}, nil
+	return nil
+}
+
+// lookupError is a failed key lookup as the caller sees it: an unknown key is a 401, like a
+// malformed one; anything else (the database) stays what it is.
+func lookupError(err error) error {
+	if apperr.CodeOf(err) == apperr.ENOTFOUND {
+		return invalidKey()
+	}
+	return err
+}
+
+func invalidKey() *apperr.Error {
+	return unauthorized(ReasonInvalid, "the API key is malformed or unknown")
 }
 
 func unauthorized(reason, msg string) *apperr.Error {
@@ -103,17 +122,7 @@ func unauthorized(reason, msg string) *apperr.Error {
 func (a *Authenticator) StillValid(ctx context.Context, keyID string) error {
 	key, err := a.Store.APIKey(ctx, keyID)
 	if err != nil {
-		if apperr.CodeOf(err) == apperr.ENOTFOUND {
-			return unauthorized(ReasonInvalid, "the API key is malformed or unknown")
-		}
-		return err
+		return lookupError(err)
 	}
-	now := a.Now()
-	if key.RevokedAt != nil && !key.RevokedAt.After(now) {
-		return unauthorized(ReasonRevoked, "the API key has been revoked")
-	}
-	if key.ExpiresAt != nil && !key.ExpiresAt.After(now) {
-		return unauthorized(ReasonExpired, "the API key has expired")
-	}
-	return nil
+	return a.usable(key)
 }

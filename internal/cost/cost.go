@@ -1,4 +1,4 @@
-// Package cost prices a GraphQL operation before it runs, as the contract defines it.
+// Package cost prices a GraphQL operation before it runs, by the formula in docs/api.md (Cost).
 //
 // N, the number of nodes an operation may return: each connection field counts its page size
 // (first/last, default 20, at most 100) times the page sizes of the connections above it; a
@@ -20,35 +20,23 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/wbk/crm/internal/store"
 )
 
 // Limits on an operation.
 const (
-	MaxNodes        = 50_000
-	MaxCost         = MaxNodes / NodesPerUnit
-	NodesPerUnit    = 100
-	MaxFields       = 2_000 // field selections once fragments are expanded: aliases are not free
-	MaxDepth        = 15
-	DefaultPageSize = 20
-	MaxPageSize     = 100
+	MaxNodes     = 50_000
+	MaxCost      = MaxNodes / NodesPerUnit
+	NodesPerUnit = 100
+	MaxFields    = 2_000 // field selections once fragments are expanded: aliases are not free
+	MaxDepth     = 15
 )
-
-// PageSize is the page a connection with these arguments may return.
-func PageSize(first, last *int) int {
-	n := DefaultPageSize
-	switch {
-	case first != nil:
-		n = *first
-	case last != nil:
-		n = *last
-	}
-	return min(max(n, 0), MaxPageSize)
-}
 
 // Connection is a connection field's N: its page, and its page times each node's N (child).
 // The schema's complexity functions (internal/app) call it for every connection field.
 func Connection(child int, first, last *int) int {
-	p := PageSize(first, last)
+	p := store.PageArgs{First: first, Last: last}.PageSize()
 	return add(p, mul(p, child))
 }
 

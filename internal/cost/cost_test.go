@@ -28,7 +28,7 @@ func schema() graphql.ExecutableSchema {
 // does, and prices the (single) operation.
 func price(t *testing.T, es graphql.ExecutableSchema, query string, vars map[string]any) cost.Estimate {
 	t.Helper()
-	doc, errs := gqlparser.LoadQuery(es.Schema(), query)
+	doc, errs := gqlparser.LoadQueryWithRules(es.Schema(), query, nil)
 	if len(errs) > 0 {
 		t.Fatalf("query does not validate: %v\n%s", errs, query)
 	}
@@ -65,7 +65,7 @@ func TestOperationCosts(t *testing.T) {
 		cost  int
 	}{
 		{
-			name:  "contract example",
+			name:  "documented example",
 			query: `{ contacts(first: 100) { nodes { lists(first: 10) { nodes { id } } } } }`,
 			nodes: 1100, cost: 11,
 		},
@@ -422,7 +422,7 @@ func TestFragmentExplosionIsBounded(t *testing.T) {
 	}
 	t.Run("at the root", func(t *testing.T) {
 		q := bomb("Query", "{ ...F0 }", "a%d: viewer { workspace { id } }", "contacts(first: 100) { nodes { id } }")
-		doc, errs := gqlparser.LoadQuery(es.Schema(), q)
+		doc, errs := gqlparser.LoadQueryWithRules(es.Schema(), q, nil)
 		if len(errs) > 0 {
 			t.Fatalf("query does not validate: %v", errs)
 		}
@@ -436,7 +436,7 @@ func TestFragmentExplosionIsBounded(t *testing.T) {
 	})
 	t.Run("of __typename only", func(t *testing.T) {
 		q := bomb("Workspace", "{ viewer { workspace { ...F0 } } }", "__typename", "__typename")
-		doc, errs := gqlparser.LoadQuery(es.Schema(), q)
+		doc, errs := gqlparser.LoadQueryWithRules(es.Schema(), q, nil)
 		if len(errs) > 0 {
 			t.Fatalf("query does not validate: %v", errs)
 		}
@@ -569,33 +569,10 @@ func TestSaturatingArithmetic(t *testing.T) {
 	}
 }
 
-func TestPageSize(t *testing.T) {
-	p := func(n int) *int { return &n }
-	cases := []struct {
-		first, last *int
-		want        int
-	}{
-		{nil, nil, 20}, {p(5), nil, 5}, {nil, p(7), 7}, {p(100), nil, 100}, {p(101), nil, 100},
-		{nil, p(1 << 30), 100}, {p(-3), nil, 0}, {p(0), nil, 0}, {p(9), p(50), 9},
-	}
-	for _, c := range cases {
-		if got := cost.PageSize(c.first, c.last); got != c.want {
-			t.Errorf("PageSize(%v, %v) = %d, want %d", deref(c.first), deref(c.last), got, c.want)
-		}
-	}
-}
-
-func deref(p *int) any {
-	if p == nil {
-		return nil
-	}
-	return *p
-}
-
 func TestRootFields(t *testing.T) {
 	es := schema()
-	doc, errs := gqlparser.LoadQuery(es.Schema(), `{ viewer { workspace { id } } ...F ... on Query { c: contacts { totalCount } } }
-		fragment F on Query { rateLimit { cost } }`)
+	doc, errs := gqlparser.LoadQueryWithRules(es.Schema(), `{ viewer { workspace { id } } ...F ... on Query { c: contacts { totalCount } } }
+		fragment F on Query { rateLimit { cost } }`, nil)
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}

@@ -79,7 +79,7 @@ func New(st *store.Store, log *slog.Logger) *Broker {
 	}
 	var b [8]byte
 	_, _ = rand.Read(b[:])
-	return &Broker{store: st, log: log, id: hex.EncodeToString(b[:]), notify: st != nil && st.Dialect() == "postgres",
+	return &Broker{store: st, log: log, id: hex.EncodeToString(b[:]), notify: st != nil && st.Dialect() == store.Postgres,
 		buffer: DefaultBuffer, subs: map[string]map[*subscriber]struct{}{}, changed: make(chan struct{})}
 }
 

@@ -11,7 +11,7 @@ import (
 	"github.com/wbk/crm/internal/events"
 	"github.com/wbk/crm/internal/lexi"
 	"github.com/wbk/crm/internal/store"
-	"github.com/wbk/crm/internal/testenv"
+	"github.com/wbk/crm/internal/testdb"
 	"github.com/wbk/crm/models"
 )
 
@@ -73,8 +73,8 @@ func subscribe(t *testing.T, b *events.Broker, ws string) <-chan *models.LexiTas
 }
 
 func TestDeliversOnlyToTheTasksWorkspace(t *testing.T) {
-	st := testenv.OpenStore(t)
-	b := events.New(st, testenv.QuietLogger())
+	st := testdb.Open(t)
+	b := events.New(st, testdb.Logger())
 	ctxA, wsA := workspace(t, st, "A")
 	ctxB, wsB := workspace(t, st, "B")
 	a1, a2, bSub := subscribe(t, b, wsA), subscribe(t, b, wsA), subscribe(t, b, wsB)
@@ -113,8 +113,8 @@ func TestDeliversOnlyToTheTasksWorkspace(t *testing.T) {
 }
 
 func TestSlowSubscriberIsCompletedWithoutBlockingOthers(t *testing.T) {
-	st := testenv.OpenStore(t)
-	b := events.New(st, testenv.QuietLogger())
+	st := testdb.Open(t)
+	b := events.New(st, testdb.Logger())
 	b.SetBuffer(2)
 	ctx, ws := workspace(t, st, "A")
 	slow, fast := subscribe(t, b, ws), subscribe(t, b, ws)
@@ -146,7 +146,7 @@ func TestSlowSubscriberIsCompletedWithoutBlockingOthers(t *testing.T) {
 }
 
 func TestUnsubscribeOnCancelAndClose(t *testing.T) {
-	b := events.New(nil, testenv.QuietLogger())
+	b := events.New(nil, testdb.Logger())
 	ctx, cancel := context.WithCancel(context.Background())
 	ch := b.Subscribe(ctx, "ws_1")
 	other := subscribe(t, b, "ws_1")
@@ -179,10 +179,10 @@ func pgInstances(t *testing.T, n int) (url string, stores []*store.Store, broker
 	if os.Getenv("TEST_DATABASE_URL") == "" {
 		t.Skip("TEST_DATABASE_URL is not set: LISTEN/NOTIFY needs PostgreSQL")
 	}
-	url, _ = testenv.DatabaseURL(t)
+	url, _ = testdb.URL(t)
 	for range n {
-		st := testenv.OpenStoreAt(t, url, "")
-		b := events.New(st, testenv.QuietLogger())
+		st := testdb.OpenAt(t, url, "")
+		b := events.New(st, testdb.Logger())
 		l := b.StartListener(url)
 		t.Cleanup(l.Stop)
 		waitReady(t, l)
@@ -265,9 +265,9 @@ func TestListenerReconnects(t *testing.T) {
 	if os.Getenv("TEST_DATABASE_URL") == "" {
 		t.Skip("TEST_DATABASE_URL is not set: LISTEN/NOTIFY needs PostgreSQL")
 	}
-	url, _ := testenv.DatabaseURL(t)
-	st1, st2 := testenv.OpenStoreAt(t, url, ""), testenv.OpenStoreAt(t, url, "")
-	b1, b2 := events.New(st1, testenv.QuietLogger()), events.New(st2, testenv.QuietLogger())
+	url, _ := testdb.URL(t)
+	st1, st2 := testdb.OpenAt(t, url, ""), testdb.OpenAt(t, url, "")
+	b1, b2 := events.New(st1, testdb.Logger()), events.New(st2, testdb.Logger())
 	pids := make(chan uint32, 4)
 	l := b1.StartListenerWatched(url, func(pid uint32) { pids <- pid })
 	t.Cleanup(l.Stop)

@@ -33,7 +33,7 @@ func authPost(t *testing.T, env *testenv.Env, authorization, query string) *test
 	return env.Do(t, req)
 }
 
-// authExpect401 asserts a contract 401: status, code, reason, WWW-Authenticate, data null.
+// authExpect401 asserts a documented 401: status, code, reason, WWW-Authenticate, data null.
 func authExpect401(t *testing.T, r *testenv.Response, reason string) {
 	t.Helper()
 	if r.Status != http.StatusUnauthorized {
@@ -62,7 +62,7 @@ func authExpect401(t *testing.T, r *testenv.Response, reason string) {
 	}
 }
 
-// authExpect403 asserts a contract 403 with the given missing permissions and a null data.
+// authExpect403 asserts a documented 403 with the given missing permissions and a null data.
 func authExpect403(t *testing.T, r *testenv.Response, missing ...string) {
 	t.Helper()
 	if r.Status != http.StatusForbidden {

@@ -153,12 +153,6 @@ func crudIDs(t *testing.T, data map[string]any, path ...any) []string {
 	return out
 }
 
-func crudSorted(s ...string) []string {
-	out := append([]string{}, s...)
-	sort.Strings(out)
-	return out
-}
-
 func crudTime(t *testing.T, v any, what string) time.Time {
 	t.Helper()
 	s, _ := v.(string)
@@ -696,7 +690,7 @@ func TestCrudConcurrentWrites(t *testing.T) {
 			}
 		}
 		want = append(want, "race@example.com", "target@example.com")
-		crudEqual(t, "emails after the race", emails, crudSorted(want...))
+		crudEqual(t, "emails after the race", emails, testenv.Sorted(want...))
 	})
 
 	t.Run("creating one list name at once", func(t *testing.T) {
@@ -794,7 +788,7 @@ func TestCrudVerbatimText(t *testing.T) {
 	}
 	for _, s := range searches {
 		d := c.ok(t, `query($f: ContactFilter) { contacts(filter: $f) { totalCount nodes { id } } }`, map[string]any{"f": s.filter})
-		crudEqual(t, fmt.Sprintf("contacts(filter: %v)", s.filter), crudIDs(t, d, "contacts", "nodes"), crudSorted(s.want...))
+		crudEqual(t, fmt.Sprintf("contacts(filter: %v)", s.filter), crudIDs(t, d, "contacts", "nodes"), testenv.Sorted(s.want...))
 	}
 
 	// Lists, campaigns and deals keep such text verbatim too.
@@ -952,7 +946,7 @@ func TestCrudListMembership(t *testing.T) {
 		crudEqual(t, root+".id", testenv.Str(d, root, "id"), vars["l"])
 		crudEqual(t, root+".contactCount", testenv.Get(d, root, "contactCount"), float64(len(want)))
 		crudEqual(t, root+".contacts.totalCount", testenv.Get(d, root, "contacts", "totalCount"), float64(len(want)))
-		crudEqual(t, root+" members", crudIDs(t, d, root, "contacts", "nodes"), crudSorted(want...))
+		crudEqual(t, root+" members", crudIDs(t, d, root, "contacts", "nodes"), testenv.Sorted(want...))
 	}
 	vars := func(l string, c ...string) map[string]any {
 		return map[string]any{"l": l, "c": append([]string{}, c...)}
@@ -968,9 +962,9 @@ func TestCrudListMembership(t *testing.T) {
 	t.Run("List.contacts and Contact.lists", func(t *testing.T) {
 		l := c.get(t, "list", list, `contactCount contacts(first: 10) { totalCount nodes { id email } }`)
 		crudEqual(t, "contactCount", l["contactCount"], float64(3))
-		crudEqual(t, "members", crudIDs(t, l, "contacts", "nodes"), crudSorted(c1, c2, c3))
+		crudEqual(t, "members", crudIDs(t, l, "contacts", "nodes"), testenv.Sorted(c1, c2, c3))
 		ct := c.get(t, "contact", c1, `lists { totalCount nodes { id name } }`)
-		crudEqual(t, "c1 lists", crudIDs(t, ct, "lists", "nodes"), crudSorted(list, other))
+		crudEqual(t, "c1 lists", crudIDs(t, ct, "lists", "nodes"), testenv.Sorted(list, other))
 		crudEqual(t, "c1 lists.totalCount", testenv.Get(ct, "lists", "totalCount"), float64(2))
 		ct = c.get(t, "contact", c3, `lists { totalCount nodes { id name } }`)
 		crudEqual(t, "c3 lists", crudIDs(t, ct, "lists", "nodes"), []string{list})
@@ -1349,11 +1343,11 @@ func TestCrudDeals(t *testing.T) {
 			{map[string]any{"contactId": ids.New(ids.Contact)}, []string{}},
 		} {
 			d := c.ok(t, `query($f: DealFilter) { deals(filter: $f) { totalCount nodes { id } } }`, map[string]any{"f": tc.filter})
-			crudEqual(t, fmt.Sprintf("deals(filter: %v)", tc.filter), crudIDs(t, d, "deals", "nodes"), crudSorted(tc.want...))
+			crudEqual(t, fmt.Sprintf("deals(filter: %v)", tc.filter), crudIDs(t, d, "deals", "nodes"), testenv.Sorted(tc.want...))
 			crudEqual(t, fmt.Sprintf("deals(filter: %v).totalCount", tc.filter), testenv.Get(d, "deals", "totalCount"), float64(len(tc.want)))
 		}
 		ct := c.get(t, "contact", alice, `deals { totalCount nodes { id title stage contact { id } } }`)
-		crudEqual(t, "alice's deals", crudIDs(t, ct, "deals", "nodes"), crudSorted(a1, a2))
+		crudEqual(t, "alice's deals", crudIDs(t, ct, "deals", "nodes"), testenv.Sorted(a1, a2))
 		crudEqual(t, "alice's deals totalCount", testenv.Get(ct, "deals", "totalCount"), float64(2))
 		crudEqual(t, "deal.contact inside Contact.deals", testenv.Str(ct, "deals", "nodes", 0, "contact", "id"), alice)
 		d := c.ok(t, `{ contacts(orderBy: {field: EMAIL, direction: ASC}) { nodes { email deals { totalCount } } } }`, nil)
@@ -1454,7 +1448,7 @@ func TestCrudProspects(t *testing.T) {
 			for i, name := range tc.want {
 				want[i] = p[name]
 			}
-			crudEqual(t, fmt.Sprintf("prospects(filter: %v)", tc.filter), crudIDs(t, d, "prospects", "nodes"), crudSorted(want...))
+			crudEqual(t, fmt.Sprintf("prospects(filter: %v)", tc.filter), crudIDs(t, d, "prospects", "nodes"), testenv.Sorted(want...))
 			crudEqual(t, fmt.Sprintf("prospects(filter: %v).totalCount", tc.filter), testenv.Get(d, "prospects", "totalCount"), float64(len(want)))
 		}
 	})
@@ -1499,7 +1493,7 @@ func TestCrudProspects(t *testing.T) {
 		l := c.get(t, "list", list, `contactCount contacts { nodes { id } }`)
 		crudEqual(t, "list contactCount", l["contactCount"], float64(4))
 		crudEqual(t, "list members", crudIDs(t, l, "contacts", "nodes"),
-			crudSorted(testenv.Str(ada, "id"), testenv.Str(existing, "id"), testenv.Str(linus, "id"), testenv.Str(kat, "id")))
+			testenv.Sorted(testenv.Str(ada, "id"), testenv.Str(existing, "id"), testenv.Str(linus, "id"), testenv.Str(kat, "id")))
 
 		// Importing again creates nothing new.
 		d = c.ok(t, imp, map[string]any{"p": []string{p["Ada"]}})

@@ -21,7 +21,7 @@ import (
 )
 
 // This file is the one request decoder of /graphql: it turns an HTTP request into gqlgen's
-// RawParams or into the contract's answer for a request that is not GraphQL over HTTP
+// RawParams or into the answer docs/errors.md gives a request that is not GraphQL over HTTP
 // (BAD_REQUEST, 405, 415), and refuses oversized documents before gqlgen parses and
 // validates them. Messages name the problem and never echo the body.
 
@@ -217,7 +217,7 @@ func tooComplexShape(reason cost.Reason) *apperr.Error {
 type paramsKey struct{}
 
 // graphQLTransport serves the GraphQL-over-HTTP requests that the decoder has read: it is
-// gqlgen's POST and GET transports with the contract's statuses. Parse, validation and
+// gqlgen's POST and GET transports with the statuses of docs/errors.md. Parse, validation and
 // variable-coercion failures answer 400 without a data key when the client accepts
 // application/graphql-response+json, 200 when it accepts only application/json; errors of
 // the gates (403, 429, …) set their own status through the request state.

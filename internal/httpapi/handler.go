@@ -213,7 +213,7 @@ func (a *API) websocketInit(ctx context.Context, payload transport.InitPayload) 
 }
 
 // closeReason is the websocket close frame's reason for a refused connection_init: the
-// GraphQL code and, for a 401, the contract's reason ("UNAUTHENTICATED: EXPIRED_KEY").
+// GraphQL code and, for a 401, its reason ("UNAUTHENTICATED: EXPIRED_KEY").
 // A close reason is at most 123 bytes, so the message stays out of it.
 func closeReason(err error) string {
 	e := asAppError(err)

@@ -101,12 +101,6 @@ func isoIDs(t *testing.T, conn any) []string {
 	return out
 }
 
-func isoSorted(ids ...string) []string {
-	out := append([]string(nil), ids...)
-	sort.Strings(out)
-	return out
-}
-
 // isoComparable is a response without its top-level extensions (rate-limit counters differ
 // from call to call) and with id replaced by a placeholder.
 func isoComparable(t *testing.T, raw []byte, id string) string {
@@ -204,7 +198,7 @@ func TestIsolation(t *testing.T) {
 		for _, tn := range []*isoTenant{a, b} {
 			d := isoData(t, env, tn.key, q, nil)
 			want := map[string][]string{
-				"contacts": isoSorted(tn.contact, tn.contact2), "byEmail": isoSorted(tn.contact, tn.contact2),
+				"contacts": testenv.Sorted(tn.contact, tn.contact2), "byEmail": testenv.Sorted(tn.contact, tn.contact2),
 				"lists": {tn.list}, "listSearch": {tn.list},
 				"campaigns": {tn.camp}, "drafts": {tn.camp},
 				"deals": {tn.deal}, "qualified": {tn.deal},
@@ -359,7 +353,7 @@ func TestIsolationStore(t *testing.T) {
 	seed := func(ctx context.Context, emails ...string) []*models.Contact {
 		var out []*models.Contact
 		for _, e := range emails {
-			c, err := env.Store.CreateContact(ctx, models.CreateContactInput{Email: e, Company: isoPtr("Acme")})
+			c, err := env.Store.CreateContact(ctx, models.CreateContactInput{Email: e, Company: new("Acme")})
 			if err != nil {
 				t.Fatalf("create %s: %v", e, err)
 			}
@@ -416,7 +410,7 @@ func TestIsolationStore(t *testing.T) {
 				return err
 			},
 			"UpdateContact": func() error {
-				_, err := env.Store.UpdateContact(bg, contactsA[0].ID, models.UpdateContactInput{Company: isoPtr("Pwned")})
+				_, err := env.Store.UpdateContact(bg, contactsA[0].ID, models.UpdateContactInput{Company: new("Pwned")})
 				return err
 			},
 			"DeleteContact": func() error { return env.Store.DeleteContact(bg, contactsA[0].ID) },
@@ -530,7 +524,7 @@ func TestIsolationStore(t *testing.T) {
 
 	t.Run("a table alias or another case does not escape the scope", func(t *testing.T) {
 		tables := []string{"contacts AS c", "contacts c"}
-		if env.Store.Dialect() == "sqlite" { // PostgreSQL has no table "CONTACTS"
+		if env.Store.Dialect() == store.SQLite { // PostgreSQL has no table "CONTACTS"
 			tables = append(tables, "CONTACTS")
 		}
 		for _, table := range tables {
@@ -565,16 +559,14 @@ func TestIsolationStore(t *testing.T) {
 	})
 
 	t.Run("inserts are stamped with the scope's workspace", func(t *testing.T) {
-		intruder := &models.Contact{ID: ids.New(ids.Contact), WorkspaceID: wsB.ID, Email: "intruder@example.com", Company: isoPtr("Acme")}
+		intruder := &models.Contact{ID: ids.New(ids.Contact), WorkspaceID: wsB.ID, Email: "intruder@example.com", Company: new("Acme")}
 		if err := db.WithContext(ctxA).Create(intruder).Error; !errors.Is(err, store.ErrUnscoped) {
 			t.Errorf("insert into B from A's scope: %v, want ErrUnscoped", err)
 		}
-		orphan := &models.Contact{ID: ids.New(ids.Contact), Email: "orphan@example.com", Company: isoPtr("Acme")}
+		orphan := &models.Contact{ID: ids.New(ids.Contact), Email: "orphan@example.com", Company: new("Acme")}
 		if err := db.WithContext(bg).Create(orphan).Error; !errors.Is(err, store.ErrUnscoped) {
 			t.Errorf("insert without a workspace: %v, want ErrUnscoped", err)
 		}
 		unchanged(t)
 	})
 }
-
-func isoPtr[T any](v T) *T { return &v }

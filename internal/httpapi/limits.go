@@ -136,7 +136,7 @@ func retrySeconds(d time.Duration) int64 {
 	return max(1, int64(math.Ceil(d.Seconds())))
 }
 
-// rateLimitHeaders writes the contract's headers for an authenticated response. A request
+// rateLimitHeaders writes the rate-limit headers (docs/api.md) of an authenticated response. A request
 // that was not charged (refused earlier, or a dry run) reports its key's windows as they are.
 func (a *API) rateLimitHeaders(h http.Header, state *requestState) {
 	res := currentRate(context.Background(), a.cfg.Limiter, state)

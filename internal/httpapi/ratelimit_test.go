@@ -17,36 +17,19 @@ import (
 
 	"github.com/wbk/crm/internal/cost"
 	"github.com/wbk/crm/internal/ratelimit"
+	"github.com/wbk/crm/internal/testdb"
 	"github.com/wbk/crm/internal/testenv"
 	"github.com/wbk/crm/models"
 )
-
-// rlClock is a settable clock for the limiter (testenv.Options.Now).
-type rlClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *rlClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *rlClock) Set(t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
-}
 
 // rlNoon is a fixed instant ahead of the wall clock, so that every reset time in the headers
 // is exact: the next midnight is 12 h away, and a minute window resets 60 s from now.
 var rlNoon = time.Date(2031, 3, 14, 12, 0, 0, 0, time.UTC)
 
 // rlEnv is an environment with plans and a clock at rlNoon.
-func rlEnv(t *testing.T, plans ratelimit.Plans) (*testenv.Env, *rlClock) {
+func rlEnv(t *testing.T, plans ratelimit.Plans) (*testenv.Env, *testdb.Clock) {
 	t.Helper()
-	clk := &rlClock{now: rlNoon}
+	clk := testdb.NewClock(rlNoon)
 	return testenv.New(t, testenv.Options{Plans: plans, Now: clk.Now}), clk
 }
 
@@ -57,7 +40,21 @@ func rlKey(t *testing.T, env *testenv.Env, plan models.Plan, perms ...string) (*
 	return ws, env.Key(t, ws, perms...)
 }
 
-// rateHeaders are every rate-limit header of the contract.
+// rlReport is the rateLimit field as a response carries it; rlCount a connection's totalCount.
+type (
+	rlReport struct {
+		Plan                         string
+		Cost, Limit, Remaining, Used int
+		ResetAt                      string
+		Minute                       struct {
+			Limit, Remaining, Used int
+			ResetAt                string
+		}
+	}
+	rlCount struct{ TotalCount int }
+)
+
+// rateHeaders are every rate-limit header docs/api.md lists.
 var rateHeaders = []string{
 	"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Used", "X-RateLimit-Reset",
 	"X-RateLimit-Minute-Limit", "X-RateLimit-Minute-Remaining", "X-RateLimit-Minute-Reset",
@@ -168,10 +165,9 @@ func TestRateLimitHeaders(t *testing.T) {
 
 	// rateLimit reports this request's charge, and agrees with the headers.
 	r = step("rateLimit", `{ rateLimit { plan cost limit remaining used resetAt minute { limit remaining used resetAt } } }`, 200, 1)
-	rl := r.MustData(t)["rateLimit"]
-	gotRL := fmt.Sprint(testenv.Get(rl, "plan"), testenv.Get(rl, "cost"), testenv.Get(rl, "limit"), testenv.Get(rl, "remaining"),
-		testenv.Get(rl, "used"), testenv.Get(rl, "resetAt"), testenv.Get(rl, "minute", "limit"),
-		testenv.Get(rl, "minute", "remaining"), testenv.Get(rl, "minute", "used"), testenv.Get(rl, "minute", "resetAt"))
+	rl := testenv.Decode[struct{ RateLimit rlReport }](t, r).RateLimit
+	gotRL := fmt.Sprint(rl.Plan, rl.Cost, rl.Limit, rl.Remaining, rl.Used, rl.ResetAt,
+		rl.Minute.Limit, rl.Minute.Remaining, rl.Minute.Used, rl.Minute.ResetAt)
 	wantRL := fmt.Sprint("STARTER", 1, 100, 94, 6, "2031-03-15T00:00:00Z", 10, 4, 6, "2031-03-14T12:01:00Z")
 	if gotRL != wantRL {
 		t.Errorf("rateLimit = %s, want %s", gotRL, wantRL)
@@ -185,7 +181,7 @@ func TestRateLimitHeaders(t *testing.T) {
 	expect429(t, r, "minute", 60)
 }
 
-// expect429 asserts a contract 429 refused by window, with retryAfter seconds to wait.
+// expect429 asserts a documented 429 refused by window, with retryAfter seconds to wait.
 func expect429(t *testing.T, r *testenv.Response, window string, retryAfter int) {
 	t.Helper()
 	if r.Status != http.StatusTooManyRequests {
@@ -234,11 +230,12 @@ func TestRateLimited429(t *testing.T) {
 	}
 
 	// The refused mutation created nothing.
-	data := env.Query(t, reader, `{ contacts(filter: {search: "refused"}) { totalCount } all: contacts { totalCount } }`, nil).MustData(t)
-	if n := testenv.Get(data, "contacts", "totalCount"); n != float64(0) {
+	counts := testenv.Decode[struct{ Contacts, All rlCount }](t,
+		env.Query(t, reader, `{ contacts(filter: {search: "refused"}) { totalCount } all: contacts { totalCount } }`, nil))
+	if n := counts.Contacts.TotalCount; n != 0 {
 		t.Errorf("the refused mutation created %v contacts", n)
 	}
-	if n := testenv.Get(data, "all", "totalCount"); n != float64(10) {
+	if n := counts.All.TotalCount; n != 10 {
 		t.Errorf("%v contacts, want 10", n)
 	}
 
@@ -316,7 +313,7 @@ func TestConcurrentRequestsAreExact(t *testing.T) {
 // the limit together.
 func TestTwoInstancesShareLimits(t *testing.T) {
 	st := testenv.OpenStore(t)
-	clk := &rlClock{now: rlNoon}
+	clk := testdb.NewClock(rlNoon)
 	opts := testenv.Options{Plans: ratelimit.DefaultPlans(), Now: clk.Now}
 	prefix := testenv.UniquePrefix()
 	storeA := testenv.LimitStore(t, prefix)
@@ -447,8 +444,8 @@ func TestDryRun(t *testing.T) {
 		if _, ran := data["viewer"]; ran {
 			t.Errorf("the dry run ran viewer: %s", r.Raw)
 		}
-		got := fmt.Sprint(testenv.Get(data, "rateLimit", "cost"), testenv.Get(data, "rateLimit", "remaining"),
-			testenv.Get(data, "rateLimit", "used"), testenv.Get(data, "rateLimit", "minute", "remaining"))
+		rl := testenv.Decode[struct{ RateLimit rlReport }](t, r).RateLimit
+		got := fmt.Sprint(rl.Cost, rl.Remaining, rl.Used, rl.Minute.Remaining)
 		if got != "51 99 1 9" {
 			t.Errorf("dry run rateLimit = %s, want cost 51, remaining 99, used 1, minute remaining 9", got)
 		}
@@ -459,19 +456,25 @@ func TestDryRun(t *testing.T) {
 	// Through a variable and an alias, with a mutation's worth of nothing charged either.
 	r := env.Query(t, key, `query($d: Boolean) { price: rateLimit(dryRun: $d) { cost } contacts(first: 100) { totalCount } }`,
 		map[string]any{"d": true})
-	if data := r.MustData(t); testenv.Get(data, "price", "cost") != float64(1) || data["contacts"] != nil {
+	if d := testenv.Decode[struct{ Price rlReport }](t, r); d.Price.Cost != 1 || r.Data["contacts"] != nil {
 		t.Errorf("dry run by variable: %s", r.Raw)
 	}
 	checkRate(t, r, rlWant{now: rlNoon, dayLimit: 100, dayUsed: 1, minuteLimit: 10, minuteUse: 1, reported: 1})
 
 	// Without a dry run, rateLimit reports what was charged.
 	r = env.Query(t, key, `{ rateLimit { cost used minute { used } } contacts(first: 100) { nodes { lists(first: 5) { nodes { id } } } } }`, nil)
-	data := r.MustData(t)
-	if got := fmt.Sprint(testenv.Get(data, "rateLimit", "cost"), testenv.Get(data, "rateLimit", "used"),
-		testenv.Get(data, "rateLimit", "minute", "used")); got != "6 7 7" {
-		t.Errorf("rateLimit = %s, want cost 6, used 7, minute used 7", got)
+	charged := testenv.Decode[struct {
+		RateLimit rlReport
+		Contacts  struct {
+			Nodes []struct {
+				Lists struct{ Nodes []struct{ ID string } }
+			}
+		}
+	}](t, r)
+	if rl := charged.RateLimit; rl.Cost != 6 || rl.Used != 7 || rl.Minute.Used != 7 {
+		t.Errorf("rateLimit = %d %d %d, want cost 6, used 7, minute used 7", rl.Cost, rl.Used, rl.Minute.Used)
 	}
-	if testenv.Get(data, "contacts", "nodes") == nil {
+	if charged.Contacts.Nodes == nil {
 		t.Errorf("contacts did not run: %s", r.Raw)
 	}
 	checkRate(t, r, rlWant{now: rlNoon, dayLimit: 100, dayUsed: 7, minuteLimit: 10, minuteUse: 7, cost: 6, reported: 6})
@@ -482,8 +485,8 @@ func TestDryRun(t *testing.T) {
 	}
 	expect429(t, env.Query(t, key, `{ viewer { workspace { id } } }`, nil), "minute", 60)
 	r = env.Query(t, key, `{ rateLimit(dryRun: true) { cost minute { remaining } } contacts { totalCount } }`, nil)
-	if got := fmt.Sprint(testenv.Get(r.MustData(t), "rateLimit", "cost"), testenv.Get(r.Data, "rateLimit", "minute", "remaining")); got != "1 0" {
-		t.Errorf("dry run with the minute spent = %s, want cost 1, minute remaining 0", got)
+	if rl := testenv.Decode[struct{ RateLimit rlReport }](t, r).RateLimit; rl.Cost != 1 || rl.Minute.Remaining != 0 {
+		t.Errorf("dry run with the minute spent = cost %d, minute remaining %d; want 1 and 0", rl.Cost, rl.Minute.Remaining)
 	}
 }
 
@@ -557,12 +560,13 @@ func TestGETMutationIsNotCharged(t *testing.T) {
 		checkRate(t, r, rlWant{now: rlNoon, dayLimit: 100, minuteLimit: 10})
 	}
 	r := get(`{ viewer { workspace { id } } }`)
-	if testenv.Str(r.MustData(t), "viewer", "workspace", "id") != ws.ID {
+	if testenv.Decode[struct {
+		Viewer struct{ Workspace struct{ ID string } }
+	}](t, r).Viewer.Workspace.ID != ws.ID {
 		t.Fatalf("GET query: %s", r.Raw)
 	}
 	checkRate(t, r, rlWant{now: rlNoon, dayLimit: 100, dayUsed: 1, minuteLimit: 10, minuteUse: 1, cost: 1, reported: 1})
-	data := env.Query(t, key, `{ contacts { totalCount } }`, nil).MustData(t)
-	if n := testenv.Get(data, "contacts", "totalCount"); n != float64(0) {
+	if n := testenv.Decode[struct{ Contacts rlCount }](t, env.Query(t, key, `{ contacts { totalCount } }`, nil)).Contacts.TotalCount; n != 0 {
 		t.Errorf("GET mutations created %v contacts", n)
 	}
 }

@@ -211,7 +211,7 @@ func (operationRecorder) MutateOperationContext(ctx context.Context, oc *graphql
 
 // statusWriter holds back the status line until the body starts, so that an error that
 // gqlgen reports after choosing its status (a 403 from the permission gate, say) still sets
-// the status the contract gives it, and so that the rate-limit headers, known only once the
+// the status docs/errors.md gives it, and so that the rate-limit headers, known only once the
 // operation has been priced, still make it into the header.
 type statusWriter struct {
 	http.ResponseWriter

@@ -70,7 +70,7 @@ func surfaceContactCount(t *testing.T, env *testenv.Env, key string) float64 {
 }
 
 // TestSchemaPermissionCoverage: every root field other than viewer, rateLimit and the
-// introspection fields carries @hasPermission with the permission the contract gives it.
+// introspection fields carries @hasPermission with the permission docs/api.md gives it.
 func TestSchemaPermissionCoverage(t *testing.T) {
 	schema := app.NewExecutableSchema(nil).Schema()
 	if schema.Query == nil || schema.Mutation == nil {
@@ -269,7 +269,7 @@ func TestSurfaceGET(t *testing.T) {
 	if got := testenv.Str(r.MustData(t), "viewer", "workspace", "id"); got != ws.ID {
 		t.Fatalf("GET viewer: workspace id = %q, want %q", got, ws.ID)
 	}
-	// The literal query string from the contract (braces unescaped) works too.
+	// The literal query string of the documented GET example (braces unescaped) works too.
 	req := httptest.NewRequest(http.MethodGet, "/graphql?query={viewer{workspace{id}}}", nil)
 	req.Header.Set("Authorization", "Bearer "+key)
 	r = env.Do(t, req)

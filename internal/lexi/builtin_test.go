@@ -36,18 +36,18 @@ func TestBuiltinPhrasings(t *testing.T) {
 	ctx, st := demo(t)
 	b := &lexi.Builtin{Store: st}
 
-	acme, _, err := st.MatchContacts(ctx, &models.ContactFilter{Company: ptr("Acme")}, 100)
+	acme, _, err := st.MatchContacts(ctx, &models.ContactFilter{Company: new("Acme")}, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
-	vip, _, err := st.MatchContacts(ctx, &models.ContactFilter{Tag: ptr("vip")}, 100)
+	vip, _, err := st.MatchContacts(ctx, &models.ContactFilter{Tag: new("vip")}, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(acme) != 8 || len(vip) != 13 {
 		t.Fatalf("demo data changed: %d at Acme, %d tagged vip", len(acme), len(vip))
 	}
-	globexContacts, _, err := st.MatchContacts(ctx, &models.ContactFilter{Company: ptr("Globex")}, 100)
+	globexContacts, _, err := st.MatchContacts(ctx, &models.ContactFilter{Company: new("Globex")}, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +289,7 @@ func TestBuiltinAmbiguousNames(t *testing.T) {
 	if _, err := st.CreateList(ctx, models.CreateListInput{Name: "Acme partners"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.CreateContact(ctx, models.CreateContactInput{Email: "tony@starklabs.example", Company: ptr("Stark Labs")}); err != nil {
+	if _, err := st.CreateContact(ctx, models.CreateContactInput{Email: "tony@starklabs.example", Company: new("Stark Labs")}); err != nil {
 		t.Fatal(err)
 	}
 	b := &lexi.Builtin{Store: st}
@@ -313,7 +313,7 @@ func TestBuiltinAmbiguousNames(t *testing.T) {
 
 func countProspects(t *testing.T, ctx context.Context, st *store.Store, company string) int {
 	t.Helper()
-	conn, err := st.Prospects(ctx, store.PageArgs{First: ptr(100)}, &models.ProspectFilter{Company: &company})
+	conn, err := st.Prospects(ctx, store.PageArgs{First: new(100)}, &models.ProspectFilter{Company: &company})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,5 +338,3 @@ func sameIDs(got []string, want []*models.Contact) bool {
 	}
 	return true
 }
-
-func ptr[T any](v T) *T { return &v }

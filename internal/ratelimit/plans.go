@@ -17,7 +17,7 @@ type Limits struct {
 // Plans maps each plan to its limits.
 type Plans map[models.Plan]Limits
 
-// DefaultPlans are the contract's plans.
+// DefaultPlans are the plans documented in docs/api.md (Rate limits).
 func DefaultPlans() Plans {
 	return Plans{
 		models.PlanStarter: {Day: 100, Minute: 10},

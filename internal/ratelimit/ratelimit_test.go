@@ -10,29 +10,9 @@ import (
 	"time"
 
 	"github.com/wbk/crm/internal/ratelimit"
-	"github.com/wbk/crm/internal/testenv"
+	"github.com/wbk/crm/internal/testdb"
 	"github.com/wbk/crm/models"
 )
-
-// clock is a settable clock for Limiter.Now.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock(t time.Time) *clock { return &clock{now: t} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.now = t
-	c.mu.Unlock()
-}
 
 // noon is a fixed instant in the future: the stores' own expirations run on the wall clock,
 // and a limiter clock ahead of it keeps the reported minute reset at now+60 s exactly.
@@ -139,13 +119,13 @@ func checkWindow(t *testing.T, name string, got ratelimit.Window, limit, used in
 func stores(t *testing.T, f func(t *testing.T, store *ratelimit.Failover)) {
 	t.Run("memory", func(t *testing.T) { f(t, ratelimit.NewMemory()) })
 	if os.Getenv("TEST_REDIS_URL") != "" {
-		t.Run("redis", func(t *testing.T) { f(t, testenv.LimitStore(t, testenv.UniquePrefix())) })
+		t.Run("redis", func(t *testing.T) { f(t, testdb.LimitStore(t, testdb.UniquePrefix())) })
 	}
 }
 
 func TestChargeAndPeek(t *testing.T) {
 	stores(t, func(t *testing.T, store *ratelimit.Failover) {
-		clk := newClock(noon)
+		clk := testdb.NewClock(noon)
 		l := ratelimit.New(store, ratelimit.DefaultPlans())
 		l.Now = clk.Now
 		const key = "key-a"
@@ -221,7 +201,7 @@ func TestChargeAndPeek(t *testing.T) {
 func TestCostOverTheLimit(t *testing.T) {
 	stores(t, func(t *testing.T, store *ratelimit.Failover) {
 		l := ratelimit.New(store, ratelimit.DefaultPlans())
-		l.Now = newClock(noon).Now
+		l.Now = testdb.NewClock(noon).Now
 		r := mustCharge(t, l, "k", models.PlanStarter, 11)
 		if r.Allowed() || r.Exceeded != ratelimit.WindowMinute || r.Asked != 11 || r.Cost != 0 {
 			t.Fatalf("cost 11 on STARTER = %+v, want refused by the minute", r)
@@ -237,7 +217,7 @@ func TestCostOverTheLimit(t *testing.T) {
 
 func TestDayWindowBinding(t *testing.T) {
 	stores(t, func(t *testing.T, store *ratelimit.Failover) {
-		clk := newClock(noon)
+		clk := testdb.NewClock(noon)
 		l := ratelimit.New(store, ratelimit.Plans{models.PlanStarter: {Day: 5, Minute: 10}})
 		l.Now = clk.Now
 		r := mustCharge(t, l, "k", models.PlanStarter, 3)
@@ -311,7 +291,7 @@ func concurrentCharges(t *testing.T, limiters []*ratelimit.Limiter, key string, 
 func TestConcurrentChargesAreExact(t *testing.T) {
 	stores(t, func(t *testing.T, store *ratelimit.Failover) {
 		l := ratelimit.New(store, ratelimit.DefaultPlans())
-		l.Now = newClock(noon).Now
+		l.Now = testdb.NewClock(noon).Now
 		if got := concurrentCharges(t, []*ratelimit.Limiter{l}, "k", 50, 1); got != 10 {
 			t.Fatalf("50 concurrent charges against a minute of 10: %d allowed, want 10", got)
 		}
@@ -329,7 +309,7 @@ func TestConcurrentChargesAreExact(t *testing.T) {
 
 		// A day budget of 7 binding under concurrency.
 		ld := ratelimit.New(store, ratelimit.Plans{models.PlanStarter: {Day: 7, Minute: 1000}})
-		ld.Now = newClock(noon).Now
+		ld.Now = testdb.NewClock(noon).Now
 		if got := concurrentCharges(t, []*ratelimit.Limiter{ld}, "kd", 50, 1); got != 7 {
 			t.Fatalf("50 concurrent charges against a day of 7: %d allowed, want 7", got)
 		}
@@ -344,7 +324,7 @@ func TestConcurrentRedis(t *testing.T) {
 	if url == "" {
 		t.Skip("TEST_REDIS_URL is not set")
 	}
-	store, err := ratelimit.NewRedis(context.Background(), url, testenv.UniquePrefix(), testenv.QuietLogger())
+	store, err := ratelimit.NewRedis(context.Background(), url, testdb.UniquePrefix(), testdb.Logger())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -372,15 +352,15 @@ func TestInstancesShareRedis(t *testing.T) {
 	if url == "" {
 		t.Skip("TEST_REDIS_URL is not set")
 	}
-	prefix := testenv.UniquePrefix()
+	prefix := testdb.UniquePrefix()
 	var limiters []*ratelimit.Limiter
 	for range 2 {
-		s, err := ratelimit.NewRedis(context.Background(), url, prefix, testenv.QuietLogger())
+		s, err := ratelimit.NewRedis(context.Background(), url, prefix, testdb.Logger())
 		if err != nil || !s.Shared() {
 			t.Fatalf("NewRedis: %v (shared %v)", err, s != nil && s.Shared())
 		}
 		l := ratelimit.New(s, ratelimit.DefaultPlans())
-		l.Now = newClock(noon).Now
+		l.Now = testdb.NewClock(noon).Now
 		limiters = append(limiters, l)
 	}
 	a, b := limiters[0], limiters[1]
@@ -397,12 +377,12 @@ func TestInstancesShareRedis(t *testing.T) {
 	checkWindow(t, "minute", mustPeek(t, b, "k", models.PlanStarter).Minute, 10, 10)
 
 	// Another prefix is another set of counters.
-	other, err := ratelimit.NewRedis(context.Background(), url, testenv.UniquePrefix(), testenv.QuietLogger())
+	other, err := ratelimit.NewRedis(context.Background(), url, testdb.UniquePrefix(), testdb.Logger())
 	if err != nil {
 		t.Fatal(err)
 	}
 	lo := ratelimit.New(other, ratelimit.DefaultPlans())
-	lo.Now = newClock(noon).Now
+	lo.Now = testdb.NewClock(noon).Now
 	checkWindow(t, "other prefix", mustPeek(t, lo, "k", models.PlanStarter).Minute, 10, 0)
 }
 
@@ -411,7 +391,7 @@ func TestDayRolloverAtMidnightUTC(t *testing.T) {
 		// The clock is in New York: the day still ends at 00:00 UTC, 20:00 there.
 		ny := time.FixedZone("EDT", -4*3600)
 		lastMinute := time.Date(2031, 3, 14, 19, 59, 0, 0, ny) // 23:59:00 UTC
-		clk := newClock(lastMinute)
+		clk := testdb.NewClock(lastMinute)
 		l := ratelimit.New(store, ratelimit.Plans{models.PlanStarter: {Day: 5, Minute: 1000}})
 		l.Now = clk.Now
 		midnight := time.Date(2031, 3, 15, 0, 0, 0, 0, time.UTC)
@@ -458,7 +438,7 @@ func TestDayRolloverAtMidnightUTC(t *testing.T) {
 // instance in memory, never returns an error, and says so once in the log.
 func TestDeadRedis(t *testing.T) {
 	logs := &countingHandler{}
-	store, err := ratelimit.NewRedis(context.Background(), "redis://127.0.0.1:1/0", testenv.UniquePrefix(), slog.New(logs))
+	store, err := ratelimit.NewRedis(context.Background(), "redis://127.0.0.1:1/0", testdb.UniquePrefix(), slog.New(logs))
 	if err != nil {
 		t.Fatalf("NewRedis on a dead port: %v", err)
 	}
@@ -468,7 +448,7 @@ func TestDeadRedis(t *testing.T) {
 	var fallbacks atomic.Int64
 	store.OnFallback = func() { fallbacks.Add(1) }
 	l := ratelimit.New(store, ratelimit.DefaultPlans())
-	l.Now = newClock(noon).Now
+	l.Now = testdb.NewClock(noon).Now
 
 	for i := range 10 {
 		r := mustCharge(t, l, "k", models.PlanStarter, 1)
@@ -491,12 +471,12 @@ func TestDeadRedis(t *testing.T) {
 	}
 
 	// Two instances on a dead Redis each count for themselves.
-	other, err := ratelimit.NewRedis(context.Background(), "redis://127.0.0.1:1/0", testenv.UniquePrefix(), testenv.QuietLogger())
+	other, err := ratelimit.NewRedis(context.Background(), "redis://127.0.0.1:1/0", testdb.UniquePrefix(), testdb.Logger())
 	if err != nil {
 		t.Fatal(err)
 	}
 	lo := ratelimit.New(other, ratelimit.DefaultPlans())
-	lo.Now = newClock(noon).Now
+	lo.Now = testdb.NewClock(noon).Now
 	checkWindow(t, "another instance", mustPeek(t, lo, "k", models.PlanStarter).Minute, 10, 0)
 
 	if n := logs.warnings(); n != 1 {
@@ -506,7 +486,7 @@ func TestDeadRedis(t *testing.T) {
 		t.Error("Shared() = true with Redis down")
 	}
 
-	if _, err := ratelimit.NewRedis(context.Background(), "http://not-redis", "", testenv.QuietLogger()); err == nil {
+	if _, err := ratelimit.NewRedis(context.Background(), "http://not-redis", "", testdb.Logger()); err == nil {
 		t.Error("NewRedis accepted a URL that is not redis://")
 	}
 }

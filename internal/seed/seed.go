@@ -41,11 +41,11 @@ func demo(ctx context.Context, s *store.Store, ws *models.Workspace, now time.Ti
 		phone := fmt.Sprintf(c.phone, 100+i%100)
 		contact, err := s.CreateContact(ctx, models.CreateContactInput{
 			Email:     email,
-			FirstName: ptr(p.first),
-			LastName:  ptr(p.last),
-			Company:   ptr(c.name),
-			Title:     ptr(p.title),
-			Phone:     ptr(phone),
+			FirstName: new(p.first),
+			LastName:  new(p.last),
+			Company:   new(c.name),
+			Title:     new(p.title),
+			Phone:     new(phone),
 			Tags:      p.tags,
 		})
 		if err != nil {
@@ -56,7 +56,7 @@ func demo(ctx context.Context, s *store.Store, ws *models.Workspace, now time.Ti
 
 	listIDs := make(map[string]string, len(lists))
 	for _, l := range lists {
-		created, err := s.CreateList(ctx, models.CreateListInput{Name: l.name, Description: ptr(l.description)})
+		created, err := s.CreateList(ctx, models.CreateListInput{Name: l.name, Description: new(l.description)})
 		if err != nil {
 			return fmt.Errorf("seed list %q: %w", l.name, err)
 		}
@@ -80,10 +80,10 @@ func demo(ctx context.Context, s *store.Store, ws *models.Workspace, now time.Ti
 	for _, d := range deals {
 		in := models.CreateDealInput{
 			Title:     d.title,
-			Amount:    ptr(d.amount),
-			Currency:  ptr(d.currency),
-			Stage:     ptr(d.stage),
-			CloseDate: ptr(models.Date(today.AddDate(0, 0, d.closeIn).Format("2006-01-02"))),
+			Amount:    new(d.amount),
+			Currency:  new(d.currency),
+			Stage:     new(d.stage),
+			CloseDate: new(models.Date(today.AddDate(0, 0, d.closeIn).Format("2006-01-02"))),
 		}
 		if d.contact != "" {
 			id, ok := contactIDs[d.contact]
@@ -98,7 +98,7 @@ func demo(ctx context.Context, s *store.Store, ws *models.Workspace, now time.Ti
 	}
 
 	for _, c := range campaigns {
-		in := models.CreateCampaignInput{Name: c.name, Subject: ptr(c.subject), Body: ptr(c.body)}
+		in := models.CreateCampaignInput{Name: c.name, Subject: new(c.subject), Body: new(c.body)}
 		if c.list != "" {
 			id, ok := listIDs[c.list]
 			if !ok {
@@ -158,5 +158,3 @@ func localPart(name string) string {
 	}
 	return b.String()
 }
-
-func ptr[T any](v T) *T { return &v }

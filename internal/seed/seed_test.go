@@ -76,17 +76,17 @@ func TestDemoContacts(t *testing.T) {
 		min    int
 	}{
 		{"all", nil, 50},
-		{"Acme", &models.ContactFilter{Company: ptr("Acme")}, 5},
-		{"Globex", &models.ContactFilter{Company: ptr("Globex")}, 3},
-		{"Initech", &models.ContactFilter{Company: ptr("Initech")}, 1},
-		{"Umbrella", &models.ContactFilter{Company: ptr("Umbrella")}, 1},
-		{"Stark Industries", &models.ContactFilter{Company: ptr("Stark Industries")}, 1},
-		{"Wayne Enterprises", &models.ContactFilter{Company: ptr("Wayne Enterprises")}, 1},
-		{"Acme vip", &models.ContactFilter{Company: ptr("Acme"), Tag: ptr("vip")}, 2},
-		{"tag vip", &models.ContactFilter{Tag: ptr("vip")}, 8},
-		{"tag enterprise", &models.ContactFilter{Tag: ptr("enterprise")}, 1},
-		{"tag newsletter", &models.ContactFilter{Tag: ptr("newsletter")}, 1},
-		{"tag trial", &models.ContactFilter{Tag: ptr("trial")}, 1},
+		{"Acme", &models.ContactFilter{Company: new("Acme")}, 5},
+		{"Globex", &models.ContactFilter{Company: new("Globex")}, 3},
+		{"Initech", &models.ContactFilter{Company: new("Initech")}, 1},
+		{"Umbrella", &models.ContactFilter{Company: new("Umbrella")}, 1},
+		{"Stark Industries", &models.ContactFilter{Company: new("Stark Industries")}, 1},
+		{"Wayne Enterprises", &models.ContactFilter{Company: new("Wayne Enterprises")}, 1},
+		{"Acme vip", &models.ContactFilter{Company: new("Acme"), Tag: new("vip")}, 2},
+		{"tag vip", &models.ContactFilter{Tag: new("vip")}, 8},
+		{"tag enterprise", &models.ContactFilter{Tag: new("enterprise")}, 1},
+		{"tag newsletter", &models.ContactFilter{Tag: new("newsletter")}, 1},
+		{"tag trial", &models.ContactFilter{Tag: new("trial")}, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := countContacts(t, ctx, st, tc.filter); got < tc.min {

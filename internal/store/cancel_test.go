@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/wbk/crm/internal/store"
-	"github.com/wbk/crm/internal/testenv"
+	"github.com/wbk/crm/internal/testdb"
 	"github.com/wbk/crm/models"
 )
 
@@ -17,8 +17,8 @@ import (
 // of broken connections, and a request that drew three of them in a row failed with 503
 // "driver: bad connection".
 func TestCanceledQueryKeepsItsConnection(t *testing.T) {
-	st := testenv.OpenStore(t)
-	if st.Dialect() != "postgres" {
+	st := testdb.Open(t)
+	if st.Dialect() != store.Postgres {
 		t.Skip("needs PostgreSQL: SQLite statements are not interrupted by a context")
 	}
 	sqlDB, err := st.DB().DB()

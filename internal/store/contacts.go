@@ -267,7 +267,7 @@ func (s *Store) DeleteContact(ctx context.Context, id string) error {
 // forUpdate locks the selected rows on PostgreSQL so that concurrent updates of one row queue
 // up; SQLite has a single writer anyway.
 func (s *Store) forUpdate(tx *gorm.DB) *gorm.DB {
-	if s.dialect == "postgres" {
+	if s.dialect == Postgres {
 		return tx.Clauses(clause.Locking{Strength: "UPDATE"})
 	}
 	return tx

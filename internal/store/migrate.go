@@ -231,7 +231,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 	for i, body := range migrations {
 		version := i + 1
 		err := db.Transaction(func(tx *gorm.DB) error {
-			if s.dialect == "postgres" {
+			if s.dialect == Postgres {
 				// Migrations are not requests: the statement timeout that bounds requests
 				// (REQUEST_TIMEOUT) must not cut a long ALTER or the wait for another
 				// instance's migration short.
@@ -265,7 +265,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 }
 
 func (s *Store) timestampType() string {
-	if s.dialect == "postgres" {
+	if s.dialect == Postgres {
 		return "TIMESTAMPTZ"
 	}
 	return "DATETIME"

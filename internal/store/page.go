@@ -32,16 +32,18 @@ type PageArgs struct {
 	SkipCursors bool
 }
 
-// PageSize returns the number of items a connection with these arguments returns at most;
-// the cost calculation uses the same rule.
+// PageSize returns the number of items a connection with these arguments returns at most:
+// first or last, else DefaultPageSize, within [0, MaxPageSize]. The cost calculation
+// (internal/cost) prices every connection by this rule.
 func (a PageArgs) PageSize() int {
+	n := DefaultPageSize
 	switch {
 	case a.First != nil:
-		return *a.First
+		n = *a.First
 	case a.Last != nil:
-		return *a.Last
+		n = *a.Last
 	}
-	return DefaultPageSize
+	return min(max(n, 0), MaxPageSize)
 }
 
 type pageSpec struct {

@@ -31,7 +31,7 @@ const DefaultSQLitePath = "data/crm.db"
 // Store is the application's access to its database.
 type Store struct {
 	db      *gorm.DB
-	dialect string
+	dialect Dialect
 	log     *slog.Logger
 }
 
@@ -66,7 +66,7 @@ func Open(opts Options) (*Store, error) {
 	}
 	var (
 		dialector gorm.Dialector
-		dialect   string
+		dialect   Dialect
 	)
 	switch {
 	case strings.HasPrefix(opts.URL, "postgres://"), strings.HasPrefix(opts.URL, "postgresql://"):
@@ -80,7 +80,7 @@ func Open(opts Options) (*Store, error) {
 				deadline: &pgconn.DeadlineContextWatcherHandler{Conn: c.Conn()},
 			}
 		}
-		dialector, dialect = postgres.New(postgres.Config{Conn: stdlib.OpenDB(*pgCfg)}), "postgres"
+		dialector, dialect = postgres.New(postgres.Config{Conn: stdlib.OpenDB(*pgCfg)}), Postgres
 	case opts.URL == "":
 		path := opts.SQLitePath
 		if path == "" {
@@ -90,7 +90,7 @@ func Open(opts Options) (*Store, error) {
 			return nil, fmt.Errorf("create database folder: %w", err)
 		}
 		dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"
-		dialector, dialect = sqlite.Open(dsn), "sqlite"
+		dialector, dialect = sqlite.Open(dsn), SQLite
 	default:
 		return nil, fmt.Errorf("DATABASE_URL must be a postgres:// URL (or unset for the embedded database)")
 	}
@@ -102,7 +102,7 @@ func Open(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	if dialect == "sqlite" {
+	if dialect == SQLite {
 		// SQLite allows one writer; a single connection turns lock contention into queueing
 		// instead of SQLITE_BUSY errors in the middle of a transaction.
 		sqlDB.SetMaxOpenConns(1)
@@ -115,7 +115,7 @@ func Open(opts Options) (*Store, error) {
 		return nil, err
 	}
 	maxIdle := 20
-	if dialect == "sqlite" {
+	if dialect == SQLite {
 		maxIdle = 1
 	}
 	if err := registerReadRetry(db, dropIdleConnections(sqlDB, maxIdle)); err != nil {
@@ -131,8 +131,17 @@ func Open(opts Options) (*Store, error) {
 // value read back equals the value written.
 func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
-// Dialect is "postgres" or "sqlite".
-func (s *Store) Dialect() string { return s.dialect }
+// Dialect names the database behind a store.
+type Dialect string
+
+// The databases a store runs on.
+const (
+	Postgres Dialect = "postgres"
+	SQLite   Dialect = "sqlite" // the embedded database
+)
+
+// Dialect is the database behind the store.
+func (s *Store) Dialect() Dialect { return s.dialect }
 
 // DB exposes the underlying handle for tests and the admin CLI; it is still tenant-guarded.
 func (s *Store) DB() *gorm.DB { return s.db }

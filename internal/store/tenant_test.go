@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/wbk/crm/internal/store"
-	"github.com/wbk/crm/internal/testenv"
+	"github.com/wbk/crm/internal/testdb"
 	"github.com/wbk/crm/models"
 )
 
@@ -15,11 +15,11 @@ import (
 // workspace_id column is in the tenant scope's set, which comes from the models. A new table
 // whose model is not registered (or lacks WorkspaceID) fails here before it can leak.
 func TestWorkspaceTablesAreDerivedFromTheModels(t *testing.T) {
-	st := testenv.OpenStore(t)
+	st := testdb.Open(t)
 	ctx := store.AsSystem(context.Background())
 	var tables []string
 	db := st.DB().WithContext(ctx)
-	if st.Dialect() == "postgres" {
+	if st.Dialect() == store.Postgres {
 		if err := db.Raw(`SELECT table_name FROM information_schema.columns
 			WHERE column_name = 'workspace_id' AND table_schema = current_schema()`).Scan(&tables).Error; err != nil {
 			t.Fatal(err)
@@ -45,7 +45,7 @@ func TestWorkspaceTablesAreDerivedFromTheModels(t *testing.T) {
 // workspace table is refused from a workspace's scope even when it names workspace_id
 // (it named another workspace's id and returned its row), and allowed only as system.
 func TestRawSQLOnAWorkspaceTableIsRefused(t *testing.T) {
-	st := testenv.OpenStore(t)
+	st := testdb.Open(t)
 	bg := context.Background()
 	a, err := st.CreateWorkspace(bg, "A", models.PlanOrg)
 	if err != nil {

@@ -8,11 +8,11 @@ import (
 
 	"github.com/wbk/crm/internal/apperr"
 	"github.com/wbk/crm/internal/store"
-	"github.com/wbk/crm/internal/testenv"
+	"github.com/wbk/crm/internal/testdb"
 )
 
 func TestAddUsageIsAdditive(t *testing.T) {
-	st := testenv.OpenStore(t)
+	st := testdb.Open(t)
 	ctx := context.Background()
 	ops := func(kv ...any) map[string]store.OperationCount {
 		m := map[string]store.OperationCount{}
@@ -85,7 +85,7 @@ func TestAddUsageIsAdditive(t *testing.T) {
 }
 
 func TestAddUsageManyRows(t *testing.T) {
-	st := testenv.OpenStore(t)
+	st := testdb.Open(t)
 	ctx := context.Background()
 	// More rows than one INSERT batch holds, and a count that is not a power of two.
 	const keys = 301
@@ -116,7 +116,7 @@ func TestAddUsageManyRows(t *testing.T) {
 }
 
 func TestAddUsageRejectsIncompleteDeltas(t *testing.T) {
-	st := testenv.OpenStore(t)
+	st := testdb.Open(t)
 	for _, d := range []store.UsageDelta{
 		{KeyID: "key_x", Date: "2031-01-01", Calls: 1},
 		{WorkspaceID: "wks_x", Date: "2031-01-01", Calls: 1},

@@ -1,26 +1,21 @@
-// Package testenv gives tests a real database and the full HTTP handler: PostgreSQL when
-// TEST_DATABASE_URL is set (each test in a schema of its own), else a fresh SQLite file.
+// Package testenv gives HTTP tests the whole application (internal/app) on a real database:
+// PostgreSQL when TEST_DATABASE_URL is set (each test in a schema of its own), else a fresh
+// SQLite file. Tests of the layers below HTTP use internal/testdb instead, which does not
+// compile the schema and the HTTP surface.
 package testenv
 
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
-	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm/logger"
 
 	"github.com/wbk/crm/internal/app"
@@ -28,47 +23,19 @@ import (
 	"github.com/wbk/crm/internal/events"
 	"github.com/wbk/crm/internal/ratelimit"
 	"github.com/wbk/crm/internal/store"
+	"github.com/wbk/crm/internal/testdb"
 	"github.com/wbk/crm/internal/usage"
 	"github.com/wbk/crm/models"
 )
 
-// DatabaseURL returns a database for one test: a fresh PostgreSQL schema when
-// TEST_DATABASE_URL is set (dropped at the end), or "" with a SQLite path in a temp folder.
-func DatabaseURL(t testing.TB) (pgURL, sqlitePath string) {
-	t.Helper()
-	base := os.Getenv("TEST_DATABASE_URL")
-	if base == "" {
-		return "", filepath.Join(t.TempDir(), "test.db")
-	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	schema := "t_" + hex.EncodeToString(b[:])
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatalf("connect to TEST_DATABASE_URL: %v", err)
-	}
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	_ = conn.Close(ctx)
-	t.Cleanup(func() {
-		conn, err := pgx.Connect(context.Background(), base)
-		if err != nil {
-			return
-		}
-		defer conn.Close(context.Background())
-		_, _ = conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("TEST_DATABASE_URL: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String(), ""
-}
+// The database, rate-limit store and logger of an environment come from internal/testdb;
+// these names are kept for HTTP tests that need one beside an environment.
+var (
+	DatabaseURL  = testdb.URL
+	LimitStore   = testdb.LimitStore
+	UniquePrefix = testdb.UniquePrefix
+	QuietLogger  = testdb.Logger
+)
 
 // Options tune an environment.
 type Options struct {
@@ -94,61 +61,24 @@ func LiftedPlans() ratelimit.Plans {
 		models.PlanOrg: {Day: huge, Minute: huge}}
 }
 
-// LimitStore returns the rate-limit store tests use: the Redis at TEST_REDIS_URL when set,
-// under a prefix of the test's own, else process memory. Stores made with the same prefix
-// share counters, as server instances on one Redis do.
-func LimitStore(t testing.TB, prefix string) *ratelimit.Failover {
-	t.Helper()
-	url := os.Getenv("TEST_REDIS_URL")
-	if url == "" {
-		return ratelimit.NewMemory()
-	}
-	f, err := ratelimit.NewRedis(context.Background(), url, prefix, QuietLogger())
-	if err != nil {
-		t.Fatalf("TEST_REDIS_URL: %v", err)
-	}
-	if !f.Shared() {
-		t.Fatalf("TEST_REDIS_URL is set but Redis does not answer")
-	}
-	return f
-}
-
-// UniquePrefix names a fresh set of rate-limit counters.
-func UniquePrefix() string {
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	return "test:" + hex.EncodeToString(b[:])
-}
-
 // OpenStore opens and migrates a fresh database for one test.
 func OpenStore(t testing.TB, opts ...Options) *store.Store {
 	t.Helper()
-	pgURL, path := DatabaseURL(t)
-	return OpenStoreAt(t, pgURL, path, opts...)
+	return testdb.Open(t, dbOptions(opts)...)
 }
 
 // OpenStoreAt opens and migrates the database DatabaseURL returned; opening it twice gives
 // two stores on one database, as two server instances have.
 func OpenStoreAt(t testing.TB, pgURL, sqlitePath string, opts ...Options) *store.Store {
 	t.Helper()
-	so := store.Options{URL: pgURL, SQLitePath: sqlitePath, Logger: QuietLogger()}
-	if len(opts) > 0 {
-		so.SQLLogger = opts[0].SQLLogger
-	}
-	st, err := store.Open(so)
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
-	if err := st.Migrate(context.Background()); err != nil {
-		t.Fatalf("migrate: %v", err)
-	}
-	return st
+	return testdb.OpenAt(t, pgURL, sqlitePath, dbOptions(opts)...)
 }
 
-// QuietLogger discards logs below errors.
-func QuietLogger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(io.Discard, nil))
+func dbOptions(opts []Options) []testdb.Options {
+	if len(opts) == 0 {
+		return nil
+	}
+	return []testdb.Options{{SQLLogger: opts[0].SQLLogger}}
 }
 
 // Env is a store with the full HTTP handler in front of it.
@@ -185,7 +115,7 @@ func NewOn(t testing.TB, st *store.Store, limits *ratelimit.Failover, o Options)
 		RequestTimeout: o.RequestTimeout, WebsocketInitTimeout: o.WebsocketInitTimeout})
 	broker := a.Events
 	t.Cleanup(broker.Close)
-	if o.ListenURL != "" && st.Dialect() == "postgres" {
+	if o.ListenURL != "" && st.Dialect() == store.Postgres {
 		l := broker.StartListener(o.ListenURL)
 		t.Cleanup(l.Stop)
 		select {
@@ -328,4 +258,34 @@ func Get(v any, path ...any) any {
 func Str(v any, path ...any) string {
 	s, _ := Get(v, path...).(string)
 	return s
+}
+
+// Sorted is a sorted copy of ids, never nil: for comparing sets of ids whatever their order,
+// with reflect.DeepEqual against ids decoded from a response.
+func Sorted(ids ...string) []string {
+	out := append([]string{}, ids...)
+	slices.Sort(out)
+	return out
+}
+
+// Decode decodes the response's data into a T after checking it is a 200 without errors, as
+// MustData does. Fields of T match the response's by their json tags (or names, case
+// insensitively), and a response field T does not declare is refused, so a misspelt field
+// fails the test instead of reading as zero. Typed structs read better than Get/Str walks.
+func Decode[T any](t testing.TB, r *Response) T {
+	t.Helper()
+	r.MustData(t)
+	var doc struct {
+		Data json.RawMessage `json:"data"`
+	}
+	if err := json.Unmarshal(r.Raw, &doc); err != nil {
+		t.Fatalf("response is not JSON: %v", err)
+	}
+	var v T
+	dec := json.NewDecoder(bytes.NewReader(doc.Data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&v); err != nil {
+		t.Fatalf("data does not decode into %T: %v\n%s", v, err, doc.Data)
+	}
+	return v
 }

@@ -10,7 +10,7 @@ import (
 
 	"github.com/wbk/crm/internal/apperr"
 	"github.com/wbk/crm/internal/store"
-	"github.com/wbk/crm/internal/testenv"
+	"github.com/wbk/crm/internal/testdb"
 	"github.com/wbk/crm/internal/usage"
 	"github.com/wbk/crm/models"
 )
@@ -21,7 +21,7 @@ var (
 )
 
 func newRecorder(st *store.Store, now time.Time) *usage.Recorder {
-	r := usage.NewRecorder(st, testenv.QuietLogger())
+	r := usage.NewRecorder(st, testdb.Logger())
 	r.Now = func() time.Time { return now }
 	return r
 }
@@ -135,7 +135,7 @@ func TestFlushWritesCounts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st := testenv.OpenStore(t)
+			st := testdb.Open(t)
 			r := newRecorder(st, noon)
 			for _, e := range tt.events {
 				r.Record(e)
@@ -159,9 +159,9 @@ func TestFlushWritesCounts(t *testing.T) {
 }
 
 func TestTwoInstancesAddUp(t *testing.T) {
-	pgURL, path := testenv.DatabaseURL(t)
+	pgURL, path := testdb.URL(t)
 	open := func() *store.Store {
-		st, err := store.Open(store.Options{URL: pgURL, SQLitePath: path, Logger: testenv.QuietLogger()})
+		st, err := store.Open(store.Options{URL: pgURL, SQLitePath: path, Logger: testdb.Logger()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -201,7 +201,7 @@ func TestTwoInstancesAddUp(t *testing.T) {
 }
 
 func TestConcurrentRecordAndFlushLoseNothing(t *testing.T) {
-	st := testenv.OpenStore(t)
+	st := testdb.Open(t)
 	r := newRecorder(st, noon)
 	const goroutines, perGoroutine = 50, 20
 
@@ -260,7 +260,7 @@ func TestFailedFlushKeepsCounts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st := testenv.OpenStore(t)
+			st := testdb.Open(t)
 			exec := func(sql string) {
 				t.Helper()
 				if err := st.DB().WithContext(systemCtx).Exec(sql).Error; err != nil {
@@ -291,7 +291,7 @@ func TestFailedFlushKeepsCounts(t *testing.T) {
 	}
 
 	t.Run("closed store reports unavailable", func(t *testing.T) {
-		st := testenv.OpenStore(t)
+		st := testdb.Open(t)
 		_ = st.Close()
 		r := newRecorder(st, noon)
 		r.Record(usage.Event{KeyID: "key_1", WorkspaceID: "wks_1", At: noon, Cost: 1})
@@ -302,7 +302,7 @@ func TestFailedFlushKeepsCounts(t *testing.T) {
 }
 
 func TestDays(t *testing.T) {
-	st := testenv.OpenStore(t)
+	st := testdb.Open(t)
 	r := newRecorder(st, noon)
 	r.Record(usage.Event{KeyID: "key_1", WorkspaceID: "wks_1", At: noon.AddDate(0, 0, -2), Cost: 4, Operations: []string{"deals"}})
 	if err := r.Flush(context.Background()); err != nil {
@@ -374,7 +374,7 @@ func TestDays(t *testing.T) {
 
 func TestRunFlushes(t *testing.T) {
 	t.Run("on cancel", func(t *testing.T) {
-		st := testenv.OpenStore(t)
+		st := testdb.Open(t)
 		r := newRecorder(st, noon)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
@@ -390,7 +390,7 @@ func TestRunFlushes(t *testing.T) {
 	})
 
 	t.Run("every interval", func(t *testing.T) {
-		st := testenv.OpenStore(t)
+		st := testdb.Open(t)
 		r := newRecorder(st, noon)
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
