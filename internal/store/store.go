@@ -4,6 +4,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -46,7 +47,15 @@ type Options struct {
 	// StatementTimeout, when set, is PostgreSQL's statement_timeout on every connection: the
 	// server itself gives up on a statement that outlives the request that sent it.
 	StatementTimeout time.Duration
+	// ConnectTimeout bounds opening one PostgreSQL connection, its startup handshake
+	// included, unless the URL sets connect_timeout; 0 is DefaultConnectTimeout. Without it a
+	// database that accepts connections but does not answer (frozen, half-failed over) would
+	// hang the server's start and every request that needs a new pooled connection.
+	ConnectTimeout time.Duration
 }
+
+// DefaultConnectTimeout is Options.ConnectTimeout's default.
+const DefaultConnectTimeout = 10 * time.Second
 
 // Open connects to the database. It does not migrate: call Migrate.
 func Open(opts Options) (*Store, error) {
@@ -73,6 +82,9 @@ func Open(opts Options) (*Store, error) {
 		pgCfg, err := pgx.ParseConfig(withStatementTimeout(opts.URL, opts.StatementTimeout))
 		if err != nil {
 			return nil, fmt.Errorf("DATABASE_URL: %w", err)
+		}
+		if pgCfg.ConnectTimeout == 0 { // the URL's connect_timeout wins
+			pgCfg.ConnectTimeout = cmp.Or(opts.ConnectTimeout, DefaultConnectTimeout)
 		}
 		pgCfg.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
 			return &cancelKeepsConn{
