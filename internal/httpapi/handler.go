@@ -161,6 +161,7 @@ func (a *API) newGraphQLServer() *handler.Server {
 	srv.SetParserTokenLimit(cost.MaxTokens)
 	srv.Use(extension.Introspection{})
 	srv.Use(newPersistedQueries(a.cfg.APQCache))
+	srv.Use(socketShapeGate{api: a})
 	srv.Use(operationRecorder{})
 	srv.Use(presented{textGate{}})
 	srv.Use(presented{access.OperationGate{}})
