@@ -118,7 +118,7 @@ func New(cfg Config) *API {
 	a.mux.Handle("GET /playground/", pg)
 	a.mux.Handle("GET /favicon.ico", pg)
 	// /v1 is the REST API: persisted operations sent through the same /graphql handler.
-	v1, err := rest.New(a.mux)
+	v1, err := rest.New(a.mux, cfg.Schema.Schema())
 	if err != nil {
 		panic(err) // operations.graphql does not match the schema: a build defect, caught by every test
 	}

@@ -71,7 +71,7 @@ func operationObject(schema *ast.Schema, c *compiled) map[string]any {
 	case shapeDeleted:
 		result = dataSchema(map[string]any{"type": "object", "required": []string{"id"}, "additionalProperties": false,
 			"properties": map[string]any{"id": map[string]any{"type": "string"}}})
-	default:
+	case shapeObject:
 		result = dataSchema(outputSchema(schema, ast.NonNullNamedType(node.Definition.Type.Name(), nil), node.SelectionSet))
 	}
 	responses := map[string]any{

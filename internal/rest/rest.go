@@ -21,7 +21,6 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/formatter"
 
-	"github.com/wbk/crm/graph"
 )
 
 //go:embed operations.graphql
@@ -52,10 +51,10 @@ type compiledParam struct {
 	typ *ast.Type
 }
 
-// New returns the /v1 handler in front of graphql, the application's /graphql handler.
-func New(graphql http.Handler) (*Handler, error) {
-	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
-	doc, errs := gqlparser.LoadQuery(schema, operationsDoc)
+// New returns the /v1 handler in front of graphql, the application's /graphql handler;
+// schema is that handler's schema, which the persisted operations are validated against.
+func New(graphql http.Handler, schema *ast.Schema) (*Handler, error) {
+	doc, errs := gqlparser.LoadQueryWithRules(schema, operationsDoc, nil)
 	if errs != nil {
 		return nil, fmt.Errorf("rest: operations.graphql: %w", errs)
 	}
