@@ -56,13 +56,23 @@ var (
 	dealTrim  = re(`^(?:(?:the|our|my|a)\s+)?(?:(?:deal|opportunity|opp)\s+)?(?:(?:called|named|titled)\s+)?|(?:'s)?(?:\s+(?:deal|opportunity|opp)(?:'s)?)?(?:'s)?(?:\s+(?:stage|status))?$`)
 )
 
-func parseArrow(c string, _ Action) (Action, string) {
+func parseArrow(c string, prev Action) (Action, string) {
 	m := arrow.FindStringSubmatch(c)
 	if m == nil {
 		return nil, ""
 	}
 	if st, ok := parseStage(m[2]); ok {
 		return MoveDeal{Deal: dealName(m[1]), Stage: st}, ""
+	}
+	// An arrow reads "to": "add Globex contacts -> VIP list", "Acme people -> list VIP".
+	if addTo.MatchString(m[1]) || re(`(?:^|\s)list\b|\blist$|^["']`).MatchString(strings.TrimSpace(m[2])) {
+		verb := ""
+		if !addTo.MatchString(m[1]) {
+			verb = "add "
+		}
+		if a, unclear := parseAddToList(verb+m[1]+" to "+m[2], prev); a != nil || unclear != "" {
+			return a, unclear
+		}
 	}
 	return nil, "stage:" + unquote(m[2])
 }
@@ -167,6 +177,8 @@ func parseCreateList(c string, prev Action) (Action, string) {
 		rest = m[1]
 	} else if m := re(`^(?:(?:a|an)\s+)?(?:contact\s+)?list\s+((?:called|named|titled)\b.*)$`).FindStringSubmatch(c); m != nil {
 		rest = m[1] // "I need a list called …"
+	} else if m := re(`^(?:contact\s+)?list\s*:\s*(.+?)\s*,?\s+(?:with|containing|including|of|from|for)\s+(.+)$`).FindStringSubmatch(c); m != nil && !subjectNoun.MatchString(m[1]) {
+		return createListRest(unquote(m[1]), "with "+m[2], prev) // "list: Acme team, with the contacts at Acme"
 	} else if m := namedList.FindStringSubmatch(c); m != nil && !re(`\b(?:`+contactNoun+`|of|to|into|onto|in|on)\b`).MatchString(outsideQuotes(m[1], func(p string) string { return p }, true)) {
 		return createListRest(unquote(m[1]), strings.TrimSpace(m[2]), prev)
 	} else {
@@ -309,6 +321,11 @@ func parseAddToList(c string, prev Action) (Action, string) {
 		pick = len(locs) - 1
 	}
 	obj, target := rest[:locs[pick][0]], rest[locs[pick][1]:]
+	// "move Globex renewal to the moon": moving something that is not contacts to something
+	// that is not a list is a deal's stage change (which parseMoveDeal reads or declines).
+	if re(`^move\b`).MatchString(c) && !re(`\b`+contactNoun+`\b|\bvips?\b`).MatchString(obj) && !re(`\blist\b|^["']`).MatchString(target) {
+		return nil, ""
+	}
 	if re(`^(?:(?:a|an)\s+)?(?:brand\s+)?new\s+list\b`).MatchString(target) {
 		return nil, ""
 	}
@@ -354,7 +371,7 @@ func parseMoveDeal(c string, _ Action) (Action, string) {
 	deal = re(`\s+(?:back|over|forward|up|down|along)$`).ReplaceAllString(deal, "")
 	st, ok := parseStage(stage)
 	if !ok {
-		if dealWord.MatchString(c) || re(`\bstage\b`).MatchString(c) {
+		if dealWord.MatchString(c) || re(`\bstage\b`).MatchString(c) || re(`^move\s`).MatchString(c) && !re(`\b`+contactNoun+`\b`).MatchString(deal) {
 			return nil, "stage:" + unquote(stage)
 		}
 		return nil, ""
@@ -404,7 +421,7 @@ func parseDealStatement(c string, _ Action) (Action, string) {
 }
 
 var (
-	countTrigger = re(`^(?:how\s+many|how\s+much|count(?:\s+up)?|tally(?:\s+up)?|(?:the\s+)?number\s+of|(?:the\s+)?count\s+of|total(?:\s+number)?(?:\s+of)?|how\s+big\s+is|what(?:'s|\s+is|s)\s+(?:the\s+)?(?:total\s+)?(?:number|count|total|size|amount|headcount)(?:\s+of)?|(?:give|get|show|tell)\s+me\s+(?:the\s+)?(?:total\s+)?(?:number|count|total)(?:\s+of)?|do\s+(?:we|i|you)\s+(?:have|got)\s+any|are\s+there\s+any|is\s+there\s+any|have\s+we\s+got\s+any|(?:is|are)\s+(?:there\s+)?(?:anyone|anybody|any)|any)\b\s*`)
+	countTrigger = re(`^(?:how\s+many|how\s+much|count(?:\s+up)?|tally(?:\s+up)?|(?:the\s+)?number\s+of|(?:the\s+)?count\s+of|total(?:\s+number)?(?:\s+of)?|how\s+big\s+is|(?:the\s+)?size\s+of|(?:(?:we|you|have\s+we)\s+)?got\s+any|what(?:'s|\s+is|s)\s+(?:the\s+)?(?:total\s+)?(?:number|count|total|size|amount|headcount)(?:\s+of)?|(?:give|get|show|tell)\s+me\s+(?:the\s+)?(?:total\s+)?(?:number|count|total)(?:\s+of)?|do\s+(?:we|i|you)\s+(?:have|got)\s+any|are\s+there\s+any|is\s+there\s+any|have\s+we\s+got\s+any|(?:is|are)\s+(?:there\s+)?(?:anyone|anybody|any)|any)\b\s*`)
 	showTrigger  = re(`^(?:show|list|find|get|display|give|pull(?:\s+up)?|look\s+up|lookup|search(?:\s+for)?|fetch|see|view|print|bring\s+up|browse|who\s+(?:are|is|were)|who's|whos|which\s+(?:are|is)|which|what(?:'s|s|\s+is|\s+are|\s+were)|what|tell\s+me\s+about|about|i\s+want\s+to\s+see|let\s+me\s+see|can\s+i\s+see|need|want|may\s+i\s+see|where\s+are)(?:\s+(?:me|us))?\b\s*`)
 	subjectNoun  = re(`\b(?:(` + contactNoun + `)|(deals?|opportunit(?:y|ies)|opps?|pipeline)|(lists?)|(campaigns?))\b`)
 	whoAt        = re(`^who(?:'s|s)?\s+(?:works?|is\s+working|are\s+working|is\s+employed|are\s+employed|is\s+based|are\s+based|do\s+we\s+(?:know|have)|is|are|'s)?\s*((?:at|for|with|from|in|on|tagged|labell?ed|marked|has|have|with)\b.+)$`)
@@ -465,6 +482,10 @@ func parseBare(c string, prev Action) (Action, string) {
 	// Only modifiers before the noun: no verbs, at most three words.
 	if before := strings.Fields(c[:loc[0]]); len(before) > 3 || re(`\b(?:we|i|you|is|are|was|were|be|been|have|has|had|do|does|did|can|will|should|won|lost|closed)\b`).MatchString(c[:loc[0]]) {
 		return nil, ""
+	}
+	// "contacts count", "VIP list size": a count.
+	if m := re(`\s+(?:count|total|number|headcount|tally|size)$`).FindStringIndex(c); m != nil {
+		return subjectQuestion(c, c[:m[0]], true, false, prev)
 	}
 	return subjectQuestion(c, c, false, false, prev)
 }
@@ -531,6 +552,19 @@ func questionWithoutNoun(rest string, count bool, prev Action) (Action, string) 
 		if ds, ok := dealSelector(rest); ok && ds != (DealSelector{}) {
 			return question(count, Deals, Selector{}, ds), ""
 		}
+	}
+	// "how many of them are VIPs?": the previous selection (or everyone), narrowed.
+	if m := re(`^(?:of\s+)?(?:them|those|these|they)\s+((?:are|is|were)\s+.+)$`).FindStringSubmatch(rest); m != nil {
+		narrow, ok := selectorFrom("", " "+m[1])
+		if !ok {
+			return nil, "contacts"
+		}
+		if sel, ok := previousSelector(prev); ok {
+			if narrow, ok = mergeSelectors(sel, narrow); !ok {
+				return nil, "contacts"
+			}
+		}
+		return question(count, Contacts, narrow, DealSelector{}), ""
 	}
 	if re(`^(?:them|they|those|these|of\s+them)$`).MatchString(rest) {
 		if sel, ok := previousSelector(prev); ok {
@@ -612,8 +646,8 @@ func dealSelector(c string) (DealSelector, bool) {
 
 var (
 	questionFiller = re(`\s(?:do|does|did)\s+(?:we|i|you)\s+(?:currently\s+)?(?:have|got|know|see)\b|\s(?:we|i)\s+(?:currently\s+)?(?:have|got)\b|\shave\s+we\s+got\b|\sare\s+there\b|\sis\s+there\b|\sthere\s+are\b|\sthere\s+is\b|\sin\s+total\b|\saltogether\b|\soverall\b|\sin\s+(?:the|our|my|this)\s+(?:crm|workspace|system|database|db|account|address\s+book)\b|\son\s+file\b|\sright\s+now\b|\scurrently\b|\sat\s+the\s+moment\b|\stoday\b|\sthat\s+exist\b|\sexist\b|\sin\s+all\b|\sso\s+far\b|\s(?:that|which)\s+we\s+have\b|\sexactly\b|\sall\s+together\b|\sin\s+here\b|\slisted\b|\sstored\b|\ssaved\b|\savailable\b|\sregistered\b`)
-	selTagged      = re(`^(?:(?:who|that|which)\s+)?(?:(?:are|is|were|have\s+been|has\s+been|got|get)\s+)?(?:(?:tagged|labell?ed|marked|flagged)(?:\s+(?:as|with))?|with\s+(?:(?:a|an|the)\s+)?(?:tag|label)|(?:that|who)?\s*(?:have|has|having|carry|carrying|bearing|with)\s+(?:(?:a|an|the)\s+)?(?:tag|label))\s*:?\s+(?:(?:a|an|the)\s+)?(?:tag\s+|label\s+)?(.+?)(?:\s+(?:tag|label))?$`)
-	selWithTag     = re(`^(?:(?:who|that|which)\s+)?(?:with|having|have|has|carrying)\s+(?:(?:a|an|the)\s+)?(.+?)\s+(?:tag|label)$`)
+	selTagged      = re(`^(?:(?:who|that|which)\s+)?(?:(?:are|is|were|have\s+been|has\s+been|got|get)\s+)?(?:(?:tagged|labell?ed|marked|flagged)(?:\s+(?:as|with))?|with\s+(?:(?:a|an|the)\s+)?(?:tag|label)|(?:that|who)?\s*(?:have|has|having|carry|carries|carrying|bear|bears|bearing|with)\s+(?:(?:a|an|the)\s+)?(?:tag|label))\s*:?\s+(?:(?:a|an|the)\s+)?(?:tag\s+|label\s+)?(.+?)(?:\s+(?:tag|label))?$`)
+	selWithTag     = re(`^(?:(?:who|that|which)\s+)?(?:with|having|have|has|carry|carries|carrying|bear|bears|bearing|wear|wears|wearing)\s+(?:(?:a|an|the)\s+)?(.+?)\s+(?:tag|label)$`)
 	selList        = re(`^(?:(?:who|that|which)\s+(?:are|is)\s+)?(?:in|on|from|of|inside|within|belonging\s+to|members\s+of|part\s+of)\s+(?:(?:the|our|my)\s+)?(?:(?:list\s+(?:(?:called|named)\s+)?(.+))|(.+?)\s+(?:mailing\s+)?list)$`)
 	selListOnly    = re(`^(?:(?:the|our|my)\s+)?(?:(?:list\s+(?:(?:called|named)\s+)?(.+))|(.+?)\s+(?:mailing\s+)?list)$`)
 	selCompany     = re(`^(?:(?:who|that|which)\s+)?(?:(?:works?|working|employed|based|are\s+employed|are\s+based|are\s+working|is\s+working|is\s+employed|currently\s+work|currently\s+working)\s+)?(at|for|with|from|in|of|by|on|over\s+at)\s+(?:(?:the|our|my)\s+)?(?:(?:company|account|organi[sz]ation|firm|business|customer|client)\s+)?(.+)$`)

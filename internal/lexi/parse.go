@@ -39,6 +39,7 @@ const (
 func Parse(message string) Parsed {
 	s := normalizeText(message)
 	outside := strings.ToLower(outsideQuotes(s, func(p string) string { return p }, true))
+	outside = fixDestructiveTypos(outside)
 	switch {
 	case steeringWords.MatchString(outside):
 		return Parsed{Refusal: Steering}
@@ -243,7 +244,7 @@ func init() {
 		sell well will wall fill fall mail nail rail tail sail hail fail them then than that this what when wish snow slow flow
 		glow know same name game came made mode more mine love live life like lake late line link mark park dark work word
 		ward card hard yard load lend less loss lose shows shown shop show make makes maker take takes many mane main
-		money mint lint list tags team teams deals ideal steal stage stager stages stale crate craft treat person persona
+		money mint lint list tags team teams deals ideal steal stage stager stages stale craft treat person persona remote dad
 		number numbers count county court counts scout group draft drafts shift drift raft mover moved moves movie word
 		words worth deal deals feel peel people peoples plead please pleased lease cease total totals tonal tidal title
 		titles label cabal labels legal leaf leafs lean leap leapt lady lads loads tags adds mind kind find fine line`) {
@@ -274,6 +275,14 @@ func fixTypos(s string) string {
 			if fix, ok := shortTypos[lw]; ok && (isFirst || !unicode.IsUpper(rune(w[0]))) {
 				return fix
 			}
+			if len(lw) == 3 && !realWords[lw] && (isFirst || !unicode.IsUpper(rune(w[0]))) {
+				// Three letters are too few to guess from, except two swapped: "tga", "dad".
+				for _, k := range keywords {
+					if len(k) == 3 && swapped(lw, k) {
+						return k
+					}
+				}
+			}
 			if len(lw) < 4 || keywordSet[lw] || realWords[lw] {
 				return w
 			}
@@ -301,6 +310,39 @@ func fixTypos(s string) string {
 			return fix
 		})
 	}, false)
+}
+
+// swapped reports whether a is b with two neighbouring letters swapped.
+func swapped(a, b string) bool {
+	if len(a) != len(b) || a == b {
+		return false
+	}
+	for i := 0; i+1 < len(a); i++ {
+		if a[i] != b[i] {
+			return a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+		}
+	}
+	return false
+}
+
+// destructiveVerbs are refused however they are misspelled: "deleet", "remvoe".
+var destructiveVerbs = strings.Fields(`delete remove destroy erase unsubscribe`)
+
+// fixDestructiveTypos spells the destructive verbs right, so that a typo cannot slip a
+// request past the refusal.
+func fixDestructiveTypos(s string) string {
+	return wordRE.ReplaceAllStringFunc(s, func(w string) string {
+		lw := strings.ToLower(w)
+		if len(lw) < 5 || realWords[lw] {
+			return w
+		}
+		for _, k := range destructiveVerbs {
+			if oneEdit(lw, k) {
+				return k
+			}
+		}
+		return w
+	})
 }
 
 // oneEdit reports whether a and b differ by one substitution, insertion, deletion or swap of
@@ -338,7 +380,7 @@ func oneEdit(a, b string) bool {
 }
 
 var (
-	leadingNoise = re(`^(?:(?:hey|hi|hello|yo|ok|okay|so|well|um|uh|right|alright|great|thanks|thank\s+you|cool|quick\s+question|quick\s+one|question|and|also|then|now|next|oh|ah|hmm|sorry|excuse\s+me|actually|btw|by\s+the\s+way)\b[\s,!.:;-]*` +
+	leadingNoise = re(`^(?:(?:hey|hi|hello|yo|ok|okay|so|well|um|uh|right|alright|great|thanks|thank\s+you|cool|quick\s+question|quick\s+one|quick\s+q|q|qq|fyi|hiya|heya|howdy|morning|good\s+(?:morning|afternoon|evening)|question|and|also|then|now|next|oh|ah|hmm|sorry|excuse\s+me|actually|btw|by\s+the\s+way)\b[\s,!.:;-]*` +
 		`|lexi\b[\s,:!-]*|please\b[\s,:]*|pls\b[\s,]*|plz\b[\s,]*|kindly\s+|just\s+|quickly\s+` +
 		`|(?:can|could|would|will|can't|won't)\s+(?:you|u|we|i|ya)(?:\s+(?:please|pls|quickly|just|kindly|maybe|possibly|mind|be\s+able\s+to))*\s+` +
 		`|would\s+you\s+(?:mind|be\s+able\s+to)\s+|are\s+you\s+able\s+to\s+|is\s+it\s+possible\s+to\s+|(?:do|could|can)\s+you\s+(?:know|tell\s+me|help\s+me|check)\s+` +
