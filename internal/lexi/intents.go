@@ -53,7 +53,7 @@ var (
 	weWon     = re(`^(?:(?:we|i|they)\s+(?:just\s+|finally\s+|have\s+|'ve\s+)?)?(won|lost|closed|signed)\s+(?:(?:the|our)\s+)?(.+?)$`)
 	dealIs    = re(`^(?:the\s+)?(.+?)\s+(?:should\s+(?:be\s+moved|move|go)|needs?\s+to\s+(?:move|go|be\s+moved)|will\s+(?:move|go)|is|was|has\s+been|got|should\s+be|needs\s+to\s+be|must\s+be|went|goes|moved|moves|can\s+(?:go|move)|is\s+now|now|to|:|=|stage\s+(?:is|to|=))\s+(?:now\s+)?(?:officially\s+)?(?:been\s+)?(?:moved\s+|set\s+|marked\s+|closed\s+)?(?:(?:to|in|into|as|at|back\s+to)\s+)?(?:(?:the|a)\s+)?(.+)$`)
 	dealWord  = re(`\b(?:deals?|opportunit(?:y|ies)|opps?)\b`)
-	dealTrim  = re(`^(?:(?:the|our|my|a)\s+)?(?:(?:deal|opportunity|opp)\s+)?(?:(?:called|named|titled)\s+)?|(?:'s)?(?:\s+(?:deal|opportunity|opp)(?:'s)?)?(?:'s)?(?:\s+(?:stage|status))?$`)
+	dealTrim  = re(`^(?:(?:the|our|my|a)\s+)?(?:(?:stage|status)\s+(?:of|for|on)\s+)?(?:(?:deal|opportunity|opp)\s+)?(?:(?:called|named|titled)\s+)?|(?:'s)?(?:\s+(?:deal|opportunity|opp)(?:'s)?)?(?:'s)?(?:\s+(?:stage|status))?$`)
 )
 
 func parseArrow(c string, prev Action) (Action, string) {
@@ -89,6 +89,10 @@ func dealName(s string) string {
 }
 
 func parseCampaign(c string, _ Action) (Action, string) {
+	// Noun first: "campaign draft: Year in review, for Newsletter".
+	if m := re(`^(?:(?:new|draft)\s+)?(?:e-?mail\s+)?campaign(?:\s+draft)?\s*:\s*(.+)$`).FindStringSubmatch(c); m != nil {
+		c = "draft a campaign called " + m[1]
+	}
 	if !campaignWord.MatchString(c) || !campaignVerb.MatchString(c) {
 		return nil, ""
 	}
@@ -522,6 +526,11 @@ func subjectQuestion(c, rest string, count, weak bool, prev Action) (Action, str
 		}
 		return question(count, Deals, Selector{}, ds), ""
 	case loc[6] >= 0: // lists: all of them, or one list's members
+		if re(`^\s*(?:in|on|inside|within)\s*$`).MatchString(before) && strings.TrimSpace(after) != "" { // "how many in list VIP"
+			if l := listName(after); l != "" {
+				return question(count, Contacts, Selector{List: l}, DealSelector{}), ""
+			}
+		}
 		if l := listName(strings.TrimSpace(before)); l != "" && !re(`^(?:(?:all|every|any|our|my|the|of|your|existing|current|contact|mailing)\s*)+$`).MatchString(l) {
 			return question(count, Contacts, Selector{List: l}, DealSelector{}), ""
 		}
@@ -645,7 +654,7 @@ func dealSelector(c string) (DealSelector, bool) {
 }
 
 var (
-	questionFiller = re(`\s(?:do|does|did)\s+(?:we|i|you)\s+(?:currently\s+)?(?:have|got|know|see)\b|\s(?:we|i)\s+(?:currently\s+)?(?:have|got)\b|\shave\s+we\s+got\b|\sare\s+there\b|\sis\s+there\b|\sthere\s+are\b|\sthere\s+is\b|\sin\s+total\b|\saltogether\b|\soverall\b|\sin\s+(?:the|our|my|this)\s+(?:crm|workspace|system|database|db|account|address\s+book)\b|\son\s+file\b|\sright\s+now\b|\scurrently\b|\sat\s+the\s+moment\b|\stoday\b|\sthat\s+exist\b|\sexist\b|\sin\s+all\b|\sso\s+far\b|\s(?:that|which)\s+we\s+have\b|\sexactly\b|\sall\s+together\b|\sin\s+here\b|\slisted\b|\sstored\b|\ssaved\b|\savailable\b|\sregistered\b`)
+	questionFiller = re(`\s(?:do|does|did)\s+(?:we|i|you)\s+(?:currently\s+)?(?:have|got|know|see)\b|\s(?:we|i)\s+(?:currently\s+)?(?:have|got|know)\b|\shave\s+we\s+got\b|\sare\s+there\b|\sis\s+there\b|\sthere\s+are\b|\sthere\s+is\b|\sin\s+total\b|\saltogether\b|\soverall\b|\sin\s+(?:the|our|my|this)\s+(?:crm|workspace|system|database|db|account|address\s+book)\b|\son\s+file\b|\sright\s+now\b|\scurrently\b|\sat\s+the\s+moment\b|\stoday\b|\sthat\s+exist\b|\sexist\b|\sin\s+all\b|\sso\s+far\b|\s(?:that|which)\s+we\s+have\b|\sexactly\b|\sall\s+together\b|\sin\s+here\b|\slisted\b|\sstored\b|\ssaved\b|\savailable\b|\sregistered\b`)
 	selTagged      = re(`^(?:(?:who|that|which)\s+)?(?:(?:are|is|were|have\s+been|has\s+been|got|get)\s+)?(?:(?:tagged|labell?ed|marked|flagged)(?:\s+(?:as|with))?|with\s+(?:(?:a|an|the)\s+)?(?:tag|label)|(?:that|who)?\s*(?:have|has|having|carry|carries|carrying|bear|bears|bearing|with)\s+(?:(?:a|an|the)\s+)?(?:tag|label))\s*:?\s+(?:(?:a|an|the)\s+)?(?:tag\s+|label\s+)?(.+?)(?:\s+(?:tag|label))?$`)
 	selWithTag     = re(`^(?:(?:who|that|which)\s+)?(?:with|having|have|has|carry|carries|carrying|bear|bears|bearing|wear|wears|wearing)\s+(?:(?:a|an|the)\s+)?(.+?)\s+(?:tag|label)$`)
 	selList        = re(`^(?:(?:who|that|which)\s+(?:are|is)\s+)?(?:in|on|from|of|inside|within|belonging\s+to|members\s+of|part\s+of)\s+(?:(?:the|our|my)\s+)?(?:(?:list\s+(?:(?:called|named)\s+)?(.+))|(.+?)\s+(?:mailing\s+)?list)$`)

@@ -40,6 +40,8 @@ func Parse(message string) Parsed {
 	s := normalizeText(message)
 	outside := strings.ToLower(outsideQuotes(s, func(p string) string { return p }, true))
 	outside = fixDestructiveTypos(outside)
+	// "an email blast" is a campaign; "blast the list" sends one.
+	outside = re(`\b(?:e-?mail|an?|the|marketing|newsletter)\s+blasts?\b`).ReplaceAllString(outside, " campaign")
 	switch {
 	case steeringWords.MatchString(outside):
 		return Parsed{Refusal: Steering}
