@@ -57,6 +57,17 @@ var (
 )
 
 func parseArrow(c string, prev Action) (Action, string) {
+	// A dash between spaces is an arrow only before a stage: "Globex renewal - won", but
+	// "Acme - VIPs" may be a list's name.
+	if m := re(`^(.+?)\s+-\s+(.+)$`).FindStringSubmatch(c); m != nil && !arrow.MatchString(c) {
+		if st, ok := parseStage(m[2]); ok {
+			if name := dealName(re(`^(?:move|set)\s+`).ReplaceAllString(m[1], "")); name != "" && !subjectNoun.MatchString(name) &&
+				!re(`^(?:how|what|which|who|show|list|count|find)\b`).MatchString(name) {
+				return MoveDeal{Deal: name, Stage: st}, ""
+			}
+		}
+		return nil, ""
+	}
 	m := arrow.FindStringSubmatch(c)
 	if m == nil {
 		return nil, ""
@@ -277,6 +288,9 @@ func parseTag(c string, prev Action) (Action, string) {
 	case re(`^(?:tag|label)\s+(.+?)\s+("[^"]+"|'[^']+')$`).MatchString(c):
 		m := re(`^(?:tag|label)\s+(.+?)\s+("[^"]+"|'[^']+')$`).FindStringSubmatch(c)
 		rawSel, rawTag = m[1], m[2]
+	case re(`^(?:tag|label)\s+(.+?)\s*:\s*("[^"]+"|'[^']+'|[\w-]+)$`).MatchString(c): // "label the Acme contacts: prospect"
+		m := re(`^(?:tag|label)\s+(.+?)\s*:\s*("[^"]+"|'[^']+'|[\w-]+)$`).FindStringSubmatch(c)
+		rawSel, rawTag = m[1], m[2]
 	case tagBare.MatchString(c):
 		m := tagBare.FindStringSubmatch(c)
 		rawSel, rawTag = m[1], m[2]
@@ -431,6 +445,59 @@ var (
 	whoAt        = re(`^who(?:'s|s)?\s+(?:works?|is\s+working|are\s+working|is\s+employed|are\s+employed|is\s+based|are\s+based|do\s+we\s+(?:know|have)|is|are|'s)?\s*((?:at|for|with|from|in|on|tagged|labell?ed|marked|has|have|with)\b.+)$`)
 	howManyAlone = re(`^(?:how\s+many|count|what(?:'s|\s+is)\s+the\s+(?:count|number|total)|the\s+number|total)(?:\s+(?:are\s+there|is\s+that|of\s+them|in\s+total|do\s+we\s+have|exactly|altogether|then))*$`)
 )
+
+// parseFollowUp reads "what about Globex?" after a question: the same question about other
+// contacts (named the way the previous ones were) or deals in another stage.
+func parseFollowUp(c string, prev Action) (Action, string) {
+	m := re(`^(?:what|how)\s+about\s+(.+)$`).FindStringSubmatch(c)
+	if m == nil && prev != nil {
+		// "… at Acme? and at Globex?", "… at Acme? Globex?": a qualifier or a name alone.
+		if re(`^(?:at|from|in|on|tagged|labell?ed|with|for)\s`).MatchString(c) ||
+			len(strings.Fields(c)) <= 2 && !re(`\b(?:`+contactNoun+`|deals?|lists?|campaigns?|prospects?|how|what|who|which|help|thanks?|thx|ok|okay|yes|no|hi|hello|hey|bye|cool|great|nice|lol|`+
+				`show|list|find|count|create|make|add|put|tag|label|move|set|draft|import|them|they|those|these|it|all|everyone|everybody|same|more|again)\b`).MatchString(c) {
+			m = []string{c, c}
+		}
+	}
+	if m == nil {
+		return nil, ""
+	}
+	var count bool
+	var q Show
+	switch p := prev.(type) {
+	case Count:
+		count, q = true, Show(p)
+	case Show:
+		q = p
+	default:
+		return nil, ""
+	}
+	if q.Of == Deals {
+		ds, ok := dealSelector(m[1])
+		if !ok || ds == (DealSelector{}) {
+			return nil, "deals"
+		}
+		return question(count, Deals, Selector{}, ds), ""
+	}
+	if q.Of != Contacts {
+		return nil, ""
+	}
+	sel, ok := contactsPhrase(m[1], nil)
+	if !ok {
+		return nil, "contacts"
+	}
+	// A bare name takes the place of what it replaces: "contacts at Acme? what about Globex?"
+	if sel.Name != "" && sel.Company == "" && sel.Tag == "" && sel.List == "" {
+		switch p := q.Contacts; {
+		case p.Company != "" && p.Tag == "" && p.List == "":
+			sel.Company, sel.Name = sel.Name, ""
+		case p.Tag != "" && p.Company == "" && p.List == "":
+			sel.Tag, sel.Name = strings.ToLower(sel.Name), ""
+		case p.List != "" && p.Company == "" && p.Tag == "":
+			sel.List, sel.Name = sel.Name, ""
+		}
+	}
+	return question(count, Contacts, sel, DealSelector{}), ""
+}
 
 // parseQuestion reads counts ("how many contacts at Acme?") and requests to see something
 // ("show the Acme contacts", "who are our VIPs?").
@@ -684,6 +751,12 @@ func contactsPhrase(s string, prev Action) (Selector, bool) {
 	}
 	if re(`^(?:all|everything|every\s*one|every\s*body)$`).MatchString(s) {
 		return Selector{All: true}, true
+	}
+	// "the Newsletter list", "list VIP": its members.
+	if m := selListOnly.FindStringSubmatch(s); m != nil && !subjectNoun.MatchString(m[1]+m[2]) {
+		if l := listName(s); l != "" {
+			return Selector{List: l}, true
+		}
 	}
 	if outsideQuotes(s, func(p string) string { return p }, true) != "" && notContacts.MatchString(outsideQuotes(s, func(p string) string { return p }, true)) {
 		return Selector{}, false

@@ -131,7 +131,7 @@ func normalizeText(s string) string {
 	s = re(`\s@\s`).ReplaceAllString(s, " at ")
 	s = re(`\bw/\s*`).ReplaceAllString(s, "with ")
 	s = re(`\s*\((?:for\s+|to\s+)?(?:the\s+)?list\s+([^)]+)\)`).ReplaceAllString(s, " for list $1")
-	s = re(`(?:^|\s)#\s*of\b`).ReplaceAllString(s, " number of")
+	s = re(`(?:^|\s)#\s*of\b|^\s*#\s*`).ReplaceAllString(s, " number of ") // "# of contacts", "# contacts at Acme"
 	return strings.TrimSpace(spaces.ReplaceAllString(s, " "))
 }
 
@@ -462,7 +462,7 @@ func splitClauses(s string) []string {
 // were not understood.
 func parseClause(c string, prev Action) (Action, string) {
 	for _, p := range []func(string, Action) (Action, string){
-		parseArrow, parseCampaign, parseProspects, parseCreateList, parseTag, parseAddToList, parseMoveDeal,
+		parseFollowUp, parseArrow, parseCampaign, parseProspects, parseCreateList, parseTag, parseAddToList, parseMoveDeal,
 		parseQuestion, parseDealStatement, parseBare,
 	} {
 		if a, unclear := p(c, prev); a != nil || unclear != "" {
