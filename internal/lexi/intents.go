@@ -536,9 +536,9 @@ func parseQuestion(c string, prev Action) (Action, string) {
 	}
 	rest = strings.TrimSpace(re(`^(?:(?:me|us)\s+)?(?:(?:a|an|the)\s+)?(?:(?:full|complete|quick)\s+)?(?:list|rundown|overview|count|number|breakdown|summary)\s+of\s+`).ReplaceAllString(rest, ""))
 	rest = strings.TrimSpace(re(`^(?:who|what)(?:'s|s|\s+is|\s+are)?\s+`).ReplaceAllString(rest, ""))
-	// "what's our contact count?", "what's the VIP count"
-	if m := re(`\s+(?:count|total|number|headcount|tally)$`).FindStringIndex(rest); m != nil && !re(`\bin\s+total$`).MatchString(rest) {
-		count, weak, rest = true, false, rest[:m[0]]
+	// "what's our contact count?", "what's the VIP count", "the contact count at Globex"
+	if m := re(`\s+(?:count|total|number|headcount|tally)((?:\s+(?:at|for|in|on|from|tagged|labell?ed|with)\b.*)?)$`).FindStringSubmatchIndex(rest); m != nil && !re(`\bin\s+total\b`).MatchString(rest) {
+		count, weak, rest = true, false, rest[:m[0]]+rest[m[2]:m[3]]
 	}
 	return subjectQuestion(c, rest, count, weak, prev)
 }
@@ -892,6 +892,9 @@ func selectorFrom(before, after string) (Selector, bool) {
 	}
 	if m := selDoesHave.FindStringSubmatch(a); m != nil {
 		a = m[1]
+		if re(`^(?:(?:our|the|my|this)\s+)?(?:workspace|crm|system|database|db|account|address\s+book)$`).MatchString(a) {
+			return sel, true // "how many contacts does our workspace have": all of them
+		}
 		if ml := selListOnly.FindStringSubmatch(a); ml != nil {
 			sel.List = listName(a)
 			return sel, true
