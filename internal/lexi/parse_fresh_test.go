@@ -351,7 +351,6 @@ func TestParseFreshPhrasings(t *testing.T) {
 		{"import prospects working at Fabrikam", A{imp("Fabrikam", "")}},
 		{"load the Northwind prospects", A{imp("Northwind", "")}},
 
-
 		// Batch 4.
 		{"How many contacts does our workspace have?", A{count(none)}},
 		{"whats the contact count at Globex", A{count(co("Globex"))}},
