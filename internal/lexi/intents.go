@@ -403,7 +403,7 @@ func parseMoveDeal(c string, _ Action) (Action, string) {
 // parseDealStatement reads "we won the Globex renewal", "Globex renewal is lost", "Globex
 // renewal deal: won".
 func parseDealStatement(c string, _ Action) (Action, string) {
-	if m := weWon.FindStringSubmatch(c); m != nil {
+	if m := weWon.FindStringSubmatch(c); m != nil && !re(`^(?:(?:all|any|the|our|my|those|these)\s+)*(?:deals?|opportunit(?:y|ies)|opps?|ones)$`).MatchString(m[2]) {
 		st := models.DealStageWon
 		if strings.EqualFold(m[1], "lost") {
 			st = models.DealStageLost
@@ -440,7 +440,7 @@ func parseDealStatement(c string, _ Action) (Action, string) {
 
 var (
 	countTrigger = re(`^(?:how\s+many|how\s+much|count(?:\s+up)?|tally(?:\s+up)?|(?:the\s+)?number\s+of|(?:the\s+)?count\s+of|total(?:\s+number)?(?:\s+of)?|how\s+big\s+is|(?:the\s+)?size\s+of|(?:(?:we|you|have\s+we)\s+)?got\s+any|what(?:'s|\s+is|s)\s+(?:the\s+)?(?:total\s+)?(?:number|count|total|size|amount|headcount)(?:\s+of)?|(?:give|get|show|tell)\s+me\s+(?:the\s+)?(?:total\s+)?(?:number|count|total)(?:\s+of)?|do\s+(?:we|i|you)\s+(?:have|got)\s+any|are\s+there\s+any|is\s+there\s+any|have\s+we\s+got\s+any|(?:is|are)\s+(?:there\s+)?(?:anyone|anybody|any)|any)\b\s*`)
-	showTrigger  = re(`^(?:show|list|find|get|display|give|pull(?:\s+up)?|look\s+up|lookup|search(?:\s+for)?|fetch|see|view|print|bring\s+up|browse|who\s+(?:are|is|were)|who's|whos|which\s+(?:are|is)|which|what(?:'s|s|\s+is|\s+are|\s+were)|what|tell\s+me\s+about|about|i\s+want\s+to\s+see|let\s+me\s+see|can\s+i\s+see|need|want|may\s+i\s+see|where\s+are)(?:\s+(?:me|us))?\b\s*`)
+	showTrigger  = re(`^(?:gimme|lemme\s+see|(?:wanna|gotta|need\s+to)\s+see|show|list|find|get|display|give|pull(?:\s+up)?|look\s+up|lookup|search(?:\s+for)?|fetch|see|view|print|bring\s+up|browse|who\s+(?:are|is|were)|who's|whos|which\s+(?:are|is)|which|what(?:'s|s|\s+is|\s+are|\s+were)|what|tell\s+me\s+about|about|i\s+want\s+to\s+see|let\s+me\s+see|can\s+i\s+see|need|want|may\s+i\s+see|where\s+are)(?:\s+(?:me|us))?\b\s*`)
 	subjectNoun  = re(`\b(?:(` + contactNoun + `)|(deals?|opportunit(?:y|ies)|opps?|pipeline)|(lists?)|(campaigns?))\b`)
 	whoAt        = re(`^who(?:'s|s)?\s+(?:works?|is\s+working|are\s+working|is\s+employed|are\s+employed|is\s+based|are\s+based|do\s+we\s+(?:know|have)|is|are|'s)?\s*((?:at|for|with|from|in|on|tagged|labell?ed|marked|has|have|with)\b.+)$`)
 	howManyAlone = re(`^(?:how\s+many|count|what(?:'s|\s+is)\s+the\s+(?:count|number|total)|the\s+number|total)(?:\s+(?:are\s+there|is\s+that|of\s+them|in\s+total|do\s+we\s+have|exactly|altogether|then))*$`)
@@ -530,7 +530,7 @@ func parseQuestion(c string, prev Action) (Action, string) {
 		rest = c[len(m[0]):]
 		// "get a count of our contacts"
 		count = re(`^(?:(?:me|us)\s+)?(?:(?:a|an|the)\s+)?(?:total\s+)?(?:count|number|total|tally|headcount)\b`).MatchString(rest)
-		weak = re(`^(?:what|which|about|need|want|see|tell)`).MatchString(m[0])
+		weak = re(`^(?:what|which|about|need|want|see|tell)`).MatchString(m[0]) && !re(`^(?:see|view)\s+(?:the|all|our|my|every)\b`).MatchString(c)
 	} else {
 		return nil, ""
 	}
@@ -551,7 +551,8 @@ func parseBare(c string, prev Action) (Action, string) {
 		return nil, ""
 	}
 	// Only modifiers before the noun: no verbs, at most three words.
-	if before := strings.Fields(c[:loc[0]]); len(before) > 3 || re(`\b(?:we|i|you|is|are|was|were|be|been|have|has|had|do|does|did|can|will|should|won|lost|closed)\b`).MatchString(c[:loc[0]]) {
+	if before := strings.Fields(c[:loc[0]]); len(before) > 3 || re(`\b(?:we|i|you|is|are|was|were|be|been|have|has|had|do|does|did|can|will|should|won|lost|closed)\b`).MatchString(c[:loc[0]]) &&
+		!re(`^(?:(?:the|all|our)\s+)?(?:closed[\s-]+)?(?:won|lost)\s*$`).MatchString(c[:loc[0]]) { // "lost deals" is a question, "we lost deals" is not
 		return nil, ""
 	}
 	// "contacts count", "VIP list size": a count.
@@ -753,12 +754,13 @@ func contactsPhrase(s string, prev Action) (Selector, bool) {
 		return Selector{All: true}, true
 	}
 	// "the Newsletter list", "list VIP": its members.
-	if m := selListOnly.FindStringSubmatch(s); m != nil && !subjectNoun.MatchString(m[1]+m[2]) {
+	if m := selListOnly.FindStringSubmatch(s); m != nil && !subjectNoun.MatchString(m[1]+m[2]) && !qualifierStart.MatchString(m[1]+m[2]) {
 		if l := listName(s); l != "" {
 			return Selector{List: l}, true
 		}
 	}
-	if outsideQuotes(s, func(p string) string { return p }, true) != "" && notContacts.MatchString(outsideQuotes(s, func(p string) string { return p }, true)) {
+	// "VIPs in the Newsletter list": a list named as a qualifier is still about contacts.
+	if o := re(`\s+(?:in|on|of|from)\s+(?:(?:the|our|my)\s+)?(?:list\s+.+|.+\s+list)$`).ReplaceAllString(outsideQuotes(s, func(p string) string { return p }, true), ""); o != "" && notContacts.MatchString(o) {
 		return Selector{}, false
 	}
 	// No word for contacts: "Acme", "VIPs", "vip-tagged", "those at Acme", "anyone tagged vip".

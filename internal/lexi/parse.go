@@ -387,7 +387,7 @@ var (
 		`|(?:can|could|would|will|can't|won't)\s+(?:you|u|we|i|ya)(?:\s+(?:please|pls|quickly|just|kindly|maybe|possibly|mind|be\s+able\s+to))*\s+` +
 		`|would\s+you\s+(?:mind|be\s+able\s+to)\s+|are\s+you\s+able\s+to\s+|is\s+it\s+possible\s+to\s+|(?:do|could|can)\s+you\s+(?:know|tell\s+me|help\s+me|check)\s+` +
 		`|(?:i(?:'d|\s+would)\s+like|i\s+(?:want|need|wanna)|i'd\s+love)\s+to\s+know\s+|(?:to\s+)?know\s+|i(?:'d|\s+would)\s+(?:like|love)\s+(?:you\s+)?to\s+|i(?:'d|\s+would)\s+like\s+|i\s+(?:want|need|wanna|wish)\s+(?:you\s+)?to\s+|i\s+(?:want|need|wanna)\s+|help\s+me\s+(?:to\s+)?` +
-		`|let'?s\s+|let\s+me\s+know\s+|tell\s+me\s+|go\s+ahead\s+and\s+|(?:do\s+)?me\s+a\s+favou?r(?:\s+and)?\s+|(?:i\s+)?wonder(?:ing)?\s+|i'm\s+wondering\s+|any\s+idea\s+|do\s+you\s+know\s+|check\s+)`)
+		`|let'?s\s+|(?:i'?m\s+|i\s+am\s+|we'?re\s+)?(?:looking|searching)\s+for\s+|let\s+me\s+know\s+|tell\s+me\s+|go\s+ahead\s+and\s+|(?:do\s+)?me\s+a\s+favou?r(?:\s+and)?\s+|(?:i\s+)?wonder(?:ing)?\s+|i'm\s+wondering\s+|any\s+idea\s+|do\s+you\s+know\s+|check\s+)`)
 	trailingNoise = re(`[\s,]+(?:please|pls|plz|thanks|thank\s+you|thx|ty|for\s+me|for\s+us|right\s+now|asap|quickly|real\s+quick|if\s+you\s+can|if\s+possible|if\s+you\s+could|when\s+you\s+can|lexi|again|too|as\s+well|ok|okay|thanks\s+a\s+lot|cheers|now|maybe|and\s+thanks|and\s+thank\s+you)$`)
 )
 
