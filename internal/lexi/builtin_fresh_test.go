@@ -70,6 +70,9 @@ func TestBuiltinFreshPhrasings(t *testing.T) {
 		{"how many deals are won? and lost?", []string{"There are 5 deals won.", "There are 3 deals lost."}, []models.LexiAction{}},
 		{"how many contacts at acme corp tagged vip", []string{"There are 4 contacts at Acme tagged vip."}, []models.LexiAction{}},
 		{"hey lexi could you pls show me everyone at Umbrella Corp thx", []string{"I found 5 contacts at Umbrella:"}, []models.LexiAction{}},
+		// Dates and amounts (not part of batch 5): owned up to, or declined without a stage.
+		{"how many deals did we win this year?", []string{`There are 5 deals won. That is all of them: I can't select deals by date or amount ("this year").`}, []models.LexiAction{}},
+		{"how many deals close this month", []string{"I did not understand which deals you mean: I count and show deals by stage (lead, qualified, proposal, negotiation, won and lost) or the open ones, not by company, contact, date or amount.", lexi.HelpText[:strings.Index(lexi.HelpText, "\n")]}, []models.LexiAction{}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.msg, func(t *testing.T) {

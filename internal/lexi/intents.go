@@ -701,6 +701,16 @@ var (
 // dealSelector reads the stage a question about deals names, or "open".
 func dealSelector(c string) (DealSelector, bool) {
 	text := strings.ToLower(c)
+	// Dates and amounts are not something it selects deals by: with a stage the answer is
+	// about every deal in it and says so; without one the question is declined.
+	if m := dealDatesAmounts.FindString(text); m != "" {
+		ds, ok := dealSelector(dealDatesAmounts.ReplaceAllString(text, " "))
+		if !ok || ds == (DealSelector{}) {
+			return DealSelector{}, false
+		}
+		ds.Unfiltered = strings.TrimSpace(m)
+		return ds, true
+	}
 	text = re(`\b(?:deals?|opportunit(?:y|ies)|opps?)\b`).ReplaceAllString(text, " ")
 	for _, m := range stageInText.FindAllStringSubmatch(text, -1) {
 		if st, ok := parseStage(m[1]); ok {
@@ -720,6 +730,10 @@ func dealSelector(c string) (DealSelector, bool) {
 	}
 	return DealSelector{}, true
 }
+
+var dealDatesAmounts = re(`\b(?:this|next|last|previous|past|coming)\s+(?:\d+\s+)?(?:days?|weeks?|months?|quarters?|years?|fy)\b|\b(?:closing|close|closes|due|expected)\s+(?:in|on|by|before|after|this|next|soon|today|tomorrow)\b` +
+	`|\b(?:in|by|before|after|since|during)\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\bq[1-4]\b|\b20\d\d\b|[$€£]\s*\d|\b\d+(?:[.,]\d+)?\s*(?:k|m|usd|eur|gbp)\b` +
+	`|\b(?:over|under|above|below|more\s+than|less\s+than|greater\s+than|bigger\s+than|larger\s+than|smaller\s+than|worth|at\s+least|at\s+most)\s+[$€£]?\d|\b(?:biggest|largest|smallest|top\s+\d+|highest|lowest)\b`)
 
 var (
 	questionFiller = re(`\s(?:do|does|did)\s+(?:we|i|you)\s+(?:currently\s+)?(?:have|got|know|see)\b|\s(?:we|i)\s+(?:currently\s+)?(?:have|got|know)\b|\shave\s+we\s+got\b|\sare\s+there\b|\sis\s+there\b|\sthere\s+are\b|\sthere\s+is\b|\sin\s+total\b|\saltogether\b|\soverall\b|\sin\s+(?:the|our|my|this)\s+(?:crm|workspace|system|database|db|account|address\s+book)\b|\son\s+file\b|\sright\s+now\b|\scurrently\b|\sat\s+the\s+moment\b|\stoday\b|\sthat\s+exist\b|\sexist\b|\sin\s+all\b|\sso\s+far\b|\s(?:that|which)\s+we\s+have\b|\sexactly\b|\sall\s+together\b|\sin\s+here\b|\slisted\b|\sstored\b|\ssaved\b|\savailable\b|\sregistered\b`)

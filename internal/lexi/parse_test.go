@@ -475,7 +475,7 @@ func TestParsePhrasings(t *testing.T) {
 		{"importt prospects at Contoso", A{imp("Contoso", "")}},
 		{"What is the total count of deals?", A{deals("")}},
 		{"How many of our deals are won?", A{deals(won)}},
-		{"number of deals won this year", A{deals(won)}},
+		{"number of deals won this year", A{lexi.Count{Of: lexi.Deals, Deals: lexi.DealSelector{Stage: won, Unfiltered: "this year"}}}},
 		{"Do we have deals in negotiation?", A{deals(negotiation)}},
 		{"Show deals that are lost", A{lexi.Show{Of: lexi.Deals, Deals: lexi.DealSelector{Stage: lost}}}},
 		{"How many contacts do we have in the Enterprise customers list?", A{count(ls("Enterprise customers"))}},
