@@ -744,7 +744,6 @@ var (
 	selCompany     = re(`^(?:(?:who|that|which)\s+)?(?:(?:works?|working|employed|based|are\s+employed|are\s+based|are\s+working|is\s+working|is\s+employed|currently\s+work|currently\s+working)\s+)?(at|for|with|from|in|of|by|on|over\s+at)\s+(?:(?:the|our|my)\s+)?(?:(?:company|account|organi[sz]ation|firm|business|customer|client)\s+)?(.+)$`)
 	selCoIs        = re(`^(?:(?:whose|where|with|where\s+the)\s+)(?:the\s+)?(?:company|employer|account)(?:\s+name)?\s*(?:is|=|equals|:)?\s*(.+)$`)
 	selDoesHave    = re(`^(?:does|do)\s+(.+?)\s+have$`)
-	selLead        = re(`^(?:(?:who|that|which)\s+)?(?:(?:are|is|were)\s+)?`)
 	embeddedTag    = re(`\s*,?\s*(?:(?:who|that|which)\s+)?(?:(?:are|is)\s+)?(?:and\s+)?\b(?:tagged|labell?ed)\s+(?:as\s+|with\s+)?(?:(?:the|a)\s+)?(?:tag\s+)?("[^"]+"|'[^']+'|[\w-]+)`)
 	determiners    = re(`^(?:(?:all|every|each|the|our|my|your|any|those|these|of|current|existing|some|its|their|this|that|me|us|a|an|list|only|just|with|about|everyone|everybody|total|number)\s+)+`)
 	taggedPrefix   = re(`^(.+?)[\s-]+tagged$`)
