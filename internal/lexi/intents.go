@@ -12,7 +12,7 @@ import (
 const (
 	contactNoun = `(?:contacts?|people|ppl|peeps|persons?|folks|everyone|everybody|anyone|anybody|someone|somebody|employees|individuals|staff|customers|clients|members|subscribers|users)`
 	det         = `(?:(?:all|every|each|the|our|my|your|any|those|these|of|current|existing|some|its|their|this|that)\s+)*`
-	namedWord   = `(?:,?\s*(?:and\s+)?(?:call|name|title)\s+it\s*:?\s+|(?:called|named|titled|labell?ed|name|title)\s*:?\s+|:\s*)`
+	namedWord   = `(?:,?\s*(?:and\s+)?(?:call|name|title)\s+it\s*:?\s+|(?:with\s+(?:the\s+)?)?(?:called|named|titled|labell?ed|name|title)\s*:?\s+|:\s*)`
 )
 
 var (
@@ -24,7 +24,7 @@ var (
 	campaignFor   = re(`^(.*?)\s*,?\s+(?:for|to|targeting|aimed\s+at|aimed\s+to|using|on|at|with)\s+(?:(?:the|our|my)\s+)?(?:list\s+(?:(?:called|named)\s+)?)?(.+?)(?:\s+(?:mailing\s+)?list)?(?:\s+(?:called|named|titled)\s+(.+))?$`)
 
 	prospectWord = re(`\bprospects?\b`)
-	prospects    = re(`^(?:import|bring\s+in|pull\s+in|add|copy|load|fetch|get|grab|pull)\s+` + det + `(?:the\s+)?(?:catalog\s+)?prospects?\s+(?:(?:who\s+)?(?:at|from|of|for|working\s+at|who\s+work\s+at|that\s+work\s+at|employed\s+at)\s+)(?:the\s+)?(?:company\s+)?(.+?)(?:\s+(?:in)?to\s+(.+))?$`)
+	prospects    = re(`^(?:import|bring\s+in|pull\s+in|add|copy|load|fetch|get|grab|pull)\s+(?:from\s+(?:the\s+)?catalog\s+)?` + det + `(?:the\s+)?(?:catalog\s+)?prospects?\s+(?:(?:who\s+)?(?:at|from|of|for|working\s+at|who\s+work\s+at|that\s+work\s+at|employed\s+at)\s+)(?:the\s+)?(?:company\s+)?(.+?)(?:\s+(?:in)?to\s+(.+))?$`)
 	prospectsPre = re(`^(?:import|bring\s+in|pull\s+in|add|copy|load|fetch|get|grab|pull)\s+` + det + `(.+?)\s+prospects?(?:\s+(?:in)?to\s+(.+))?$`)
 
 	createVerb = `(?:create|make|build|set\s+up|setup|start|add|new|open|spin\s+up|put\s+together|generate|establish|form|begin|prepare|draft)`
@@ -291,6 +291,9 @@ func parseTag(c string, prev Action) (Action, string) {
 	case re(`^(?:tag|label)\s+(.+?)\s*:\s*("[^"]+"|'[^']+'|[\w-]+)$`).MatchString(c): // "label the Acme contacts: prospect"
 		m := re(`^(?:tag|label)\s+(.+?)\s*:\s*("[^"]+"|'[^']+'|[\w-]+)$`).FindStringSubmatch(c)
 		rawSel, rawTag = m[1], m[2]
+	case re(`^(?:tag|label)\s+(?:with|as)\s+("[^"]+"|'[^']+'|[\w-]+)\s+(.+)$`).MatchString(c): // "tag with enterprise the contacts at Acme"
+		m := re(`^(?:tag|label)\s+(?:with|as)\s+("[^"]+"|'[^']+'|[\w-]+)\s+(.+)$`).FindStringSubmatch(c)
+		rawTag, rawSel = m[1], m[2]
 	case tagBare.MatchString(c):
 		m := tagBare.FindStringSubmatch(c)
 		rawSel, rawTag = m[1], m[2]
@@ -314,6 +317,10 @@ func parseAddToList(c string, prev Action) (Action, string) {
 		return nil, ""
 	}
 	rest := m[1]
+	// The list first: "add to list VIP the contacts at Acme".
+	if lm := re(`^(?:to|into|in|onto|on)\s+(?:the\s+)?(?:list\s+("[^"]+"|'[^']+'|\S+)|("[^"]+"|'[^']+'|\S+)\s+list)\s+(.+)$`).FindStringSubmatch(rest); lm != nil {
+		rest = lm[3] + " to list " + lm[1] + lm[2]
+	}
 	// Split at the preposition before the list: the first "to/into … list" or quoted name,
 	// else the last "to/into", else the last "in/on".
 	locs := toList.FindAllStringIndex(rest, -1)
@@ -412,6 +419,7 @@ func parseDealStatement(c string, _ Action) (Action, string) {
 			return MoveDeal{Deal: name, Stage: st}, ""
 		}
 	}
+	c = re(`([^:\s])\s+(?:should\s+|must\s+|can\s+)?(?:move|go)\s+(?:to|into)\s+`).ReplaceAllString(c, "$1 to ") // "deal Globex renewal move to lost"
 	terse := re(`\s*:\s*(?:move|set|change|update|mark|put)\s+(?:it\s+)?(?:to|as|in|into)\s+`).ReplaceAllString(c, ": ")
 	terse = re(`\s+(?:to|into)\s+((?:closed[\s-]+)?\S+)$`).ReplaceAllString(terse, ": $1") // "Globex renewal to won"
 	if m := re(`^(.+?)\s*[:=]\s*(\S+(?:\s+\S+)?)$`).FindStringSubmatch(terse); m != nil {
@@ -555,7 +563,14 @@ func parseBare(c string, prev Action) (Action, string) {
 		!re(`^(?:(?:the|all|our)\s+)?(?:closed[\s-]+)?(?:won|lost)\s*$`).MatchString(c[:loc[0]]) { // "lost deals" is a question, "we lost deals" is not
 		return nil, ""
 	}
-	// "contacts count", "VIP list size": a count.
+	// "the list of VIP contacts" asks for contacts, not lists.
+	if m := re(`^(?:(?:a|an|the)\s+)?(?:full\s+|complete\s+)?list\s+of\s+(.+)$`).FindStringSubmatch(c); m != nil && subjectNoun.MatchString(m[1]) {
+		return parseBare(m[1], prev)
+	}
+	// "contacts count", "VIP list size", "contacts acme how many": a count.
+	if m := re(`\s+how\s+many$`).FindStringIndex(c); m != nil {
+		return subjectQuestion(c, c[:m[0]], true, false, prev)
+	}
 	if m := re(`\s+(?:count|total|number|headcount|tally|size)$`).FindStringIndex(c); m != nil {
 		return subjectQuestion(c, c[:m[0]], true, false, prev)
 	}
@@ -736,12 +751,12 @@ var dealDatesAmounts = re(`\b(?:this|next|last|previous|past|coming)\s+(?:\d+\s+
 	`|\b(?:over|under|above|below|more\s+than|less\s+than|greater\s+than|bigger\s+than|larger\s+than|smaller\s+than|worth|at\s+least|at\s+most)\s+[$€£]?\d|\b(?:biggest|largest|smallest|top\s+\d+|highest|lowest)\b`)
 
 var (
-	questionFiller = re(`\s(?:do|does|did)\s+(?:we|i|you)\s+(?:currently\s+)?(?:have|got|know|see)\b|\s(?:we|i)\s+(?:currently\s+)?(?:have|got|know)\b|\shave\s+we\s+got\b|\sare\s+there\b|\sis\s+there\b|\sthere\s+are\b|\sthere\s+is\b|\sin\s+total\b|\saltogether\b|\soverall\b|\sin\s+(?:the|our|my|this)\s+(?:crm|workspace|system|database|db|account|address\s+book)\b|\son\s+file\b|\sright\s+now\b|\scurrently\b|\sat\s+the\s+moment\b|\stoday\b|\sthat\s+exist\b|\sexist\b|\sin\s+all\b|\sso\s+far\b|\s(?:that|which)\s+we\s+have\b|\sexactly\b|\sall\s+together\b|\sin\s+here\b|\slisted\b|\sstored\b|\ssaved\b|\savailable\b|\sregistered\b`)
+	questionFiller = re(`\s(?:do|does|did)\s+(?:we|i|you)\s+(?:currently\s+)?(?:have|got|know|see)\b|\s(?:we|i)\s+(?:currently\s+)?(?:have|got|know)\b|\shave\s+we\s+got\b|\sare\s+there\b|\sis\s+there\b|\sthere\s+are\b|\sthere\s+is\b|\sin\s+total\b|\saltogether\b|\soverall\b|\s(?:in|on)\s+(?:(?:the|our|my|this)\s+)?(?:crm|workspace|system|database|db|account|address\s+book)\b|\son\s+file\b|\sright\s+now\b|\scurrently\b|\sat\s+the\s+moment\b|\stoday\b|\sthat\s+exist\b|\sexist\b|\sin\s+all\b|\sso\s+far\b|\s(?:that|which)\s+we\s+have\b|\sexactly\b|\sall\s+together\b|\sin\s+here\b|\slisted\b|\sstored\b|\ssaved\b|\savailable\b|\sregistered\b`)
 	selTagged      = re(`^(?:(?:who|that|which)\s+)?(?:(?:are|is|were|have\s+been|has\s+been|got|get)\s+)?(?:(?:tagged|labell?ed|marked|flagged)(?:\s+(?:as|with))?|with\s+(?:(?:a|an|the)\s+)?(?:tag|label)|(?:that|who)?\s*(?:have|has|having|carry|carries|carrying|bear|bears|bearing|with)\s+(?:(?:a|an|the)\s+)?(?:tag|label))\s*:?\s+(?:(?:a|an|the)\s+)?(?:tag\s+|label\s+)?(.+?)(?:\s+(?:tag|label))?$`)
 	selWithTag     = re(`^(?:(?:who|that|which)\s+)?(?:with|having|have|has|carry|carries|carrying|bear|bears|bearing|wear|wears|wearing)\s+(?:(?:a|an|the)\s+)?(.+?)\s+(?:tag|label)$`)
 	selList        = re(`^(?:(?:who|that|which)\s+(?:are|is)\s+)?(?:in|on|from|of|inside|within|belonging\s+to|members\s+of|part\s+of)\s+(?:(?:the|our|my)\s+)?(?:(?:list\s+(?:(?:called|named)\s+)?(.+))|(.+?)\s+(?:mailing\s+)?list)$`)
 	selListOnly    = re(`^(?:(?:the|our|my)\s+)?(?:(?:list\s+(?:(?:called|named)\s+)?(.+))|(.+?)\s+(?:mailing\s+)?list)$`)
-	selCompany     = re(`^(?:(?:who|that|which)\s+)?(?:(?:works?|working|employed|based|are\s+employed|are\s+based|are\s+working|is\s+working|is\s+employed|currently\s+work|currently\s+working)\s+)?(at|for|with|from|in|of|by|on|over\s+at)\s+(?:(?:the|our|my)\s+)?(?:(?:company|account|organi[sz]ation|firm|business|customer|client)\s+)?(.+)$`)
+	selCompany     = re(`^(?:(?:who|that|which)\s+)?(?:(?:works?|working|employed|based|are\s+employed|are\s+based|are\s+working|is\s+working|is\s+employed|currently\s+work|currently\s+working)\s+)?(at|for|with|from|in|of|by|on|over\s+at)\s+(?:(?:the|our|my)\s+)?((?:company|account|organi[sz]ation|firm|business|customer|client)\s+)?(.+)$`)
 	selCoIs        = re(`^(?:(?:whose|where|with|where\s+the)\s+)(?:the\s+)?(?:company|employer|account)(?:\s+name)?\s*(?:is|=|equals|:)?\s*(.+)$`)
 	selDoesHave    = re(`^(?:does|do)\s+(.+?)\s+have$`)
 	embeddedTag    = re(`\s*,?\s*(?:(?:who|that|which)\s+)?(?:(?:are|is)\s+)?(?:and\s+)?\b(?:tagged|labell?ed)\s+(?:as\s+|with\s+)?(?:(?:the|a)\s+)?(?:tag\s+)?("[^"]+"|'[^']+'|[\w-]+)`)
@@ -920,6 +935,10 @@ func selectorFrom(before, after string) (Selector, bool) {
 		}
 		return sel, false
 	}
+	if m := re(`^(?:tag|label)\s*[:=]?\s+("[^"]+"|'[^']+'|[\w-]+)$`).FindStringSubmatch(a); m != nil && sel.Tag == "" { // "contacts tag vip"
+		sel.Tag = strings.ToLower(unquote(m[1]))
+		return sel, true
+	}
 	for _, p := range []*regexp.Regexp{selTagged, selWithTag} {
 		if m := p.FindStringSubmatch(a); m != nil {
 			if tag := strings.ToLower(unquote(m[1])); tag != "" {
@@ -940,7 +959,7 @@ func selectorFrom(before, after string) (Selector, bool) {
 		return sel, sel.Company != ""
 	}
 	if m := selCompany.FindStringSubmatch(a); m != nil {
-		name := unquote(m[2])
+		name := unquote(m[3])
 		// "at Acme is a VIP": a company, then a name.
 		if mm := re(`^(.+?)\s+(?:is|are)\s+(?:an?\s+)?(.+)$`).FindStringSubmatch(name); mm != nil && sel.Name == "" {
 			name, sel.Name = unquote(mm[1]), unquote(mm[2])
@@ -951,6 +970,12 @@ func selectorFrom(before, after string) (Selector, bool) {
 		switch strings.ToLower(m[1]) {
 		case "at", "for", "by", "over at":
 			sel.Company = name
+		case "from", "of", "with", "in", "on":
+			if m[2] != "" { // "from company Hooli"
+				sel.Company = name
+				break
+			}
+			fallthrough
 		default:
 			if re(`^(?:works?|working|employed|based)`).MatchString(strings.TrimSpace(a)) || re(`^(?:who|that)\s`).MatchString(a) {
 				sel.Company = name
@@ -960,6 +985,12 @@ func selectorFrom(before, after string) (Selector, bool) {
 				sel.Company = name
 			}
 		}
+		return sel, true
+	}
+	// "contacts acme": a bare name after the noun, when nothing names the contacts before it.
+	if sel.IsZero() && re(`^[\w&.'-]+(?:\s+[\w&.'-]+)?$`).MatchString(a) &&
+		!re(`\b(?:near|the|a|an|in|on|at|who|that|which|with|without|by|from|to|of|for|and|or|not|is|are|me|us|here|there|now|today|only|first|last|more|like|named|called)\b`).MatchString(a) {
+		sel.Name = unquote(a)
 		return sel, true
 	}
 	return sel, false

@@ -128,6 +128,12 @@ func normalizeText(s string) string {
 	s = strings.NewReplacer("\u201c", `"`, "\u201d", `"`, "\u201e", `"`, "\u00ab", `"`, "\u00bb", `"`,
 		"\u2018", "'", "\u2019", "'", "\u00a0", " ", "\u2192", " -> ", "\u27f6", " -> ", "\u21d2", " -> ",
 		"\u2013", "-", "\u2014", " - ", "`", "'").Replace(s)
+	s = strings.Map(func(r rune) rune { // emoji and other symbols carry no request: "how many contacts 👀"
+		if unicode.Is(unicode.So, r) || unicode.Is(unicode.Sk, r) && r != '^' && r != '`' {
+			return ' '
+		}
+		return r
+	}, s)
 	s = re(`\s@\s`).ReplaceAllString(s, " at ")
 	s = re(`\bw/\s*`).ReplaceAllString(s, "with ")
 	s = re(`\s*\((?:for\s+|to\s+)?(?:the\s+)?list\s+([^)]+)\)`).ReplaceAllString(s, " for list $1")
@@ -393,9 +399,15 @@ var (
 
 // stripNoise removes politeness and filler around a clause, and its final punctuation.
 func stripNoise(s string) string {
-	s = strings.TrimSpace(s)
+	// "show me please all contacts": politeness inside a clause, outside quoted names.
+	s = strings.TrimSpace(outsideQuotes(s, func(p string) string { return midPlease.ReplaceAllString(p, "") }, false))
+	// "please to create …", "the prospects at Contoso, import them": the verb first.
+	if m := objectFirst.FindStringSubmatch(s); m != nil {
+		s = m[2] + " " + m[1] + m[3]
+	}
 	for {
 		before := s
+		s = re(`^to\s+(`+clauseVerbs+`)\b`).ReplaceAllString(s, "$1")
 		s = strings.TrimSpace(strings.TrimRight(s, ".?!;:, "))
 		s = trailingNoise.ReplaceAllString(s, "")
 		s = strings.TrimLeft(leadingNoise.ReplaceAllString(s, ""), ",:;- ")
@@ -404,6 +416,13 @@ func stripNoise(s string) string {
 		}
 	}
 }
+
+const clauseVerbs = `create|make|build|add|put|tag|label|move|set|show|count|find|list|draft|import|give|get`
+
+var (
+	midPlease   = re(`\s+(?:please|pls|plz|kindly)\b,?`)
+	objectFirst = re(`^(.+?)\s*,\s*(import|tag|label|add|put|move)\s+(?:them|those|these|it)\b(.*)$`)
+)
 
 var (
 	abbreviation = re(`\b(?:inc|corp|ltd|co|llc|plc|jr|sr|st|mr|mrs|ms|dr|vs|etc|no)$`)
