@@ -51,6 +51,9 @@ const (
 type DealSelector struct {
 	Stage models.DealStage
 	Open  bool
+	// Unfiltered is a date or amount the question also named ("this year", "over $10k"),
+	// which deals are not selected by; the answer says so rather than pretend.
+	Unfiltered string
 }
 
 // Count asks how many contacts, deals, lists or campaigns there are.

@@ -80,7 +80,10 @@ func (b *Builtin) Reply(ctx context.Context, _ []*models.LexiMessage, message st
 
 func unclearReply(what string) string {
 	switch {
-	case what == "contacts" || what == "deals":
+	case what == "deals":
+		return "I did not understand which deals you mean: I count and show deals by stage (" + stageList() + ") or the open ones, " +
+			"not by company, contact, date or amount.\n\n" + HelpText
+	case what == "contacts":
 		return notUnderstood(what)
 	case what == "list-name":
 		return `What should the list be called? For example: "create a list called Acme team with the contacts at Acme".`
@@ -93,11 +96,16 @@ func unclearReply(what string) string {
 }
 
 func stageUnknown(s string) string {
+	return "\"" + s + "\" is not a deal stage. The stages are " + stageList() + "."
+}
+
+// stageList is "lead, qualified, … and lost".
+func stageList() string {
 	names := make([]string, len(models.AllDealStage))
 	for i, st := range models.AllDealStage {
 		names[i] = stageName(st)
 	}
-	return "\"" + s + "\" is not a deal stage. The stages are " + strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1] + "."
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 func notUnderstood(what string) string {

@@ -12,7 +12,7 @@ import (
 const (
 	contactNoun = `(?:contacts?|people|ppl|peeps|persons?|folks|everyone|everybody|anyone|anybody|someone|somebody|employees|individuals|staff|customers|clients|members|subscribers|users)`
 	det         = `(?:(?:all|every|each|the|our|my|your|any|those|these|of|current|existing|some|its|their|this|that)\s+)*`
-	namedWord   = `(?:,?\s*(?:and\s+)?(?:call|name|title)\s+it\s*:?\s+|(?:called|named|titled|labell?ed|name|title)\s*:?\s+|:\s*)`
+	namedWord   = `(?:,?\s*(?:and\s+)?(?:call|name|title)\s+it\s*:?\s+|(?:with\s+(?:the\s+)?)?(?:called|named|titled|labell?ed|name|title)\s*:?\s+|:\s*)`
 )
 
 var (
@@ -24,7 +24,7 @@ var (
 	campaignFor   = re(`^(.*?)\s*,?\s+(?:for|to|targeting|aimed\s+at|aimed\s+to|using|on|at|with)\s+(?:(?:the|our|my)\s+)?(?:list\s+(?:(?:called|named)\s+)?)?(.+?)(?:\s+(?:mailing\s+)?list)?(?:\s+(?:called|named|titled)\s+(.+))?$`)
 
 	prospectWord = re(`\bprospects?\b`)
-	prospects    = re(`^(?:import|bring\s+in|pull\s+in|add|copy|load|fetch|get|grab|pull)\s+` + det + `(?:the\s+)?(?:catalog\s+)?prospects?\s+(?:(?:who\s+)?(?:at|from|of|for|working\s+at|who\s+work\s+at|that\s+work\s+at|employed\s+at)\s+)(?:the\s+)?(?:company\s+)?(.+?)(?:\s+(?:in)?to\s+(.+))?$`)
+	prospects    = re(`^(?:import|bring\s+in|pull\s+in|add|copy|load|fetch|get|grab|pull)\s+(?:from\s+(?:the\s+)?catalog\s+)?` + det + `(?:the\s+)?(?:catalog\s+)?prospects?\s+(?:(?:who\s+)?(?:at|from|of|for|working\s+at|who\s+work\s+at|that\s+work\s+at|employed\s+at)\s+)(?:the\s+)?(?:company\s+)?(.+?)(?:\s+(?:in)?to\s+(.+))?$`)
 	prospectsPre = re(`^(?:import|bring\s+in|pull\s+in|add|copy|load|fetch|get|grab|pull)\s+` + det + `(.+?)\s+prospects?(?:\s+(?:in)?to\s+(.+))?$`)
 
 	createVerb = `(?:create|make|build|set\s+up|setup|start|add|new|open|spin\s+up|put\s+together|generate|establish|form|begin|prepare|draft)`
@@ -53,16 +53,37 @@ var (
 	weWon     = re(`^(?:(?:we|i|they)\s+(?:just\s+|finally\s+|have\s+|'ve\s+)?)?(won|lost|closed|signed)\s+(?:(?:the|our)\s+)?(.+?)$`)
 	dealIs    = re(`^(?:the\s+)?(.+?)\s+(?:should\s+(?:be\s+moved|move|go)|needs?\s+to\s+(?:move|go|be\s+moved)|will\s+(?:move|go)|is|was|has\s+been|got|should\s+be|needs\s+to\s+be|must\s+be|went|goes|moved|moves|can\s+(?:go|move)|is\s+now|now|to|:|=|stage\s+(?:is|to|=))\s+(?:now\s+)?(?:officially\s+)?(?:been\s+)?(?:moved\s+|set\s+|marked\s+|closed\s+)?(?:(?:to|in|into|as|at|back\s+to)\s+)?(?:(?:the|a)\s+)?(.+)$`)
 	dealWord  = re(`\b(?:deals?|opportunit(?:y|ies)|opps?)\b`)
-	dealTrim  = re(`^(?:(?:the|our|my|a)\s+)?(?:(?:deal|opportunity|opp)\s+)?(?:(?:called|named|titled)\s+)?|(?:'s)?(?:\s+(?:deal|opportunity|opp)(?:'s)?)?(?:'s)?(?:\s+(?:stage|status))?$`)
+	dealTrim  = re(`^(?:(?:the|our|my|a)\s+)?(?:(?:stage|status)\s+(?:of|for|on)\s+)?(?:(?:deal|opportunity|opp)\s+)?(?:(?:called|named|titled)\s+)?|(?:'s)?(?:\s+(?:deal|opportunity|opp)(?:'s)?)?(?:'s)?(?:\s+(?:stage|status))?$`)
 )
 
-func parseArrow(c string, _ Action) (Action, string) {
+func parseArrow(c string, prev Action) (Action, string) {
+	// A dash between spaces is an arrow only before a stage: "Globex renewal - won", but
+	// "Acme - VIPs" may be a list's name.
+	if m := re(`^(.+?)\s+-\s+(.+)$`).FindStringSubmatch(c); m != nil && !arrow.MatchString(c) {
+		if st, ok := parseStage(m[2]); ok {
+			if name := dealName(re(`^(?:move|set)\s+`).ReplaceAllString(m[1], "")); name != "" && !subjectNoun.MatchString(name) &&
+				!re(`^(?:how|what|which|who|show|list|count|find)\b`).MatchString(name) {
+				return MoveDeal{Deal: name, Stage: st}, ""
+			}
+		}
+		return nil, ""
+	}
 	m := arrow.FindStringSubmatch(c)
 	if m == nil {
 		return nil, ""
 	}
 	if st, ok := parseStage(m[2]); ok {
 		return MoveDeal{Deal: dealName(m[1]), Stage: st}, ""
+	}
+	// An arrow reads "to": "add Globex contacts -> VIP list", "Acme people -> list VIP".
+	if addTo.MatchString(m[1]) || re(`(?:^|\s)list\b|\blist$|^["']`).MatchString(strings.TrimSpace(m[2])) {
+		verb := ""
+		if !addTo.MatchString(m[1]) {
+			verb = "add "
+		}
+		if a, unclear := parseAddToList(verb+m[1]+" to "+m[2], prev); a != nil || unclear != "" {
+			return a, unclear
+		}
 	}
 	return nil, "stage:" + unquote(m[2])
 }
@@ -79,6 +100,10 @@ func dealName(s string) string {
 }
 
 func parseCampaign(c string, _ Action) (Action, string) {
+	// Noun first: "campaign draft: Year in review, for Newsletter".
+	if m := re(`^(?:(?:new|draft)\s+)?(?:e-?mail\s+)?campaign(?:\s+draft)?\s*:\s*(.+)$`).FindStringSubmatch(c); m != nil {
+		c = "draft a campaign called " + m[1]
+	}
 	if !campaignWord.MatchString(c) || !campaignVerb.MatchString(c) {
 		return nil, ""
 	}
@@ -167,6 +192,8 @@ func parseCreateList(c string, prev Action) (Action, string) {
 		rest = m[1]
 	} else if m := re(`^(?:(?:a|an)\s+)?(?:contact\s+)?list\s+((?:called|named|titled)\b.*)$`).FindStringSubmatch(c); m != nil {
 		rest = m[1] // "I need a list called …"
+	} else if m := re(`^(?:contact\s+)?list\s*:\s*(.+?)\s*,?\s+(?:with|containing|including|of|from|for)\s+(.+)$`).FindStringSubmatch(c); m != nil && !subjectNoun.MatchString(m[1]) {
+		return createListRest(unquote(m[1]), "with "+m[2], prev) // "list: Acme team, with the contacts at Acme"
 	} else if m := namedList.FindStringSubmatch(c); m != nil && !re(`\b(?:`+contactNoun+`|of|to|into|onto|in|on)\b`).MatchString(outsideQuotes(m[1], func(p string) string { return p }, true)) {
 		return createListRest(unquote(m[1]), strings.TrimSpace(m[2]), prev)
 	} else {
@@ -261,6 +288,12 @@ func parseTag(c string, prev Action) (Action, string) {
 	case re(`^(?:tag|label)\s+(.+?)\s+("[^"]+"|'[^']+')$`).MatchString(c):
 		m := re(`^(?:tag|label)\s+(.+?)\s+("[^"]+"|'[^']+')$`).FindStringSubmatch(c)
 		rawSel, rawTag = m[1], m[2]
+	case re(`^(?:tag|label)\s+(.+?)\s*:\s*("[^"]+"|'[^']+'|[\w-]+)$`).MatchString(c): // "label the Acme contacts: prospect"
+		m := re(`^(?:tag|label)\s+(.+?)\s*:\s*("[^"]+"|'[^']+'|[\w-]+)$`).FindStringSubmatch(c)
+		rawSel, rawTag = m[1], m[2]
+	case re(`^(?:tag|label)\s+(?:with|as)\s+("[^"]+"|'[^']+'|[\w-]+)\s+(.+)$`).MatchString(c): // "tag with enterprise the contacts at Acme"
+		m := re(`^(?:tag|label)\s+(?:with|as)\s+("[^"]+"|'[^']+'|[\w-]+)\s+(.+)$`).FindStringSubmatch(c)
+		rawTag, rawSel = m[1], m[2]
 	case tagBare.MatchString(c):
 		m := tagBare.FindStringSubmatch(c)
 		rawSel, rawTag = m[1], m[2]
@@ -284,6 +317,10 @@ func parseAddToList(c string, prev Action) (Action, string) {
 		return nil, ""
 	}
 	rest := m[1]
+	// The list first: "add to list VIP the contacts at Acme".
+	if lm := re(`^(?:to|into|in|onto|on)\s+(?:the\s+)?(?:list\s+("[^"]+"|'[^']+'|\S+)|("[^"]+"|'[^']+'|\S+)\s+list)\s+(.+)$`).FindStringSubmatch(rest); lm != nil {
+		rest = lm[3] + " to list " + lm[1] + lm[2]
+	}
 	// Split at the preposition before the list: the first "to/into … list" or quoted name,
 	// else the last "to/into", else the last "in/on".
 	locs := toList.FindAllStringIndex(rest, -1)
@@ -309,6 +346,11 @@ func parseAddToList(c string, prev Action) (Action, string) {
 		pick = len(locs) - 1
 	}
 	obj, target := rest[:locs[pick][0]], rest[locs[pick][1]:]
+	// "move Globex renewal to the moon": moving something that is not contacts to something
+	// that is not a list is a deal's stage change (which parseMoveDeal reads or declines).
+	if re(`^move\b`).MatchString(c) && !re(`\b`+contactNoun+`\b|\bvips?\b`).MatchString(obj) && !re(`\blist\b|^["']`).MatchString(target) {
+		return nil, ""
+	}
 	if re(`^(?:(?:a|an)\s+)?(?:brand\s+)?new\s+list\b`).MatchString(target) {
 		return nil, ""
 	}
@@ -354,7 +396,7 @@ func parseMoveDeal(c string, _ Action) (Action, string) {
 	deal = re(`\s+(?:back|over|forward|up|down|along)$`).ReplaceAllString(deal, "")
 	st, ok := parseStage(stage)
 	if !ok {
-		if dealWord.MatchString(c) || re(`\bstage\b`).MatchString(c) {
+		if dealWord.MatchString(c) || re(`\bstage\b`).MatchString(c) || re(`^move\s`).MatchString(c) && !re(`\b`+contactNoun+`\b`).MatchString(deal) {
 			return nil, "stage:" + unquote(stage)
 		}
 		return nil, ""
@@ -368,7 +410,7 @@ func parseMoveDeal(c string, _ Action) (Action, string) {
 // parseDealStatement reads "we won the Globex renewal", "Globex renewal is lost", "Globex
 // renewal deal: won".
 func parseDealStatement(c string, _ Action) (Action, string) {
-	if m := weWon.FindStringSubmatch(c); m != nil {
+	if m := weWon.FindStringSubmatch(c); m != nil && !re(`^(?:(?:all|any|the|our|my|those|these)\s+)*(?:deals?|opportunit(?:y|ies)|opps?|ones)$`).MatchString(m[2]) {
 		st := models.DealStageWon
 		if strings.EqualFold(m[1], "lost") {
 			st = models.DealStageLost
@@ -377,6 +419,7 @@ func parseDealStatement(c string, _ Action) (Action, string) {
 			return MoveDeal{Deal: name, Stage: st}, ""
 		}
 	}
+	c = re(`([^:\s])\s+(?:should\s+|must\s+|can\s+)?(?:move|go)\s+(?:to|into)\s+`).ReplaceAllString(c, "$1 to ") // "deal Globex renewal move to lost"
 	terse := re(`\s*:\s*(?:move|set|change|update|mark|put)\s+(?:it\s+)?(?:to|as|in|into)\s+`).ReplaceAllString(c, ": ")
 	terse = re(`\s+(?:to|into)\s+((?:closed[\s-]+)?\S+)$`).ReplaceAllString(terse, ": $1") // "Globex renewal to won"
 	if m := re(`^(.+?)\s*[:=]\s*(\S+(?:\s+\S+)?)$`).FindStringSubmatch(terse); m != nil {
@@ -404,12 +447,65 @@ func parseDealStatement(c string, _ Action) (Action, string) {
 }
 
 var (
-	countTrigger = re(`^(?:how\s+many|how\s+much|count(?:\s+up)?|tally(?:\s+up)?|(?:the\s+)?number\s+of|(?:the\s+)?count\s+of|total(?:\s+number)?(?:\s+of)?|how\s+big\s+is|what(?:'s|\s+is|s)\s+(?:the\s+)?(?:total\s+)?(?:number|count|total|size|amount|headcount)(?:\s+of)?|(?:give|get|show|tell)\s+me\s+(?:the\s+)?(?:total\s+)?(?:number|count|total)(?:\s+of)?|do\s+(?:we|i|you)\s+(?:have|got)\s+any|are\s+there\s+any|is\s+there\s+any|have\s+we\s+got\s+any|(?:is|are)\s+(?:there\s+)?(?:anyone|anybody|any)|any)\b\s*`)
-	showTrigger  = re(`^(?:show|list|find|get|display|give|pull(?:\s+up)?|look\s+up|lookup|search(?:\s+for)?|fetch|see|view|print|bring\s+up|browse|who\s+(?:are|is|were)|who's|whos|which\s+(?:are|is)|which|what(?:'s|s|\s+is|\s+are|\s+were)|what|tell\s+me\s+about|about|i\s+want\s+to\s+see|let\s+me\s+see|can\s+i\s+see|need|want|may\s+i\s+see|where\s+are)(?:\s+(?:me|us))?\b\s*`)
+	countTrigger = re(`^(?:how\s+many|how\s+much|count(?:\s+up)?|tally(?:\s+up)?|(?:the\s+)?number\s+of|(?:the\s+)?count\s+of|total(?:\s+number)?(?:\s+of)?|how\s+big\s+is|(?:the\s+)?size\s+of|(?:(?:we|you|have\s+we)\s+)?got\s+any|what(?:'s|\s+is|s)\s+(?:the\s+)?(?:total\s+)?(?:number|count|total|size|amount|headcount)(?:\s+of)?|(?:give|get|show|tell)\s+me\s+(?:the\s+)?(?:total\s+)?(?:number|count|total)(?:\s+of)?|do\s+(?:we|i|you)\s+(?:have|got)\s+any|are\s+there\s+any|is\s+there\s+any|have\s+we\s+got\s+any|(?:is|are)\s+(?:there\s+)?(?:anyone|anybody|any)|any)\b\s*`)
+	showTrigger  = re(`^(?:gimme|lemme\s+see|(?:wanna|gotta|need\s+to)\s+see|show|list|find|get|display|give|pull(?:\s+up)?|look\s+up|lookup|search(?:\s+for)?|fetch|see|view|print|bring\s+up|browse|who\s+(?:are|is|were)|who's|whos|which\s+(?:are|is)|which|what(?:'s|s|\s+is|\s+are|\s+were)|what|tell\s+me\s+about|about|i\s+want\s+to\s+see|let\s+me\s+see|can\s+i\s+see|need|want|may\s+i\s+see|where\s+are)(?:\s+(?:me|us))?\b\s*`)
 	subjectNoun  = re(`\b(?:(` + contactNoun + `)|(deals?|opportunit(?:y|ies)|opps?|pipeline)|(lists?)|(campaigns?))\b`)
 	whoAt        = re(`^who(?:'s|s)?\s+(?:works?|is\s+working|are\s+working|is\s+employed|are\s+employed|is\s+based|are\s+based|do\s+we\s+(?:know|have)|is|are|'s)?\s*((?:at|for|with|from|in|on|tagged|labell?ed|marked|has|have|with)\b.+)$`)
 	howManyAlone = re(`^(?:how\s+many|count|what(?:'s|\s+is)\s+the\s+(?:count|number|total)|the\s+number|total)(?:\s+(?:are\s+there|is\s+that|of\s+them|in\s+total|do\s+we\s+have|exactly|altogether|then))*$`)
 )
+
+// parseFollowUp reads "what about Globex?" after a question: the same question about other
+// contacts (named the way the previous ones were) or deals in another stage.
+func parseFollowUp(c string, prev Action) (Action, string) {
+	m := re(`^(?:what|how)\s+about\s+(.+)$`).FindStringSubmatch(c)
+	if m == nil && prev != nil {
+		// "… at Acme? and at Globex?", "… at Acme? Globex?": a qualifier or a name alone.
+		if re(`^(?:at|from|in|on|tagged|labell?ed|with|for)\s`).MatchString(c) ||
+			len(strings.Fields(c)) <= 2 && !re(`\b(?:`+contactNoun+`|deals?|lists?|campaigns?|prospects?|how|what|who|which|help|thanks?|thx|ok|okay|yes|no|hi|hello|hey|bye|cool|great|nice|lol|`+
+				`show|list|find|count|create|make|add|put|tag|label|move|set|draft|import|them|they|those|these|it|all|everyone|everybody|same|more|again)\b`).MatchString(c) {
+			m = []string{c, c}
+		}
+	}
+	if m == nil {
+		return nil, ""
+	}
+	var count bool
+	var q Show
+	switch p := prev.(type) {
+	case Count:
+		count, q = true, Show(p)
+	case Show:
+		q = p
+	default:
+		return nil, ""
+	}
+	if q.Of == Deals {
+		ds, ok := dealSelector(m[1])
+		if !ok || ds == (DealSelector{}) {
+			return nil, "deals"
+		}
+		return question(count, Deals, Selector{}, ds), ""
+	}
+	if q.Of != Contacts {
+		return nil, ""
+	}
+	sel, ok := contactsPhrase(m[1], nil)
+	if !ok {
+		return nil, "contacts"
+	}
+	// A bare name takes the place of what it replaces: "contacts at Acme? what about Globex?"
+	if sel.Name != "" && sel.Company == "" && sel.Tag == "" && sel.List == "" {
+		switch p := q.Contacts; {
+		case p.Company != "" && p.Tag == "" && p.List == "":
+			sel.Company, sel.Name = sel.Name, ""
+		case p.Tag != "" && p.Company == "" && p.List == "":
+			sel.Tag, sel.Name = strings.ToLower(sel.Name), ""
+		case p.List != "" && p.Company == "" && p.Tag == "":
+			sel.List, sel.Name = sel.Name, ""
+		}
+	}
+	return question(count, Contacts, sel, DealSelector{}), ""
+}
 
 // parseQuestion reads counts ("how many contacts at Acme?") and requests to see something
 // ("show the Acme contacts", "who are our VIPs?").
@@ -442,15 +538,15 @@ func parseQuestion(c string, prev Action) (Action, string) {
 		rest = c[len(m[0]):]
 		// "get a count of our contacts"
 		count = re(`^(?:(?:me|us)\s+)?(?:(?:a|an|the)\s+)?(?:total\s+)?(?:count|number|total|tally|headcount)\b`).MatchString(rest)
-		weak = re(`^(?:what|which|about|need|want|see|tell)`).MatchString(m[0])
+		weak = re(`^(?:what|which|about|need|want|see|tell)`).MatchString(m[0]) && !re(`^(?:see|view)\s+(?:the|all|our|my|every)\b`).MatchString(c)
 	} else {
 		return nil, ""
 	}
 	rest = strings.TrimSpace(re(`^(?:(?:me|us)\s+)?(?:(?:a|an|the)\s+)?(?:(?:full|complete|quick)\s+)?(?:list|rundown|overview|count|number|breakdown|summary)\s+of\s+`).ReplaceAllString(rest, ""))
 	rest = strings.TrimSpace(re(`^(?:who|what)(?:'s|s|\s+is|\s+are)?\s+`).ReplaceAllString(rest, ""))
-	// "what's our contact count?", "what's the VIP count"
-	if m := re(`\s+(?:count|total|number|headcount|tally)$`).FindStringIndex(rest); m != nil && !re(`\bin\s+total$`).MatchString(rest) {
-		count, weak, rest = true, false, rest[:m[0]]
+	// "what's our contact count?", "what's the VIP count", "the contact count at Globex"
+	if m := re(`\s+(?:count|total|number|headcount|tally)((?:\s+(?:at|for|in|on|from|tagged|labell?ed|with)\b.*)?)$`).FindStringSubmatchIndex(rest); m != nil && !re(`\bin\s+total\b`).MatchString(rest) {
+		count, weak, rest = true, false, rest[:m[0]]+rest[m[2]:m[3]]
 	}
 	return subjectQuestion(c, rest, count, weak, prev)
 }
@@ -463,8 +559,20 @@ func parseBare(c string, prev Action) (Action, string) {
 		return nil, ""
 	}
 	// Only modifiers before the noun: no verbs, at most three words.
-	if before := strings.Fields(c[:loc[0]]); len(before) > 3 || re(`\b(?:we|i|you|is|are|was|were|be|been|have|has|had|do|does|did|can|will|should|won|lost|closed)\b`).MatchString(c[:loc[0]]) {
+	if before := strings.Fields(c[:loc[0]]); len(before) > 3 || re(`\b(?:we|i|you|is|are|was|were|be|been|have|has|had|do|does|did|can|will|should|won|lost|closed)\b`).MatchString(c[:loc[0]]) &&
+		!re(`^(?:(?:the|all|our)\s+)?(?:closed[\s-]+)?(?:won|lost)\s*$`).MatchString(c[:loc[0]]) { // "lost deals" is a question, "we lost deals" is not
 		return nil, ""
+	}
+	// "the list of VIP contacts" asks for contacts, not lists.
+	if m := re(`^(?:(?:a|an|the)\s+)?(?:full\s+|complete\s+)?list\s+of\s+(.+)$`).FindStringSubmatch(c); m != nil && subjectNoun.MatchString(m[1]) {
+		return parseBare(m[1], prev)
+	}
+	// "contacts count", "VIP list size", "contacts acme how many": a count.
+	if m := re(`\s+how\s+many$`).FindStringIndex(c); m != nil {
+		return subjectQuestion(c, c[:m[0]], true, false, prev)
+	}
+	if m := re(`\s+(?:count|total|number|headcount|tally|size)$`).FindStringIndex(c); m != nil {
+		return subjectQuestion(c, c[:m[0]], true, false, prev)
 	}
 	return subjectQuestion(c, c, false, false, prev)
 }
@@ -501,6 +609,11 @@ func subjectQuestion(c, rest string, count, weak bool, prev Action) (Action, str
 		}
 		return question(count, Deals, Selector{}, ds), ""
 	case loc[6] >= 0: // lists: all of them, or one list's members
+		if re(`^\s*(?:in|on|inside|within)\s*$`).MatchString(before) && strings.TrimSpace(after) != "" { // "how many in list VIP"
+			if l := listName(after); l != "" {
+				return question(count, Contacts, Selector{List: l}, DealSelector{}), ""
+			}
+		}
 		if l := listName(strings.TrimSpace(before)); l != "" && !re(`^(?:(?:all|every|any|our|my|the|of|your|existing|current|contact|mailing)\s*)+$`).MatchString(l) {
 			return question(count, Contacts, Selector{List: l}, DealSelector{}), ""
 		}
@@ -531,6 +644,19 @@ func questionWithoutNoun(rest string, count bool, prev Action) (Action, string) 
 		if ds, ok := dealSelector(rest); ok && ds != (DealSelector{}) {
 			return question(count, Deals, Selector{}, ds), ""
 		}
+	}
+	// "how many of them are VIPs?": the previous selection (or everyone), narrowed.
+	if m := re(`^(?:of\s+)?(?:them|those|these|they)\s+((?:are|is|were)\s+.+)$`).FindStringSubmatch(rest); m != nil {
+		narrow, ok := selectorFrom("", " "+m[1])
+		if !ok {
+			return nil, "contacts"
+		}
+		if sel, ok := previousSelector(prev); ok {
+			if narrow, ok = mergeSelectors(sel, narrow); !ok {
+				return nil, "contacts"
+			}
+		}
+		return question(count, Contacts, narrow, DealSelector{}), ""
 	}
 	if re(`^(?:them|they|those|these|of\s+them)$`).MatchString(rest) {
 		if sel, ok := previousSelector(prev); ok {
@@ -590,6 +716,16 @@ var (
 // dealSelector reads the stage a question about deals names, or "open".
 func dealSelector(c string) (DealSelector, bool) {
 	text := strings.ToLower(c)
+	// Dates and amounts are not something it selects deals by: with a stage the answer is
+	// about every deal in it and says so; without one the question is declined.
+	if m := dealDatesAmounts.FindString(text); m != "" {
+		ds, ok := dealSelector(dealDatesAmounts.ReplaceAllString(text, " "))
+		if !ok || ds == (DealSelector{}) {
+			return DealSelector{}, false
+		}
+		ds.Unfiltered = strings.TrimSpace(m)
+		return ds, true
+	}
 	text = re(`\b(?:deals?|opportunit(?:y|ies)|opps?)\b`).ReplaceAllString(text, " ")
 	for _, m := range stageInText.FindAllStringSubmatch(text, -1) {
 		if st, ok := parseStage(m[1]); ok {
@@ -610,13 +746,17 @@ func dealSelector(c string) (DealSelector, bool) {
 	return DealSelector{}, true
 }
 
+var dealDatesAmounts = re(`\b(?:this|next|last|previous|past|coming)\s+(?:\d+\s+)?(?:days?|weeks?|months?|quarters?|years?|fy)\b|\b(?:closing|close|closes|due|expected)\s+(?:in|on|by|before|after|this|next|soon|today|tomorrow)\b` +
+	`|\b(?:in|by|before|after|since|during)\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\bq[1-4]\b|\b20\d\d\b|[$€£]\s*\d|\b\d+(?:[.,]\d+)?\s*(?:k|m|usd|eur|gbp)\b` +
+	`|\b(?:over|under|above|below|more\s+than|less\s+than|greater\s+than|bigger\s+than|larger\s+than|smaller\s+than|worth|at\s+least|at\s+most)\s+[$€£]?\d|\b(?:biggest|largest|smallest|top\s+\d+|highest|lowest)\b`)
+
 var (
-	questionFiller = re(`\s(?:do|does|did)\s+(?:we|i|you)\s+(?:currently\s+)?(?:have|got|know|see)\b|\s(?:we|i)\s+(?:currently\s+)?(?:have|got)\b|\shave\s+we\s+got\b|\sare\s+there\b|\sis\s+there\b|\sthere\s+are\b|\sthere\s+is\b|\sin\s+total\b|\saltogether\b|\soverall\b|\sin\s+(?:the|our|my|this)\s+(?:crm|workspace|system|database|db|account|address\s+book)\b|\son\s+file\b|\sright\s+now\b|\scurrently\b|\sat\s+the\s+moment\b|\stoday\b|\sthat\s+exist\b|\sexist\b|\sin\s+all\b|\sso\s+far\b|\s(?:that|which)\s+we\s+have\b|\sexactly\b|\sall\s+together\b|\sin\s+here\b|\slisted\b|\sstored\b|\ssaved\b|\savailable\b|\sregistered\b`)
-	selTagged      = re(`^(?:(?:who|that|which)\s+)?(?:(?:are|is|were|have\s+been|has\s+been|got|get)\s+)?(?:(?:tagged|labell?ed|marked|flagged)(?:\s+(?:as|with))?|with\s+(?:(?:a|an|the)\s+)?(?:tag|label)|(?:that|who)?\s*(?:have|has|having|carry|carrying|bearing|with)\s+(?:(?:a|an|the)\s+)?(?:tag|label))\s*:?\s+(?:(?:a|an|the)\s+)?(?:tag\s+|label\s+)?(.+?)(?:\s+(?:tag|label))?$`)
-	selWithTag     = re(`^(?:(?:who|that|which)\s+)?(?:with|having|have|has|carrying)\s+(?:(?:a|an|the)\s+)?(.+?)\s+(?:tag|label)$`)
+	questionFiller = re(`\s(?:do|does|did)\s+(?:we|i|you)\s+(?:currently\s+)?(?:have|got|know|see)\b|\s(?:we|i)\s+(?:currently\s+)?(?:have|got|know)\b|\shave\s+we\s+got\b|\sare\s+there\b|\sis\s+there\b|\sthere\s+are\b|\sthere\s+is\b|\sin\s+total\b|\saltogether\b|\soverall\b|\s(?:in|on)\s+(?:(?:the|our|my|this)\s+)?(?:crm|workspace|system|database|db|account|address\s+book)\b|\son\s+file\b|\sright\s+now\b|\scurrently\b|\sat\s+the\s+moment\b|\stoday\b|\sthat\s+exist\b|\sexist\b|\sin\s+all\b|\sso\s+far\b|\s(?:that|which)\s+we\s+have\b|\sexactly\b|\sall\s+together\b|\sin\s+here\b|\slisted\b|\sstored\b|\ssaved\b|\savailable\b|\sregistered\b`)
+	selTagged      = re(`^(?:(?:who|that|which)\s+)?(?:(?:are|is|were|have\s+been|has\s+been|got|get)\s+)?(?:(?:tagged|labell?ed|marked|flagged)(?:\s+(?:as|with))?|with\s+(?:(?:a|an|the)\s+)?(?:tag|label)|(?:that|who)?\s*(?:have|has|having|carry|carries|carrying|bear|bears|bearing|with)\s+(?:(?:a|an|the)\s+)?(?:tag|label))\s*:?\s+(?:(?:a|an|the)\s+)?(?:tag\s+|label\s+)?(.+?)(?:\s+(?:tag|label))?$`)
+	selWithTag     = re(`^(?:(?:who|that|which)\s+)?(?:with|having|have|has|carry|carries|carrying|bear|bears|bearing|wear|wears|wearing)\s+(?:(?:a|an|the)\s+)?(.+?)\s+(?:tag|label)$`)
 	selList        = re(`^(?:(?:who|that|which)\s+(?:are|is)\s+)?(?:in|on|from|of|inside|within|belonging\s+to|members\s+of|part\s+of)\s+(?:(?:the|our|my)\s+)?(?:(?:list\s+(?:(?:called|named)\s+)?(.+))|(.+?)\s+(?:mailing\s+)?list)$`)
 	selListOnly    = re(`^(?:(?:the|our|my)\s+)?(?:(?:list\s+(?:(?:called|named)\s+)?(.+))|(.+?)\s+(?:mailing\s+)?list)$`)
-	selCompany     = re(`^(?:(?:who|that|which)\s+)?(?:(?:works?|working|employed|based|are\s+employed|are\s+based|are\s+working|is\s+working|is\s+employed|currently\s+work|currently\s+working)\s+)?(at|for|with|from|in|of|by|on|over\s+at)\s+(?:(?:the|our|my)\s+)?(?:(?:company|account|organi[sz]ation|firm|business|customer|client)\s+)?(.+)$`)
+	selCompany     = re(`^(?:(?:who|that|which)\s+)?(?:(?:works?|working|employed|based|are\s+employed|are\s+based|are\s+working|is\s+working|is\s+employed|currently\s+work|currently\s+working)\s+)?(at|for|with|from|in|of|by|on|over\s+at)\s+(?:(?:the|our|my)\s+)?((?:company|account|organi[sz]ation|firm|business|customer|client)\s+)?(.+)$`)
 	selCoIs        = re(`^(?:(?:whose|where|with|where\s+the)\s+)(?:the\s+)?(?:company|employer|account)(?:\s+name)?\s*(?:is|=|equals|:)?\s*(.+)$`)
 	selDoesHave    = re(`^(?:does|do)\s+(.+?)\s+have$`)
 	embeddedTag    = re(`\s*,?\s*(?:(?:who|that|which)\s+)?(?:(?:are|is)\s+)?(?:and\s+)?\b(?:tagged|labell?ed)\s+(?:as\s+|with\s+)?(?:(?:the|a)\s+)?(?:tag\s+)?("[^"]+"|'[^']+'|[\w-]+)`)
@@ -641,7 +781,14 @@ func contactsPhrase(s string, prev Action) (Selector, bool) {
 	if re(`^(?:all|everything|every\s*one|every\s*body)$`).MatchString(s) {
 		return Selector{All: true}, true
 	}
-	if outsideQuotes(s, func(p string) string { return p }, true) != "" && notContacts.MatchString(outsideQuotes(s, func(p string) string { return p }, true)) {
+	// "the Newsletter list", "list VIP": its members.
+	if m := selListOnly.FindStringSubmatch(s); m != nil && !subjectNoun.MatchString(m[1]+m[2]) && !qualifierStart.MatchString(m[1]+m[2]) {
+		if l := listName(s); l != "" {
+			return Selector{List: l}, true
+		}
+	}
+	// "VIPs in the Newsletter list": a list named as a qualifier is still about contacts.
+	if o := re(`\s+(?:in|on|of|from)\s+(?:(?:the|our|my)\s+)?(?:list\s+.+|.+\s+list)$`).ReplaceAllString(outsideQuotes(s, func(p string) string { return p }, true), ""); o != "" && notContacts.MatchString(o) {
 		return Selector{}, false
 	}
 	// No word for contacts: "Acme", "VIPs", "vip-tagged", "those at Acme", "anyone tagged vip".
@@ -775,6 +922,9 @@ func selectorFrom(before, after string) (Selector, bool) {
 	}
 	if m := selDoesHave.FindStringSubmatch(a); m != nil {
 		a = m[1]
+		if re(`^(?:(?:our|the|my|this)\s+)?(?:workspace|crm|system|database|db|account|address\s+book)$`).MatchString(a) {
+			return sel, true // "how many contacts does our workspace have": all of them
+		}
 		if ml := selListOnly.FindStringSubmatch(a); ml != nil {
 			sel.List = listName(a)
 			return sel, true
@@ -784,6 +934,10 @@ func selectorFrom(before, after string) (Selector, bool) {
 			return sel, true
 		}
 		return sel, false
+	}
+	if m := re(`^(?:tag|label)\s*[:=]?\s+("[^"]+"|'[^']+'|[\w-]+)$`).FindStringSubmatch(a); m != nil && sel.Tag == "" { // "contacts tag vip"
+		sel.Tag = strings.ToLower(unquote(m[1]))
+		return sel, true
 	}
 	for _, p := range []*regexp.Regexp{selTagged, selWithTag} {
 		if m := p.FindStringSubmatch(a); m != nil {
@@ -805,7 +959,7 @@ func selectorFrom(before, after string) (Selector, bool) {
 		return sel, sel.Company != ""
 	}
 	if m := selCompany.FindStringSubmatch(a); m != nil {
-		name := unquote(m[2])
+		name := unquote(m[3])
 		// "at Acme is a VIP": a company, then a name.
 		if mm := re(`^(.+?)\s+(?:is|are)\s+(?:an?\s+)?(.+)$`).FindStringSubmatch(name); mm != nil && sel.Name == "" {
 			name, sel.Name = unquote(mm[1]), unquote(mm[2])
@@ -816,6 +970,12 @@ func selectorFrom(before, after string) (Selector, bool) {
 		switch strings.ToLower(m[1]) {
 		case "at", "for", "by", "over at":
 			sel.Company = name
+		case "from", "of", "with", "in", "on":
+			if m[2] != "" { // "from company Hooli"
+				sel.Company = name
+				break
+			}
+			fallthrough
 		default:
 			if re(`^(?:works?|working|employed|based)`).MatchString(strings.TrimSpace(a)) || re(`^(?:who|that)\s`).MatchString(a) {
 				sel.Company = name
@@ -825,6 +985,12 @@ func selectorFrom(before, after string) (Selector, bool) {
 				sel.Company = name
 			}
 		}
+		return sel, true
+	}
+	// "contacts acme": a bare name after the noun, when nothing names the contacts before it.
+	if sel.IsZero() && re(`^[\w&.'-]+(?:\s+[\w&.'-]+)?$`).MatchString(a) &&
+		!re(`\b(?:near|the|a|an|in|on|at|who|that|which|with|without|by|from|to|of|for|and|or|not|is|are|me|us|here|there|now|today|only|first|last|more|like|named|called)\b`).MatchString(a) {
+		sel.Name = unquote(a)
 		return sel, true
 	}
 	return sel, false

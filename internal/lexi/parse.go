@@ -39,6 +39,9 @@ const (
 func Parse(message string) Parsed {
 	s := normalizeText(message)
 	outside := strings.ToLower(outsideQuotes(s, func(p string) string { return p }, true))
+	outside = fixDestructiveTypos(outside)
+	// "an email blast" is a campaign; "blast the list" sends one.
+	outside = re(`\b(?:e-?mail|an?|the|marketing|newsletter)\s+blasts?\b`).ReplaceAllString(outside, " campaign")
 	switch {
 	case steeringWords.MatchString(outside):
 		return Parsed{Refusal: Steering}
@@ -125,10 +128,16 @@ func normalizeText(s string) string {
 	s = strings.NewReplacer("\u201c", `"`, "\u201d", `"`, "\u201e", `"`, "\u00ab", `"`, "\u00bb", `"`,
 		"\u2018", "'", "\u2019", "'", "\u00a0", " ", "\u2192", " -> ", "\u27f6", " -> ", "\u21d2", " -> ",
 		"\u2013", "-", "\u2014", " - ", "`", "'").Replace(s)
+	s = strings.Map(func(r rune) rune { // emoji and other symbols carry no request: "how many contacts 👀"
+		if unicode.Is(unicode.So, r) || unicode.Is(unicode.Sk, r) && r != '^' && r != '`' {
+			return ' '
+		}
+		return r
+	}, s)
 	s = re(`\s@\s`).ReplaceAllString(s, " at ")
 	s = re(`\bw/\s*`).ReplaceAllString(s, "with ")
 	s = re(`\s*\((?:for\s+|to\s+)?(?:the\s+)?list\s+([^)]+)\)`).ReplaceAllString(s, " for list $1")
-	s = re(`(?:^|\s)#\s*of\b`).ReplaceAllString(s, " number of")
+	s = re(`(?:^|\s)#\s*of\b|^\s*#\s*`).ReplaceAllString(s, " number of ") // "# of contacts", "# contacts at Acme"
 	return strings.TrimSpace(spaces.ReplaceAllString(s, " "))
 }
 
@@ -243,7 +252,7 @@ func init() {
 		sell well will wall fill fall mail nail rail tail sail hail fail them then than that this what when wish snow slow flow
 		glow know same name game came made mode more mine love live life like lake late line link mark park dark work word
 		ward card hard yard load lend less loss lose shows shown shop show make makes maker take takes many mane main
-		money mint lint list tags team teams deals ideal steal stage stager stages stale crate craft treat person persona
+		money mint lint list tags team teams deals ideal steal stage stager stages stale craft treat person persona remote dad
 		number numbers count county court counts scout group draft drafts shift drift raft mover moved moves movie word
 		words worth deal deals feel peel people peoples plead please pleased lease cease total totals tonal tidal title
 		titles label cabal labels legal leaf leafs lean leap leapt lady lads loads tags adds mind kind find fine line`) {
@@ -274,6 +283,14 @@ func fixTypos(s string) string {
 			if fix, ok := shortTypos[lw]; ok && (isFirst || !unicode.IsUpper(rune(w[0]))) {
 				return fix
 			}
+			if len(lw) == 3 && !realWords[lw] && (isFirst || !unicode.IsUpper(rune(w[0]))) {
+				// Three letters are too few to guess from, except two swapped: "tga", "dad".
+				for _, k := range keywords {
+					if len(k) == 3 && swapped(lw, k) {
+						return k
+					}
+				}
+			}
 			if len(lw) < 4 || keywordSet[lw] || realWords[lw] {
 				return w
 			}
@@ -301,6 +318,39 @@ func fixTypos(s string) string {
 			return fix
 		})
 	}, false)
+}
+
+// swapped reports whether a is b with two neighbouring letters swapped.
+func swapped(a, b string) bool {
+	if len(a) != len(b) || a == b {
+		return false
+	}
+	for i := 0; i+1 < len(a); i++ {
+		if a[i] != b[i] {
+			return a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+		}
+	}
+	return false
+}
+
+// destructiveVerbs are refused however they are misspelled: "deleet", "remvoe".
+var destructiveVerbs = strings.Fields(`delete remove destroy erase unsubscribe`)
+
+// fixDestructiveTypos spells the destructive verbs right, so that a typo cannot slip a
+// request past the refusal.
+func fixDestructiveTypos(s string) string {
+	return wordRE.ReplaceAllStringFunc(s, func(w string) string {
+		lw := strings.ToLower(w)
+		if len(lw) < 5 || realWords[lw] {
+			return w
+		}
+		for _, k := range destructiveVerbs {
+			if oneEdit(lw, k) {
+				return k
+			}
+		}
+		return w
+	})
 }
 
 // oneEdit reports whether a and b differ by one substitution, insertion, deletion or swap of
@@ -338,20 +388,26 @@ func oneEdit(a, b string) bool {
 }
 
 var (
-	leadingNoise = re(`^(?:(?:hey|hi|hello|yo|ok|okay|so|well|um|uh|right|alright|great|thanks|thank\s+you|cool|quick\s+question|quick\s+one|question|and|also|then|now|next|oh|ah|hmm|sorry|excuse\s+me|actually|btw|by\s+the\s+way)\b[\s,!.:;-]*` +
+	leadingNoise = re(`^(?:(?:hey|hi|hello|yo|ok|okay|so|well|um|uh|right|alright|great|thanks|thank\s+you|cool|quick\s+question|quick\s+one|quick\s+q|q|qq|fyi|hiya|heya|howdy|morning|good\s+(?:morning|afternoon|evening)|question|and|also|then|now|next|oh|ah|hmm|sorry|excuse\s+me|actually|btw|by\s+the\s+way)\b[\s,!.:;-]*` +
 		`|lexi\b[\s,:!-]*|please\b[\s,:]*|pls\b[\s,]*|plz\b[\s,]*|kindly\s+|just\s+|quickly\s+` +
 		`|(?:can|could|would|will|can't|won't)\s+(?:you|u|we|i|ya)(?:\s+(?:please|pls|quickly|just|kindly|maybe|possibly|mind|be\s+able\s+to))*\s+` +
 		`|would\s+you\s+(?:mind|be\s+able\s+to)\s+|are\s+you\s+able\s+to\s+|is\s+it\s+possible\s+to\s+|(?:do|could|can)\s+you\s+(?:know|tell\s+me|help\s+me|check)\s+` +
 		`|(?:i(?:'d|\s+would)\s+like|i\s+(?:want|need|wanna)|i'd\s+love)\s+to\s+know\s+|(?:to\s+)?know\s+|i(?:'d|\s+would)\s+(?:like|love)\s+(?:you\s+)?to\s+|i(?:'d|\s+would)\s+like\s+|i\s+(?:want|need|wanna|wish)\s+(?:you\s+)?to\s+|i\s+(?:want|need|wanna)\s+|help\s+me\s+(?:to\s+)?` +
-		`|let'?s\s+|let\s+me\s+know\s+|tell\s+me\s+|go\s+ahead\s+and\s+|(?:do\s+)?me\s+a\s+favou?r(?:\s+and)?\s+|(?:i\s+)?wonder(?:ing)?\s+|i'm\s+wondering\s+|any\s+idea\s+|do\s+you\s+know\s+|check\s+)`)
+		`|let'?s\s+|(?:i'?m\s+|i\s+am\s+|we'?re\s+)?(?:looking|searching)\s+for\s+|let\s+me\s+know\s+|tell\s+me\s+|go\s+ahead\s+and\s+|(?:do\s+)?me\s+a\s+favou?r(?:\s+and)?\s+|(?:i\s+)?wonder(?:ing)?\s+|i'm\s+wondering\s+|any\s+idea\s+|do\s+you\s+know\s+|check\s+)`)
 	trailingNoise = re(`[\s,]+(?:please|pls|plz|thanks|thank\s+you|thx|ty|for\s+me|for\s+us|right\s+now|asap|quickly|real\s+quick|if\s+you\s+can|if\s+possible|if\s+you\s+could|when\s+you\s+can|lexi|again|too|as\s+well|ok|okay|thanks\s+a\s+lot|cheers|now|maybe|and\s+thanks|and\s+thank\s+you)$`)
 )
 
 // stripNoise removes politeness and filler around a clause, and its final punctuation.
 func stripNoise(s string) string {
-	s = strings.TrimSpace(s)
+	// "show me please all contacts": politeness inside a clause, outside quoted names.
+	s = strings.TrimSpace(outsideQuotes(s, func(p string) string { return midPlease.ReplaceAllString(p, "") }, false))
+	// "please to create …", "the prospects at Contoso, import them": the verb first.
+	if m := objectFirst.FindStringSubmatch(s); m != nil {
+		s = m[2] + " " + m[1] + m[3]
+	}
 	for {
 		before := s
+		s = re(`^to\s+(`+clauseVerbs+`)\b`).ReplaceAllString(s, "$1")
 		s = strings.TrimSpace(strings.TrimRight(s, ".?!;:, "))
 		s = trailingNoise.ReplaceAllString(s, "")
 		s = strings.TrimLeft(leadingNoise.ReplaceAllString(s, ""), ",:;- ")
@@ -360,6 +416,13 @@ func stripNoise(s string) string {
 		}
 	}
 }
+
+const clauseVerbs = `create|make|build|add|put|tag|label|move|set|show|count|find|list|draft|import|give|get`
+
+var (
+	midPlease   = re(`\s+(?:please|pls|plz|kindly)\b,?`)
+	objectFirst = re(`^(.+?)\s*,\s*(import|tag|label|add|put|move)\s+(?:them|those|these|it)\b(.*)$`)
+)
 
 var (
 	abbreviation = re(`\b(?:inc|corp|ltd|co|llc|plc|jr|sr|st|mr|mrs|ms|dr|vs|etc|no)$`)
@@ -418,7 +481,7 @@ func splitClauses(s string) []string {
 // were not understood.
 func parseClause(c string, prev Action) (Action, string) {
 	for _, p := range []func(string, Action) (Action, string){
-		parseArrow, parseCampaign, parseProspects, parseCreateList, parseTag, parseAddToList, parseMoveDeal,
+		parseFollowUp, parseArrow, parseCampaign, parseProspects, parseCreateList, parseTag, parseAddToList, parseMoveDeal,
 		parseQuestion, parseDealStatement, parseBare,
 	} {
 		if a, unclear := p(c, prev); a != nil || unclear != "" {

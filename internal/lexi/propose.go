@@ -432,9 +432,9 @@ func (p *proposer) count(ctx context.Context, a Count) (string, error) {
 		}
 		switch {
 		case a.Deals.Stage != "":
-			return fmt.Sprintf("%s %s.", thereAre(n, "deal"), stagePhrase(a.Deals.Stage)), nil
+			return fmt.Sprintf("%s %s.", thereAre(n, "deal"), stagePhrase(a.Deals.Stage)) + unfilteredNote(a.Deals), nil
 		case a.Deals.Open:
-			return fmt.Sprintf("%s.", thereAre(n, "open deal")), nil
+			return fmt.Sprintf("%s.", thereAre(n, "open deal")) + unfilteredNote(a.Deals), nil
 		}
 		return fmt.Sprintf("You have %s.", plural(n, "deal")), nil
 	case Lists:
@@ -471,6 +471,14 @@ func (p *proposer) unknownCompanyNote(ctx context.Context, sel Selector, n int) 
 		return ""
 	}
 	return " No contact works at a company of that name; the companies in your contacts are " + strings.Join(firstN(v.Companies, 10), ", ") + "."
+}
+
+// unfilteredNote owns up to the part of a question about deals that was not answered.
+func unfilteredNote(ds DealSelector) string {
+	if ds.Unfiltered == "" {
+		return ""
+	}
+	return fmt.Sprintf(" That is all of them: I can't select deals by date or amount (%q).", ds.Unfiltered)
 }
 
 func (p *proposer) countDeals(ctx context.Context, ds DealSelector) (int, error) {
@@ -594,6 +602,9 @@ func (p *proposer) showDeals(ctx context.Context, ds DealSelector) (string, erro
 			break
 		}
 		fmt.Fprintf(&sb, "\n- %s, %s, %s", d.Title, providerAmount(d.Amount, d.Currency), stageName(d.Stage))
+	}
+	if note := unfilteredNote(ds); note != "" {
+		sb.WriteString("\n" + strings.TrimSpace(note))
 	}
 	return sb.String(), nil
 }
