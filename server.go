@@ -65,12 +65,13 @@ type config struct {
 	// every request and every database statement.
 	RequestTimeout time.Duration
 	PprofAddr      string   // set: Go's profiles on a listener of their own (off by default)
+	MetricsAddr    string   // set: /metrics on a listener of its own instead of the public one
 	CORSOrigins    []string // CORS_ORIGINS, comma-separated; empty is any origin
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
 	cfg := config{Addr: getenv("ADDR"), DatabaseURL: getenv("DATABASE_URL"), SQLitePath: store.DefaultSQLitePath,
-		RedisURL: getenv("REDIS_URL"), PprofAddr: getenv("PPROF_ADDR"),
+		RedisURL: getenv("REDIS_URL"), PprofAddr: getenv("PPROF_ADDR"), MetricsAddr: getenv("METRICS_ADDR"),
 		CORSOrigins: strings.Split(getenv("CORS_ORIGINS"), ",")}
 	plans, err := ratelimit.ParsePlans(getenv("PLAN_LIMITS"))
 	if err != nil {
@@ -164,7 +165,8 @@ func (c *cli) serve(ctx context.Context) error {
 		c.log.Info("lexi: provider mode", "provider", provider)
 	}
 	application := app.New(app.Config{Store: st, Log: c.log, SDL: sdl, Limits: limitStore, Plans: c.cfg.Plans,
-		Assistant: assistant, CORSOrigins: c.cfg.CORSOrigins, APQCache: apqCache, RequestTimeout: c.cfg.RequestTimeout})
+		Assistant: assistant, CORSOrigins: c.cfg.CORSOrigins, APQCache: apqCache, RequestTimeout: c.cfg.RequestTimeout,
+		MetricsElsewhere: c.cfg.MetricsAddr != ""})
 	recorder, broker := application.Usage, application.Events
 	// Live Lexi updates: in process on the embedded database; on PostgreSQL every instance
 	// also announces its changes with pg_notify and hears the others' on a LISTEN connection.
@@ -197,6 +199,14 @@ func (c *cli) serve(ctx context.Context) error {
 			return fmt.Errorf("PPROF_ADDR: %w", err)
 		}
 		defer stopPprof()
+	}
+	if c.cfg.MetricsAddr != "" {
+		_, stopMetrics, err := serveSide("metrics", c.cfg.MetricsAddr, application.Handler.MetricsHandler(), c.log)
+		if err != nil {
+			_ = ln.Close()
+			return fmt.Errorf("METRICS_ADDR: %w", err)
+		}
+		defer stopMetrics()
 	}
 	// The usage recorder writes usage counts and lastUsedAt in batches, never on a request's
 	// path; cancelling it flushes once more, after the last request has drained.

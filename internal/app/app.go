@@ -16,6 +16,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/wbk/crm/graph"
 	"github.com/wbk/crm/internal/access"
@@ -46,8 +47,11 @@ type Config struct {
 	Assistant lexi.Assistant
 	// Now is the clock of the rate limiter's day and of usage days; nil: time.Now.
 	Now func() time.Time
-	// Registry receives the HTTP metrics; nil: a fresh one with the Go and process collectors.
+	// Registry receives the HTTP metrics, the database pool's and the rate-limit store's
+	// state; nil: a fresh one with the Go and process collectors.
 	Registry *prometheus.Registry
+	// MetricsElsewhere keeps /metrics off the public handler (METRICS_ADDR serves it).
+	MetricsElsewhere bool
 	// MaxBodyBytes bounds a /graphql request body; 0: httpapi.DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 	// RequestTimeout bounds every request; 0: httpapi.DefaultRequestTimeout.
@@ -85,6 +89,11 @@ func New(cfg Config) *App {
 	if cfg.Plans == nil {
 		cfg.Plans = ratelimit.DefaultPlans()
 	}
+	if cfg.Registry == nil {
+		cfg.Registry = prometheus.NewRegistry()
+		cfg.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	registerDependencyMetrics(cfg.Registry, cfg.Store, cfg.Limits)
 	a := &App{
 		Store:   cfg.Store,
 		Auth:    auth.NewAuthenticator(cfg.Store, cfg.Log),
@@ -112,7 +121,7 @@ func New(cfg Config) *App {
 			return loaders.With(ctx, loaders.New(cfg.Store))
 		},
 		Store: cfg.Store, Auth: a.Auth, Limiter: a.Limiter, Usage: a.Usage, Log: cfg.Log, SDL: cfg.SDL,
-		MaxBodyBytes: cfg.MaxBodyBytes, Registry: cfg.Registry,
+		MaxBodyBytes: cfg.MaxBodyBytes, Registry: cfg.Registry, MetricsElsewhere: cfg.MetricsElsewhere,
 		RequestTimeout: cfg.RequestTimeout, WebsocketInitTimeout: cfg.WebsocketInitTimeout,
 		CORSOrigins: cfg.CORSOrigins, APQCache: cfg.APQCache,
 	})

@@ -62,6 +62,9 @@ type Config struct {
 	SDL          string // served at /schema.graphql
 	MaxBodyBytes int64
 	Registry     *prometheus.Registry // nil: a fresh one
+	// MetricsElsewhere keeps /metrics off the public mux: the server serves MetricsHandler on
+	// a listener of its own (METRICS_ADDR), which need not be reachable from outside.
+	MetricsElsewhere bool
 	// RequestTimeout bounds every /graphql request (REQUEST_TIMEOUT); an operation still
 	// running then answers 503 TIMEOUT and its transaction is rolled back. 0 is
 	// DefaultRequestTimeout.
@@ -127,7 +130,9 @@ func New(cfg Config) *API {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	a.mux.HandleFunc("GET /readyz", a.ready)
-	a.mux.Handle("GET /metrics", promhttp.HandlerFor(cfg.Registry, promhttp.HandlerOpts{}))
+	if !cfg.MetricsElsewhere {
+		a.mux.Handle("GET /metrics", a.MetricsHandler())
+	}
 	a.mux.Handle("GET /schema.graphql", schemaHandler(cfg.SDL))
 	a.root = a.protocol(a.mux)
 	return a
@@ -138,6 +143,12 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.root.ServeHT
 // CountLimitStoreFallback counts a rate-limit operation served from process memory because
 // Redis did not answer (the rate-limit store's OnFallback).
 func (a *API) CountLimitStoreFallback() { a.metrics.storeFallbacks.Inc() }
+
+// MetricsHandler serves the registry in Prometheus's text format: on the public listener at
+// /metrics, or on a listener of its own (METRICS_ADDR) when Config.MetricsElsewhere is set.
+func (a *API) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(a.cfg.Registry, promhttp.HandlerOpts{})
+}
 
 func (a *API) newGraphQLServer() *handler.Server {
 	schema := a.cfg.Schema
@@ -275,7 +286,7 @@ func (a *API) finish(r *http.Request, sum summary, took time.Duration) {
 		level = slog.LevelWarn
 	}
 	a.cfg.Log.Log(r.Context(), level, "graphql request", "method", r.Method, "status", sum.status,
-		"operation", sum.operation, "key", prefix, "duration", took)
+		"operation", sum.operation, "key", prefix, "duration", took, "cost", sum.charged)
 }
 
 func (a *API) serveGraphQL(w http.ResponseWriter, r *http.Request) {

@@ -93,8 +93,11 @@ func TestFailoverRecoversAfterFailedStart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.Shared() || f.RetryEvery <= 0 {
-		t.Fatalf("after a failed start: Shared %v, RetryEvery %v", f.Shared(), f.RetryEvery)
+	if f.Shared() || !f.FallingBack() || f.RetryEvery <= 0 {
+		t.Fatalf("after a failed start: Shared %v, FallingBack %v, RetryEvery %v", f.Shared(), f.FallingBack(), f.RetryEvery)
+	}
+	if NewMemory().FallingBack() {
+		t.Errorf("in-process limits without Redis report a fallback")
 	}
 	if w, _ := logs.counts(); w != 1 {
 		t.Errorf("%d warnings at start, want 1", w)
@@ -139,8 +142,8 @@ func TestFailoverRecoversAfterFailedStart(t *testing.T) {
 	failConnect = false
 	retryNow(f)
 	r := charge(t, l, "k")
-	if connects != 2 || !f.Shared() {
-		t.Fatalf("after Redis came back: %d connects, Shared %v", connects, f.Shared())
+	if connects != 2 || !f.Shared() || f.FallingBack() {
+		t.Fatalf("after Redis came back: %d connects, Shared %v, FallingBack %v", connects, f.Shared(), f.FallingBack())
 	}
 	if r.Minute.Used != 1 {
 		t.Errorf("first charge in Redis: minute used %d, want 1 (a fresh set of counters)", r.Minute.Used)

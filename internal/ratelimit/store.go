@@ -132,6 +132,14 @@ func (f *Failover) failed(err error) {
 	f.retryAt = time.Now().Add(f.RetryEvery)
 }
 
+// FallingBack reports whether a configured Redis does not answer, so that counters live in
+// process memory until it does.
+func (f *Failover) FallingBack() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.connect != nil && f.down
+}
+
 // Shared reports whether counters currently live in Redis.
 func (f *Failover) Shared() bool {
 	f.mu.Lock()

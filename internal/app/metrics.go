@@ -1,0 +1,28 @@
+package app
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/wbk/crm/internal/ratelimit"
+	"github.com/wbk/crm/internal/store"
+)
+
+// registerDependencyMetrics adds the state of what requests depend on to reg: the database
+// pool (open, in use and idle connections, waits) and whether the rate limiter is serving
+// from process memory because the configured Redis does not answer. No label carries a key
+// or a workspace.
+func registerDependencyMetrics(reg prometheus.Registerer, st *store.Store, limits *ratelimit.Failover) {
+	if sqlDB, err := st.DB().DB(); err == nil {
+		reg.MustRegister(collectors.NewDBStatsCollector(sqlDB, string(st.Dialect())))
+	}
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "ratelimit_redis_fallback",
+		Help: "1 while the configured Redis does not answer and rate limits are counted per instance in memory; 0 otherwise.",
+	}, func() float64 {
+		if limits.FallingBack() {
+			return 1
+		}
+		return 0
+	}))
+}
