@@ -100,7 +100,9 @@ func newFlags(name string) *flags {
 	return &flags{FlagSet: fs, json: fs.Bool("json", false, "print JSON")}
 }
 
-func (f *flags) parse(args []string, positional int) ([]string, error) {
+// parse parses args, which must hold positional arguments and set every flag named in
+// required.
+func (f *flags) parse(args []string, positional int, required ...string) ([]string, error) {
 	var pos []string
 	for {
 		if err := f.Parse(args); err != nil {
@@ -115,7 +117,27 @@ func (f *flags) parse(args []string, positional int) ([]string, error) {
 	if len(pos) != positional {
 		return nil, fmt.Errorf("%w: expected %d argument(s), got %d", errUsage, positional, len(pos))
 	}
+	if err := f.require(required...); err != nil {
+		return nil, err
+	}
 	return pos, nil
+}
+
+// require refuses a command line that leaves any of the named string flags empty.
+func (f *flags) require(names ...string) error {
+	var missing []string
+	for _, n := range names {
+		if fl := f.Lookup(n); fl == nil || fl.Value.String() == "" {
+			missing = append(missing, "--"+n)
+		}
+	}
+	switch len(missing) {
+	case 0:
+		return nil
+	case 1:
+		return fmt.Errorf("%w: %s is required", errUsage, missing[0])
+	}
+	return fmt.Errorf("%w: %s are required", errUsage, strings.Join(missing, " and "))
 }
 
 func (c *cli) print(asJSON bool, doc any, text func(io.Writer)) error {
@@ -151,11 +173,8 @@ func (c *cli) workspaceCreate(ctx context.Context, args []string) error {
 	f := newFlags("workspace create")
 	name := f.String("name", "", "workspace name")
 	plan := f.String("plan", "starter", "starter, pro or org")
-	if _, err := f.parse(args, 0); err != nil {
+	if _, err := f.parse(args, 0, "name"); err != nil {
 		return err
-	}
-	if *name == "" {
-		return fmt.Errorf("%w: --name is required", errUsage)
 	}
 	return c.withStore(ctx, func(st *store.Store) error {
 		w, err := st.CreateWorkspace(ctx, *name, models.Plan(strings.ToUpper(*plan)))
@@ -264,11 +283,8 @@ func (c *cli) keyCreate(ctx context.Context, args []string) error {
 	perms := f.String("permissions", "read", "comma-separated: read,write,lexi")
 	expiresIn := f.String("expires-in", "", "lifetime, e.g. 90d")
 	expiresAt := f.String("expires-at", "", "expiry, RFC 3339")
-	if _, err := f.parse(args, 0); err != nil {
+	if _, err := f.parse(args, 0, "workspace", "name"); err != nil {
 		return err
-	}
-	if *workspace == "" || *name == "" {
-		return fmt.Errorf("%w: --workspace and --name are required", errUsage)
 	}
 	scopes, err := parsePermissions(*perms)
 	if err != nil {
@@ -320,11 +336,8 @@ func (c *cli) printNewKey(asJSON bool, k *models.ApiKey, key string) error {
 func (c *cli) keyList(ctx context.Context, args []string) error {
 	f := newFlags("key list")
 	workspace := f.String("workspace", "", "workspace id")
-	if _, err := f.parse(args, 0); err != nil {
+	if _, err := f.parse(args, 0, "workspace"); err != nil {
 		return err
-	}
-	if *workspace == "" {
-		return fmt.Errorf("%w: --workspace is required", errUsage)
 	}
 	return c.withStore(ctx, func(st *store.Store) error {
 		keys, err := st.APIKeys(ctx, *workspace)

@@ -137,7 +137,8 @@ func TestCLIWorkspacesAndKeys(t *testing.T) {
 		t.Fatalf("expiresAt = %v (%v)", created["expiresAt"], err)
 	}
 
-	if r := c.query(key, `{ viewer { workspace { id plan } } }`); testenv.Str(r.MustData(t), "viewer", "workspace", "id") != wsID {
+	type workspace struct{ ID, Plan string }
+	if r := c.query(key, `{ viewer { workspace { id plan } } }`); testenv.Decode[struct{ Viewer struct{ Workspace workspace } }](t, r).Viewer.Workspace.ID != wsID {
 		t.Fatalf("viewer: %s", r.Raw)
 	}
 
@@ -184,7 +185,14 @@ func TestCLIKeyRotation(t *testing.T) {
 	if r := c.query(withGrace["key"].(string), `{ viewer { apiKey { id } } }`); r.Status != http.StatusUnauthorized || r.Errors[0].Extensions["reason"] != "EXPIRED_KEY" {
 		t.Fatalf("rotated key without grace: %d %s", r.Status, r.Raw)
 	}
-	if r := c.query(noGrace["key"].(string), `{ viewer { apiKey { id permissions } } }`); testenv.Str(r.MustData(t), "viewer", "apiKey", "id") != noGrace["id"] {
+	type apiKey struct {
+		ID          string
+		Permissions []string
+	}
+	type viewer struct {
+		APIKey apiKey `json:"apiKey"`
+	}
+	if r := c.query(noGrace["key"].(string), `{ viewer { apiKey { id permissions } } }`); testenv.Decode[struct{ Viewer viewer }](t, r).Viewer.APIKey.ID != noGrace["id"] {
 		t.Fatalf("new key: %s", r.Raw)
 	}
 	if code, out, errOut := c.run("key", "rotate", withGrace["id"].(string), "--json"); code != 1 || out != "" || errOut == "" {
@@ -220,9 +228,18 @@ func TestCLIProspectsImport(t *testing.T) {
 	c.runJSON(&ws, "workspace", "create", "--name", "Reader", "--plan", "org")
 	c.runJSON(&key, "key", "create", "--workspace", ws["id"].(string), "--name", "r", "--permissions", "read")
 	r := c.query(key["key"].(string), `{ prospects(filter: {search: "analytical"}) { totalCount nodes { fullName title email } } }`)
-	data := r.MustData(t)
-	if testenv.Get(data, "prospects", "totalCount") != float64(1) || testenv.Str(data, "prospects", "nodes", 0, "title") != "Chief Scientist" ||
-		testenv.Str(data, "prospects", "nodes", 0, "fullName") != "Ada King" {
+	type prospect struct {
+		FullName, Email string
+		Title           *string
+	}
+	p := testenv.Decode[struct {
+		Prospects struct {
+			TotalCount int
+			Nodes      []prospect
+		}
+	}](t, r).Prospects
+	if p.TotalCount != 1 || len(p.Nodes) != 1 || p.Nodes[0].Title == nil || *p.Nodes[0].Title != "Chief Scientist" ||
+		p.Nodes[0].FullName != "Ada King" {
 		t.Fatalf("after re-import: %s", r.Raw)
 	}
 
@@ -242,6 +259,9 @@ func TestCLIErrors(t *testing.T) {
 		{"unknown command", []string{"frobnicate", "now"}, 2},
 		{"unknown plan", []string{"workspace", "create", "--name", "x", "--plan", "gold", "--json"}, 1},
 		{"missing name", []string{"workspace", "create", "--plan", "pro", "--json"}, 2},
+		{"key without workspace", []string{"key", "create", "--name", "k", "--json"}, 2},
+		{"key without name", []string{"key", "create", "--workspace", "wks_nope", "--json"}, 2},
+		{"key list without workspace", []string{"key", "list", "--json"}, 2},
 		{"unknown workspace", []string{"key", "create", "--workspace", "wks_nope", "--name", "k", "--permissions", "read", "--json"}, 1},
 		{"bad permission", []string{"key", "create", "--workspace", "wks_nope", "--name", "k", "--permissions", "admin", "--json"}, 2},
 		{"no permission", []string{"key", "create", "--workspace", "wks_nope", "--name", "k", "--permissions", "", "--json"}, 2},
@@ -319,12 +339,17 @@ func TestServeSeedsTheEmbeddedDatabaseOnce(t *testing.T) {
 		t.Fatalf("serve printed %q", out)
 	}
 	r := c.query(key[1], `{ viewer { workspace { plan } } contacts { totalCount } deals { totalCount } lists { totalCount } campaigns { totalCount } prospects { totalCount } }`)
-	data := r.MustData(t)
-	if testenv.Str(data, "viewer", "workspace", "plan") != "ORG" {
+	type count struct{ TotalCount int }
+	demo := testenv.Decode[struct {
+		Viewer                                       struct{ Workspace struct{ Plan string } }
+		Contacts, Deals, Lists, Campaigns, Prospects count
+	}](t, r)
+	if demo.Viewer.Workspace.Plan != "ORG" {
 		t.Fatalf("demo workspace: %s", r.Raw)
 	}
-	for _, conn := range []string{"contacts", "deals", "lists", "campaigns", "prospects"} {
-		if n, _ := testenv.Get(data, conn, "totalCount").(float64); n < 1 {
+	for conn, c := range map[string]count{"contacts": demo.Contacts, "deals": demo.Deals, "lists": demo.Lists,
+		"campaigns": demo.Campaigns, "prospects": demo.Prospects} {
+		if c.TotalCount < 1 {
 			t.Fatalf("demo workspace has no %s: %s", conn, r.Raw)
 		}
 	}

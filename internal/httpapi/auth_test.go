@@ -18,6 +18,46 @@ import (
 
 const authViewerQuery = `{ viewer { workspace { id } } }`
 
+// authConn is a connection selected as { totalCount }.
+type authConn struct{ TotalCount *int }
+
+// total is the connection's totalCount; it fails the test when it was not answered.
+func (c authConn) total(t *testing.T) int {
+	t.Helper()
+	if c.TotalCount == nil {
+		t.Fatal("totalCount missing")
+	}
+	return *c.TotalCount
+}
+
+// authAnswer is every answer the auth tests read: each declares only what it selects.
+type authAnswer struct {
+	Viewer struct {
+		Workspace struct{ ID, Name, Plan string }
+		APIKey    struct {
+			ID, Name, Prefix string
+			Permissions      []string
+		} `json:"apiKey"`
+	}
+	Contacts, Lists, Deals authConn
+	CreateContact          struct{ ID, Email string }
+	Contact                *struct {
+		Email     string
+		FirstName *string
+	}
+	Schema struct {
+		QueryType struct{ Name string }
+	} `json:"__schema"`
+	Type     struct{ Name string } `json:"__type"`
+	Typename string                `json:"__typename"`
+}
+
+// authData decodes r's data; it fails the test unless r is a 200 without errors.
+func authData(t *testing.T, r *testenv.Response) authAnswer {
+	t.Helper()
+	return testenv.Decode[authAnswer](t, r)
+}
+
 // authPost sends query with the raw Authorization header value (no header when empty).
 func authPost(t *testing.T, env *testenv.Env, authorization, query string) *testenv.Response {
 	t.Helper()
@@ -165,7 +205,7 @@ func TestAuthUnauthenticated(t *testing.T) {
 			t.Errorf("Authorization %q: status %d: %s", h, r.Status, r.Raw)
 			continue
 		}
-		if got := testenv.Str(r.Data, "viewer", "workspace", "id"); got != ws.ID {
+		if got := authData(t, r).Viewer.Workspace.ID; got != ws.ID {
 			t.Errorf("Authorization %q: workspace id = %q, want %q", h, got, ws.ID)
 		}
 		if r.Header.Get("WWW-Authenticate") != "" {
@@ -182,7 +222,7 @@ func TestAuthExpiryAndRevocationBoundaries(t *testing.T) {
 		k.ExpiresAt = &at
 	}, "read")
 	r := env.Query(t, notYetExpired, authViewerQuery, nil)
-	if got := testenv.Str(r.MustData(t), "viewer", "workspace", "id"); got != ws.ID {
+	if got := authData(t, r).Viewer.Workspace.ID; got != ws.ID {
 		t.Fatalf("key expiring in an hour: workspace id = %q, want %q", got, ws.ID)
 	}
 
@@ -206,7 +246,7 @@ func TestAuthExpiryAndRevocationBoundaries(t *testing.T) {
 	// Nothing was created by the refused mutations.
 	readKey := env.Key(t, ws, "read")
 	r = env.Query(t, readKey, `{ contacts { totalCount } }`, nil)
-	if got := testenv.Get(r.MustData(t), "contacts", "totalCount"); got != float64(0) {
+	if got := authData(t, r).Contacts.total(t); got != 0 {
 		t.Fatalf("contacts after refused mutations = %v, want 0", got)
 	}
 }
@@ -218,7 +258,7 @@ func TestAuthRevocationTakesEffectOnNextRequest(t *testing.T) {
 	other := env.Key(t, ws, "read")
 
 	r := env.Query(t, key, authViewerQuery, nil)
-	if got := testenv.Str(r.MustData(t), "viewer", "workspace", "id"); got != ws.ID {
+	if got := authData(t, r).Viewer.Workspace.ID; got != ws.ID {
 		t.Fatalf("workspace id = %q, want %q", got, ws.ID)
 	}
 	revokedRec, err := env.Store.RevokeAPIKey(context.Background(), rec.ID)
@@ -233,7 +273,7 @@ func TestAuthRevocationTakesEffectOnNextRequest(t *testing.T) {
 
 	// Revoking one key leaves the workspace's other keys working, and the late mutation did nothing.
 	r = env.Query(t, other, `{ contacts { totalCount } }`, nil)
-	if got := testenv.Get(r.MustData(t), "contacts", "totalCount"); got != float64(0) {
+	if got := authData(t, r).Contacts.total(t); got != 0 {
 		t.Fatalf("contacts = %v, want 0", got)
 	}
 
@@ -263,15 +303,15 @@ func TestAuthIntrospectionNeedsKey(t *testing.T) {
 	for _, perms := range [][]string{{"lexi"}, {"read"}, {"write"}, {"read", "write", "lexi"}} {
 		key := env.Key(t, ws, perms...)
 		r := env.Query(t, key, introspection, nil)
-		if got := testenv.Str(r.MustData(t), "__schema", "queryType", "name"); got != "Query" {
+		if got := authData(t, r).Schema.QueryType.Name; got != "Query" {
 			t.Errorf("%v: queryType.name = %q, want Query", perms, got)
 		}
 		r = env.Query(t, key, typeQuery, nil)
-		if got := testenv.Str(r.MustData(t), "__type", "name"); got != "Contact" {
+		if got := authData(t, r).Type.Name; got != "Contact" {
 			t.Errorf("%v: __type.name = %q, want Contact", perms, got)
 		}
 		r = env.Query(t, key, `{ __typename }`, nil)
-		if got := testenv.Str(r.MustData(t), "__typename"); got != "Query" {
+		if got := authData(t, r).Typename; got != "Query" {
 			t.Errorf("%v: __typename = %q, want Query", perms, got)
 		}
 	}
@@ -331,9 +371,9 @@ func TestPermissionGate(t *testing.T) {
 
 	// Nothing of a refused operation ran: no contact, list or deal exists.
 	r := env.Query(t, readWrite, `{ contacts { totalCount } lists { totalCount } deals { totalCount } }`, nil)
-	d := r.MustData(t)
-	for _, f := range []string{"contacts", "lists", "deals"} {
-		if got := testenv.Get(d, f, "totalCount"); got != float64(0) {
+	d := authData(t, r)
+	for f, c := range map[string]authConn{"contacts": d.Contacts, "lists": d.Lists, "deals": d.Deals} {
+		if got := c.total(t); got != 0 {
 			t.Errorf("%s.totalCount = %v after refused operations, want 0", f, got)
 		}
 	}
@@ -342,45 +382,45 @@ func TestPermissionGate(t *testing.T) {
 		name  string
 		key   string
 		query string
-		check func(t *testing.T, data map[string]any)
+		check func(t *testing.T, data authAnswer)
 	}{
 		{"read-write mutation", readWrite, `mutation { createContact(input: {email: "rw@y.co"}) { email } }`,
-			func(t *testing.T, d map[string]any) {
-				if got := testenv.Str(d, "createContact", "email"); got != "rw@y.co" {
+			func(t *testing.T, d authAnswer) {
+				if got := d.CreateContact.Email; got != "rw@y.co" {
 					t.Errorf("email = %q", got)
 				}
 			}},
 		{"write-only mutation selecting object fields", writeOnly, `mutation { createContact(input: {email: "w@y.co"}) { id email } }`,
-			func(t *testing.T, d map[string]any) {
-				if got := testenv.Str(d, "createContact", "email"); got != "w@y.co" {
+			func(t *testing.T, d authAnswer) {
+				if got := d.CreateContact.Email; got != "w@y.co" {
 					t.Errorf("email = %q", got)
 				}
 			}},
 		{"read-only query", readOnly, `{ contacts { totalCount } }`,
-			func(t *testing.T, d map[string]any) {
-				if got := testenv.Get(d, "contacts", "totalCount"); got != float64(2) {
+			func(t *testing.T, d authAnswer) {
+				if got := d.Contacts.total(t); got != 2 {
 					t.Errorf("totalCount = %v, want 2", got)
 				}
 			}},
 		{"read-write query with fragments", readWrite,
 			`query { ...F ... on Query { deals { totalCount } } } fragment F on Query { contacts { totalCount } }`,
-			func(t *testing.T, d map[string]any) {
-				if got := testenv.Get(d, "contacts", "totalCount"); got != float64(2) {
+			func(t *testing.T, d authAnswer) {
+				if got := d.Contacts.total(t); got != 2 {
 					t.Errorf("contacts.totalCount = %v, want 2", got)
 				}
-				if got := testenv.Get(d, "deals", "totalCount"); got != float64(0) {
+				if got := d.Deals.total(t); got != 0 {
 					t.Errorf("deals.totalCount = %v, want 0", got)
 				}
 			}},
 		{"write-only viewer", writeOnly, `{ viewer { workspace { id } } }`,
-			func(t *testing.T, d map[string]any) {
-				if got := testenv.Str(d, "viewer", "workspace", "id"); got != ws.ID {
+			func(t *testing.T, d authAnswer) {
+				if got := d.Viewer.Workspace.ID; got != ws.ID {
 					t.Errorf("workspace id = %q, want %q", got, ws.ID)
 				}
 			}},
 		{"lexi-only viewer", lexiOnly, `{ viewer { workspace { id } } __typename }`,
-			func(t *testing.T, d map[string]any) {
-				if got := testenv.Str(d, "viewer", "workspace", "id"); got != ws.ID {
+			func(t *testing.T, d authAnswer) {
+				if got := d.Viewer.Workspace.ID; got != ws.ID {
 					t.Errorf("workspace id = %q, want %q", got, ws.ID)
 				}
 			}},
@@ -388,7 +428,7 @@ func TestPermissionGate(t *testing.T) {
 	for _, tc := range allowed {
 		t.Run(tc.name, func(t *testing.T) {
 			r := env.Query(t, tc.key, tc.query, nil)
-			tc.check(t, r.MustData(t))
+			tc.check(t, authData(t, r))
 		})
 	}
 }
@@ -404,7 +444,7 @@ func TestPermissionGateSelectedOperationOnly(t *testing.T) {
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+writeOnly)
 	r := env.Do(t, req)
-	if got := testenv.Str(r.MustData(t), "viewer", "workspace", "id"); got != ws.ID {
+	if got := authData(t, r).Viewer.Workspace.ID; got != ws.ID {
 		t.Fatalf("workspace id = %q, want %q", got, ws.ID)
 	}
 	body, _ = json.Marshal(map[string]any{"query": doc, "operationName": "All"})
@@ -422,13 +462,13 @@ func TestPermissionForbiddenMutationDoesNotExecute(t *testing.T) {
 
 	authExpect403(t, env.Query(t, readOnly, `mutation { createContact(input:{email:"x@y.co"}) { id } }`, nil), "WRITE")
 	r := env.Query(t, full, `{ contacts { totalCount } }`, nil)
-	if got := testenv.Get(r.MustData(t), "contacts", "totalCount"); got != float64(0) {
+	if got := authData(t, r).Contacts.total(t); got != 0 {
 		t.Fatalf("totalCount after a refused createContact = %v, want 0", got)
 	}
 
 	// The email is still free: creating it with a full key succeeds (no CONFLICT).
 	r = env.Query(t, full, `mutation { createContact(input:{email:"x@y.co"}) { id email } }`, nil)
-	id := testenv.Str(r.MustData(t), "createContact", "id")
+	id := authData(t, r).CreateContact.ID
 	if id == "" {
 		t.Fatalf("no id: %s", r.Raw)
 	}
@@ -437,12 +477,15 @@ func TestPermissionForbiddenMutationDoesNotExecute(t *testing.T) {
 		map[string]any{"id": id}), "WRITE")
 	authExpect403(t, env.Query(t, readOnly, `mutation($id: ID!) { deleteContact(id: $id) }`, map[string]any{"id": id}), "WRITE")
 	r = env.Query(t, readOnly, `query($id: ID!) { contact(id: $id) { email firstName } }`, map[string]any{"id": id})
-	d := r.MustData(t)
-	if got := testenv.Str(d, "contact", "email"); got != "x@y.co" {
+	d := authData(t, r)
+	if d.Contact == nil {
+		t.Fatalf("contact after refused delete is null: %s", r.Raw)
+	}
+	if got := d.Contact.Email; got != "x@y.co" {
 		t.Errorf("contact after refused delete: email = %q, want x@y.co (%s)", got, r.Raw)
 	}
-	if got := testenv.Get(d, "contact", "firstName"); got != nil {
-		t.Errorf("contact after refused update: firstName = %v, want null", got)
+	if got := d.Contact.FirstName; got != nil {
+		t.Errorf("contact after refused update: firstName = %q, want null", *got)
 	}
 }
 
@@ -451,42 +494,42 @@ func TestAuthViewer(t *testing.T) {
 	ws := env.Workspace(t, "Acme Corp", models.PlanPro)
 	cases := []struct {
 		perms []string
-		want  []any
+		want  []string
 	}{
-		{[]string{"lexi"}, []any{"LEXI"}},
-		{[]string{"read"}, []any{"READ"}},
-		{[]string{"write"}, []any{"WRITE"}},
-		{[]string{"write", "read"}, []any{"READ", "WRITE"}},
-		{[]string{"read", "write", "lexi"}, []any{"READ", "WRITE", "LEXI"}},
+		{[]string{"lexi"}, []string{"LEXI"}},
+		{[]string{"read"}, []string{"READ"}},
+		{[]string{"write"}, []string{"WRITE"}},
+		{[]string{"write", "read"}, []string{"READ", "WRITE"}},
+		{[]string{"read", "write", "lexi"}, []string{"READ", "WRITE", "LEXI"}},
 	}
 	for _, tc := range cases {
 		t.Run(strings.Join(tc.perms, "+"), func(t *testing.T) {
 			key, rec := env.KeyRecord(t, ws, func(k *models.ApiKey) { k.Name = "ci key" }, tc.perms...)
 			r := env.Query(t, key, `{ viewer { workspace { id name plan } apiKey { id name prefix permissions } } }`, nil)
-			d := r.MustData(t)
-			if got := testenv.Str(d, "viewer", "workspace", "id"); got != ws.ID {
+			d := authData(t, r)
+			if got := d.Viewer.Workspace.ID; got != ws.ID {
 				t.Errorf("workspace.id = %q, want %q", got, ws.ID)
 			}
-			if got := testenv.Str(d, "viewer", "workspace", "name"); got != "Acme Corp" {
+			if got := d.Viewer.Workspace.Name; got != "Acme Corp" {
 				t.Errorf("workspace.name = %q, want Acme Corp", got)
 			}
-			if got := testenv.Str(d, "viewer", "workspace", "plan"); got != "PRO" {
+			if got := d.Viewer.Workspace.Plan; got != "PRO" {
 				t.Errorf("workspace.plan = %q, want PRO", got)
 			}
-			if got := testenv.Str(d, "viewer", "apiKey", "id"); got != rec.ID {
+			if got := d.Viewer.APIKey.ID; got != rec.ID {
 				t.Errorf("apiKey.id = %q, want %q", got, rec.ID)
 			}
-			if got := testenv.Str(d, "viewer", "apiKey", "name"); got != "ci key" {
+			if got := d.Viewer.APIKey.Name; got != "ci key" {
 				t.Errorf("apiKey.name = %q, want ci key", got)
 			}
-			prefix := testenv.Str(d, "viewer", "apiKey", "prefix")
+			prefix := d.Viewer.APIKey.Prefix
 			if prefix != auth.DisplayPrefix(key) || prefix != rec.Prefix {
 				t.Errorf("apiKey.prefix = %q, want %q", prefix, auth.DisplayPrefix(key))
 			}
 			if !strings.HasPrefix(prefix, auth.KeyPrefix) || len(prefix) >= len(key) {
 				t.Errorf("prefix %q is not a short display prefix", prefix)
 			}
-			if got, _ := testenv.Get(d, "viewer", "apiKey", "permissions").([]any); !reflect.DeepEqual(got, tc.want) {
+			if got := d.Viewer.APIKey.Permissions; !reflect.DeepEqual(got, tc.want) {
 				t.Errorf("apiKey.permissions = %v, want %v", got, tc.want)
 			}
 			if bytes.Contains(r.Raw, []byte(key)) || bytes.Contains(r.Raw, []byte(key[len(prefix):])) {

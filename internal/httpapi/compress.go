@@ -91,13 +91,7 @@ func (rw *responseWriter) Write(p []byte) (int, error) {
 
 // Flush sends what is buffered: a streaming handler (SSE) wants its event on the wire now.
 func (rw *responseWriter) Flush() {
-	if !rw.decided {
-		if rw.status == 0 {
-			rw.status = http.StatusOK
-		}
-		rw.decide(false)
-		_ = rw.flushBuffer()
-	}
+	rw.sendUndecided()
 	if rw.zw != nil {
 		_ = rw.zw.Flush()
 	}
@@ -142,6 +136,19 @@ func (rw *responseWriter) decide(compress bool) {
 	rw.w.WriteHeader(rw.status)
 }
 
+// sendUndecided sends, uncompressed, a response still under gzipMinBytes when the handler
+// flushes or returns: too small to be worth compressing, and a flush must not wait for more.
+func (rw *responseWriter) sendUndecided() {
+	if rw.decided {
+		return
+	}
+	if rw.status == 0 {
+		rw.status = http.StatusOK
+	}
+	rw.decide(false)
+	_ = rw.flushBuffer()
+}
+
 func (rw *responseWriter) flushBuffer() error {
 	if len(rw.buf) == 0 {
 		return nil
@@ -159,13 +166,7 @@ func (rw *responseWriter) flushBuffer() error {
 
 // finish ends the response after the handler returned.
 func (rw *responseWriter) finish() {
-	if !rw.decided {
-		if rw.status == 0 {
-			rw.status = http.StatusOK
-		}
-		rw.decide(false)
-		_ = rw.flushBuffer()
-	}
+	rw.sendUndecided()
 	if rw.zw != nil {
 		_ = rw.zw.Close()
 		rw.zw.Reset(io.Discard)

@@ -193,7 +193,8 @@ func TestCheapRejectionsAreRefusedBeforeValidationAndNotCharged(t *testing.T) {
 	}
 	// Nothing was charged: the minute window still has its 10.
 	r := env.Query(t, key, `{ rateLimit { minute { remaining } } }`, nil)
-	if got := testenv.Get(r.MustData(t), "rateLimit", "minute", "remaining"); got != float64(9) {
+	type window struct{ Remaining int }
+	if got := testenv.Decode[struct{ RateLimit struct{ Minute window } }](t, r).RateLimit.Minute.Remaining; got != 9 {
 		t.Errorf("minute remaining = %v after the refusals and this call, want 9", got)
 	}
 }

@@ -30,9 +30,37 @@ type isoTenant struct {
 
 const isoSharedEmail = "shared@example.com"
 
-func isoData(t *testing.T, env *testenv.Env, key, query string, vars map[string]any) map[string]any {
+// isoData runs query with key and decodes its data into a T.
+func isoData[T any](t *testing.T, env *testenv.Env, key, query string, vars map[string]any) T {
 	t.Helper()
-	return env.Query(t, key, query, vars).MustData(t)
+	return testenv.Decode[T](t, env.Query(t, key, query, vars))
+}
+
+// isoCreated is a mutation's answer by response key, each selecting only id.
+type isoCreated map[string]struct{ ID string }
+
+// id is the id created under response key k; it fails the test when there is none.
+func (c isoCreated) id(t *testing.T, k string) string {
+	t.Helper()
+	if c[k].ID == "" {
+		t.Fatalf("no %s.id in %v", k, c)
+	}
+	return c[k].ID
+}
+
+// isoConn is a connection selected as { totalCount nodes { id } }.
+type isoConn struct {
+	TotalCount *int
+	Nodes      []struct{ ID string }
+}
+
+// total is the connection's totalCount; it fails the test when it was not answered.
+func (c isoConn) total(t *testing.T) int {
+	t.Helper()
+	if c.TotalCount == nil {
+		t.Fatal("totalCount missing")
+	}
+	return *c.TotalCount
 }
 
 // isoSeed creates a tenant whose first contact has the email every tenant shares and whose
@@ -41,18 +69,19 @@ func isoSeed(t *testing.T, env *testenv.Env, name string) *isoTenant {
 	t.Helper()
 	ws, key := env.Tenant(t, name)
 	tn := &isoTenant{ws: ws, key: key}
-	d := isoData(t, env, key, `mutation($e2: String!, $n: String!) {
+	d := isoData[isoCreated](t, env, key, `mutation($e2: String!, $n: String!) {
 		c1: createContact(input: {email: "`+isoSharedEmail+`", firstName: $n, lastName: "Owner", company: "Acme", tags: ["vip"]}) { id }
 		c2: createContact(input: {email: $e2, firstName: $n}) { id }
 		l: createList(input: {name: "Shared", description: $n}) { id }
 	}`, map[string]any{"e2": strings.ToLower(name) + "@example.com", "n": name})
-	tn.contact, tn.contact2, tn.list = testenv.Str(d, "c1", "id"), testenv.Str(d, "c2", "id"), testenv.Str(d, "l", "id")
-	d = isoData(t, env, key, `mutation($l: ID!, $c: ID!, $n: String!) {
+	tn.contact, tn.contact2, tn.list = d.id(t, "c1"), d.id(t, "c2"), d.id(t, "l")
+	d = isoData[isoCreated](t, env, key, `mutation($l: ID!, $c: ID!, $n: String!) {
 		add: addContactsToList(listId: $l, contactIds: [$c]) { id }
 		cm: createCampaign(input: {name: $n, listId: $l, subject: "Hello"}) { id }
 		d: createDeal(input: {title: $n, amount: 5000, stage: QUALIFIED, contactId: $c}) { id }
 	}`, map[string]any{"l": tn.list, "c": tn.contact, "n": name + " launch"})
-	tn.camp, tn.deal = testenv.Str(d, "cm", "id"), testenv.Str(d, "d", "id")
+	d.id(t, "add")
+	tn.camp, tn.deal = d.id(t, "cm"), d.id(t, "d")
 	return tn
 }
 
@@ -86,16 +115,19 @@ func isoSnapshot(t *testing.T, env *testenv.Env, tn *isoTenant) string {
 	return string(b)
 }
 
-// isoIDs returns the ids of a connection's nodes, sorted.
-func isoIDs(t *testing.T, conn any) []string {
+// ids returns the ids of the connection's nodes, sorted; it fails the test when nodes was
+// not answered or a node has no id.
+func (c isoConn) ids(t *testing.T) []string {
 	t.Helper()
-	nodes, ok := testenv.Get(conn, "nodes").([]any)
-	if !ok {
-		t.Fatalf("no nodes in %#v", conn)
+	if c.Nodes == nil {
+		t.Fatal("nodes missing")
 	}
-	out := make([]string, len(nodes))
-	for i, n := range nodes {
-		out[i] = testenv.Str(n, "id")
+	out := make([]string, len(c.Nodes))
+	for i, n := range c.Nodes {
+		if n.ID == "" {
+			t.Fatalf("a node without id in %+v", c.Nodes)
+		}
+		out[i] = n.ID
 	}
 	sort.Strings(out)
 	return out
@@ -129,7 +161,11 @@ func TestIsolation(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	prospect := testenv.Str(isoData(t, env, b.key, `{ prospects(first: 1) { nodes { id } } }`, nil), "prospects", "nodes", 0, "id")
+	prospects := isoData[struct{ Prospects isoConn }](t, env, b.key, `{ prospects(first: 1) { nodes { id } } }`, nil).Prospects.ids(t)
+	if len(prospects) != 1 {
+		t.Fatalf("prospects = %v, want one", prospects)
+	}
+	prospect := prospects[0]
 
 	beforeA, beforeB := isoSnapshot(t, env, a), isoSnapshot(t, env, b)
 
@@ -196,7 +232,7 @@ func TestIsolation(t *testing.T) {
 			drafts: campaigns(first: 100, filter: {status: DRAFT}) { totalCount nodes { id } }
 		}`
 		for _, tn := range []*isoTenant{a, b} {
-			d := isoData(t, env, tn.key, q, nil)
+			d := isoData[map[string]isoConn](t, env, tn.key, q, nil)
 			want := map[string][]string{
 				"contacts": testenv.Sorted(tn.contact, tn.contact2), "byEmail": testenv.Sorted(tn.contact, tn.contact2),
 				"lists": {tn.list}, "listSearch": {tn.list},
@@ -205,11 +241,11 @@ func TestIsolation(t *testing.T) {
 				"shared": {tn.contact}, "acme": {tn.contact}, "vip": {tn.contact},
 			}
 			for field, ids := range want {
-				got := isoIDs(t, d[field])
+				got := d[field].ids(t)
 				if strings.Join(got, ",") != strings.Join(ids, ",") {
 					t.Errorf("%s: %s = %v, want %v", tn.ws.Name, field, got, ids)
 				}
-				if n := testenv.Get(d, field, "totalCount"); n != float64(len(ids)) {
+				if n := d[field].total(t); n != len(ids) {
 					t.Errorf("%s: %s.totalCount = %v, want %d", tn.ws.Name, field, n, len(ids))
 				}
 			}
@@ -224,14 +260,15 @@ func TestIsolation(t *testing.T) {
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				// A sees one row through the filter; B sees none.
-				if n := testenv.Get(isoData(t, env, a.key, tc.query, map[string]any{"id": tc.id}), "r", "totalCount"); n != float64(1) {
+				type filtered struct{ R isoConn }
+				if n := isoData[filtered](t, env, a.key, tc.query, map[string]any{"id": tc.id}).R.total(t); n != 1 {
 					t.Fatalf("A's own filter: totalCount %v, want 1", n)
 				}
-				d := isoData(t, env, b.key, tc.query, map[string]any{"id": tc.id})
-				if got := isoIDs(t, d["r"]); len(got) != 0 {
+				d := isoData[filtered](t, env, b.key, tc.query, map[string]any{"id": tc.id})
+				if got := d.R.ids(t); len(got) != 0 {
 					t.Errorf("B sees %v", got)
 				}
-				if n := testenv.Get(d, "r", "totalCount"); n != float64(0) {
+				if n := d.R.total(t); n != 0 {
 					t.Errorf("B's totalCount = %v, want 0", n)
 				}
 			})
@@ -313,24 +350,36 @@ func TestIsolation(t *testing.T) {
 			deals(first: 100) { nodes { contact { id } } }
 		}`
 		for _, tc := range []struct{ own, other *isoTenant }{{a, b}, {b, a}} {
-			d := isoData(t, env, tc.own.key, q, map[string]any{"c": tc.own.contact, "l": tc.own.list})
-			for path, want := range map[string][]string{
-				"contact.lists": {tc.own.list}, "contact.deals": {tc.own.deal}, "list.contacts": {tc.own.contact},
-			} {
-				parent, field, _ := strings.Cut(path, ".")
-				conn := testenv.Get(d, parent, field)
-				if got := isoIDs(t, conn); strings.Join(got, ",") != strings.Join(want, ",") {
-					t.Errorf("%s: %s = %v, want %v", tc.own.ws.Name, path, got, want)
+			r := env.Query(t, tc.own.key, q, map[string]any{"c": tc.own.contact, "l": tc.own.list})
+			// The lists of every kind are checked below only for the other workspace's ids.
+			d := testenv.Decode[struct {
+				Contact struct{ Lists, Deals isoConn }
+				List    struct {
+					ContactCount *int
+					Contacts     isoConn
 				}
-				if n := testenv.Get(conn, "totalCount"); n != float64(1) {
+				Contacts, Lists, Campaigns, Deals json.RawMessage
+			}](t, r)
+			for path, c := range map[string]struct {
+				conn isoConn
+				want []string
+			}{
+				"contact.lists": {d.Contact.Lists, []string{tc.own.list}},
+				"contact.deals": {d.Contact.Deals, []string{tc.own.deal}},
+				"list.contacts": {d.List.Contacts, []string{tc.own.contact}},
+			} {
+				if got := c.conn.ids(t); strings.Join(got, ",") != strings.Join(c.want, ",") {
+					t.Errorf("%s: %s = %v, want %v", tc.own.ws.Name, path, got, c.want)
+				}
+				if n := c.conn.total(t); n != 1 {
 					t.Errorf("%s: %s.totalCount = %v, want 1", tc.own.ws.Name, path, n)
 				}
 			}
-			if n := testenv.Get(d, "list", "contactCount"); n != float64(1) {
+			if n := d.List.ContactCount; n == nil || *n != 1 {
 				t.Errorf("%s: contactCount = %v, want 1", tc.own.ws.Name, n)
 			}
 			// No id of the other workspace appears anywhere in the answer.
-			raw, _ := json.Marshal(d)
+			raw := r.Raw
 			for _, id := range []string{tc.other.contact, tc.other.contact2, tc.other.list, tc.other.camp, tc.other.deal} {
 				if strings.Contains(string(raw), id) {
 					t.Errorf("%s's answer contains %s's id %s: %s", tc.own.ws.Name, tc.other.ws.Name, id, raw)

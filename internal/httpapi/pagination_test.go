@@ -45,9 +45,57 @@ func (c *pgClient) query(t *testing.T, query string, vars map[string]any) *teste
 	return c.env.Query(t, c.key, query, vars)
 }
 
-func (c *pgClient) data(t *testing.T, query string, vars map[string]any) map[string]any {
+func (c *pgClient) data(t *testing.T, query string, vars map[string]any) pgAnswer {
 	t.Helper()
-	return c.query(t, query, vars).MustData(t)
+	return testenv.Decode[pgAnswer](t, c.query(t, query, vars))
+}
+
+// pgAnswer is every answer the pagination tests read; each declares only what it selects.
+type pgAnswer struct {
+	Conn, Contacts, Lists, Prospects *pgConn
+	Contact                          *struct{ Lists *pgConn }
+	List                             *pgRecord
+	CreateContact, UpdateContact     *pgRecord
+	CreateList, AddContactsToList    *pgRecord
+}
+
+// pgConn is a connection as the tests below select it: any of totalCount, edges, nodes and
+// pageInfo.
+type pgConn struct {
+	TotalCount *int
+	Edges      []struct {
+		Cursor string
+		Node   struct{ ID string }
+	}
+	Nodes    []pgNode
+	PageInfo struct {
+		HasNextPage, HasPreviousPage bool
+		StartCursor, EndCursor       *string
+	}
+}
+
+// pgNode is a node of a connection: its id, and for some its email or a nested page.
+type pgNode struct {
+	ID, Email string
+	Lists     *pgConn
+}
+
+// pgRecord is what a mutation (or list(id:)) below selects of its record.
+type pgRecord struct {
+	ID, Email, LastName, UpdatedAt string
+	Company                        *string
+	Tags                           []string
+	ContactCount                   *int
+	Contacts                       *pgConn
+}
+
+// pgID is the id of the record the mutation wrote; it fails the test when there is none.
+func pgID(t *testing.T, r *pgRecord) string {
+	t.Helper()
+	if r == nil || r.ID == "" {
+		t.Fatal("the mutation answered no id")
+	}
+	return r.ID
 }
 
 // pgPage is one decoded page of a connection.
@@ -66,43 +114,35 @@ type pgPage struct {
 // pgDecodePage decodes a connection selected as
 // { totalCount edges { cursor node { id } } nodes { id } pageInfo { … } } and checks that its
 // parts agree with each other.
-func pgDecodePage(t *testing.T, conn any) pgPage {
+func pgDecodePage(t *testing.T, conn *pgConn) pgPage {
 	t.Helper()
-	if _, ok := conn.(map[string]any); !ok {
-		t.Fatalf("connection is not an object: %#v", conn)
+	if conn == nil {
+		t.Fatal("connection is null or missing")
 	}
 	var p pgPage
-	edges, _ := testenv.Get(conn, "edges").([]any)
-	nodes, _ := testenv.Get(conn, "nodes").([]any)
+	edges, nodes := conn.Edges, conn.Nodes
 	if edges == nil || nodes == nil {
-		t.Fatalf("connection without edges or nodes: %#v", conn)
+		t.Fatalf("connection without edges or nodes: %+v", conn)
 	}
 	if len(edges) != len(nodes) {
 		t.Fatalf("%d edges but %d nodes", len(edges), len(nodes))
 	}
-	for i := range edges {
-		id := testenv.Str(edges[i], "node", "id")
-		cur := testenv.Str(edges[i], "cursor")
+	for i, e := range edges {
+		id, cur := e.Node.ID, e.Cursor
 		if id == "" || cur == "" {
-			t.Fatalf("edge %d without node id or cursor: %#v", i, edges[i])
+			t.Fatalf("edge %d without node id or cursor: %+v", i, e)
 		}
-		if nid := testenv.Str(nodes[i], "id"); nid != id {
+		if nid := nodes[i].ID; nid != id {
 			t.Fatalf("nodes[%d].id = %q but edges[%d].node.id = %q", i, nid, i, id)
 		}
 		p.IDs = append(p.IDs, id)
 		p.Cursors = append(p.Cursors, cur)
 	}
 	p.RawLength = len(edges)
-	p.HasNext, _ = testenv.Get(conn, "pageInfo", "hasNextPage").(bool)
-	p.HasPrev, _ = testenv.Get(conn, "pageInfo", "hasPreviousPage").(bool)
-	if s, ok := testenv.Get(conn, "pageInfo", "startCursor").(string); ok {
-		p.Start = &s
-	}
-	if s, ok := testenv.Get(conn, "pageInfo", "endCursor").(string); ok {
-		p.End = &s
-	}
-	if n, ok := testenv.Get(conn, "totalCount").(float64); ok {
-		p.Total, p.HasTotal = int(n), true
+	p.HasNext, p.HasPrev = conn.PageInfo.HasNextPage, conn.PageInfo.HasPreviousPage
+	p.Start, p.End = conn.PageInfo.StartCursor, conn.PageInfo.EndCursor
+	if conn.TotalCount != nil {
+		p.Total, p.HasTotal = *conn.TotalCount, true
 	}
 	if len(p.IDs) == 0 {
 		if p.Start != nil || p.End != nil {
@@ -117,6 +157,13 @@ func pgDecodePage(t *testing.T, conn any) pgPage {
 		}
 	}
 	return p
+}
+
+func pgInt(n *int) string {
+	if n == nil {
+		return "null"
+	}
+	return fmt.Sprint(*n)
 }
 
 func pgStr(s *string) string {
@@ -153,7 +200,7 @@ func pgRootFetch(c *pgClient, query string, extra map[string]any) pgFetch {
 		for k, v := range args {
 			vars[k] = v
 		}
-		return pgDecodePage(t, c.data(t, query, vars)["conn"])
+		return pgDecodePage(t, c.data(t, query, vars).Conn)
 	}
 }
 
@@ -370,9 +417,12 @@ var pgLastNames = []string{"Smith", "", "Nguyen", "Smith", "Adams", "Smith", "Ba
 
 var pgFirstNames = []string{"Ann", "Ben", "Cleo", "Dan", "Eve", "Finn", "Gus", "Hana", "Ivo", "Jun"}
 
-func pgTime(t *testing.T, v any) time.Time {
+func pgTime(t *testing.T, r *pgRecord) time.Time {
 	t.Helper()
-	s, _ := v.(string)
+	var s string
+	if r != nil {
+		s = r.UpdatedAt
+	}
 	at, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
 		t.Fatalf("bad time %q: %v", s, err)
@@ -417,11 +467,11 @@ func pgSeedContacts(t *testing.T, c *pgClient) ([]*pgContact, string) {
 			in["tags"] = []string{"Lead"}
 		}
 		d := c.data(t, create, map[string]any{"in": in})
-		pc.id = testenv.Str(d, "createContact", "id")
-		if got := testenv.Str(d, "createContact", "email"); got != pc.email {
+		pc.id = pgID(t, d.CreateContact)
+		if got := d.CreateContact.Email; got != pc.email {
 			t.Fatalf("contact %d: email %q, want %q", i, got, pc.email)
 		}
-		pc.updatedAt = pgTime(t, testenv.Get(d, "createContact", "updatedAt"))
+		pc.updatedAt = pgTime(t, d.CreateContact)
 		cs = append(cs, pc)
 	}
 
@@ -441,7 +491,7 @@ func pgSeedContacts(t *testing.T, c *pgClient) ([]*pgContact, string) {
 	} {
 		pc := cs[u.idx]
 		d := c.data(t, update, map[string]any{"id": pc.id, "in": u.in})
-		at := pgTime(t, testenv.Get(d, "updateContact", "updatedAt"))
+		at := pgTime(t, d.UpdateContact)
 		if !at.After(pc.updatedAt) {
 			t.Fatalf("contact %d: updatedAt %v did not move past %v", u.idx, at, pc.updatedAt)
 		}
@@ -457,7 +507,7 @@ func pgSeedContacts(t *testing.T, c *pgClient) ([]*pgContact, string) {
 		}
 	}
 
-	listID := testenv.Str(c.data(t, `mutation { createList(input: {name: "Walk"}) { id } }`, nil), "createList", "id")
+	listID := pgID(t, c.data(t, `mutation { createList(input: {name: "Walk"}) { id } }`, nil).CreateList)
 	var members []string
 	for _, pc := range cs {
 		if pc.idx%2 == 0 {
@@ -467,8 +517,8 @@ func pgSeedContacts(t *testing.T, c *pgClient) ([]*pgContact, string) {
 	}
 	d := c.data(t, `mutation($l: ID!, $c: [ID!]!) { addContactsToList(listId: $l, contactIds: $c) { contactCount } }`,
 		map[string]any{"l": listID, "c": members})
-	if n := testenv.Get(d, "addContactsToList", "contactCount"); n != float64(len(members)) {
-		t.Fatalf("contactCount = %v, want %d", n, len(members))
+	if a := d.AddContactsToList; a == nil || a.ContactCount == nil || *a.ContactCount != len(members) {
+		t.Fatalf("addContactsToList = %+v, want contactCount %d", a, len(members))
 	}
 	return cs, listID
 }
@@ -589,7 +639,7 @@ func TestPaginationContacts(t *testing.T) {
 		want := pgExpectContacts(cs, filters[0].match, models.ContactOrderFieldCreatedAt, models.OrderDirectionDesc)
 		d := c.data(t, `{ conn: contacts { totalCount edges { cursor node { id } } nodes { id }
 			pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`, nil)
-		p := pgDecodePage(t, d["conn"])
+		p := pgDecodePage(t, d.Conn)
 		pgCheckTotal(t, "default page", p, len(cs))
 		pgSameIDs(t, "default page (newest first, 20)", p.IDs, want[:store.DefaultPageSize])
 		if !p.HasNext || p.HasPrev {
@@ -694,8 +744,8 @@ func pgCreate(t *testing.T, c *pgClient, n int, mutation, field string, input fu
 	t.Helper()
 	ids := make([]string, n)
 	for i := range ids {
-		d := c.data(t, mutation, map[string]any{"in": input(i)})
-		if ids[i] = testenv.Str(d, field, "id"); ids[i] == "" {
+		d := testenv.Decode[map[string]pgRecord](t, c.query(t, mutation, map[string]any{"in": input(i)}))
+		if ids[i] = d[field].ID; ids[i] == "" {
 			t.Fatalf("%s %d: no id", field, i)
 		}
 	}
@@ -760,7 +810,7 @@ func TestPaginationLists(t *testing.T) {
 func TestPaginationDeals(t *testing.T) {
 	env := testenv.New(t)
 	c := pgNewClient(t, env, "Deals")
-	contact := testenv.Str(c.data(t, `mutation { createContact(input: {email: "buyer@example.com"}) { id } }`, nil), "createContact", "id")
+	contact := pgID(t, c.data(t, `mutation { createContact(input: {email: "buyer@example.com"}) { id } }`, nil).CreateContact)
 	stages := []string{"LEAD", "QUALIFIED", "NEGOTIATION"}
 	ids := pgCreate(t, c, 20, `mutation($in: CreateDealInput!) { createDeal(input: $in) { id } }`, "createDeal",
 		func(i int) map[string]any {
@@ -786,7 +836,7 @@ func TestPaginationDeals(t *testing.T) {
 func TestPaginationCampaigns(t *testing.T) {
 	env := testenv.New(t)
 	c := pgNewClient(t, env, "Campaigns")
-	listID := testenv.Str(c.data(t, `mutation { createList(input: {name: "Audience"}) { id } }`, nil), "createList", "id")
+	listID := pgID(t, c.data(t, `mutation { createList(input: {name: "Audience"}) { id } }`, nil).CreateList)
 	future := time.Now().UTC().Add(72 * time.Hour).Format(time.RFC3339)
 	ids := pgCreate(t, c, 16, `mutation($in: CreateCampaignInput!) { createCampaign(input: $in) { id } }`, "createCampaign",
 		func(i int) map[string]any {
@@ -826,14 +876,17 @@ func TestPaginationProspects(t *testing.T) {
 	}
 	// The catalog is read oldest first; ids are time-ordered, so that is the load order.
 	d := c.data(t, `{ prospects(first: 100) { nodes { id email } } }`, nil)
-	nodes, _ := testenv.Get(d, "prospects", "nodes").([]any)
+	if d.Prospects == nil {
+		t.Fatal("prospects is null")
+	}
+	nodes := d.Prospects.Nodes
 	if len(nodes) != len(records) {
 		t.Fatalf("%d prospects, want %d", len(nodes), len(records))
 	}
 	ids := make([]string, len(nodes))
 	for i, n := range nodes {
-		ids[i] = testenv.Str(n, "id")
-		if got, want := testenv.Str(n, "email"), records[i].Email; got != want {
+		ids[i] = n.ID
+		if got, want := n.Email, records[i].Email; got != want {
 			t.Fatalf("prospect %d: %s, want %s (load order)", i, got, want)
 		}
 		if i > 0 && ids[i] <= ids[i-1] {
@@ -867,8 +920,8 @@ func TestPaginationNested(t *testing.T) {
 	}
 	c.data(t, add, map[string]any{"l": lists[0], "c": contacts})
 	// Another list with other members must not leak into either page.
-	other := testenv.Str(c.data(t, `mutation { createList(input: {name: "Other"}) { id } }`, nil), "createList", "id")
-	extra := testenv.Str(c.data(t, `mutation { createContact(input: {email: "other@example.com"}) { id } }`, nil), "createContact", "id")
+	other := pgID(t, c.data(t, `mutation { createList(input: {name: "Other"}) { id } }`, nil).CreateList)
+	extra := pgID(t, c.data(t, `mutation { createContact(input: {email: "other@example.com"}) { id } }`, nil).CreateContact)
 	c.data(t, add, map[string]any{"l": other, "c": []string{extra, contacts[3]}})
 
 	const pageSel = `totalCount edges { cursor node { id } } nodes { id } pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`
@@ -879,7 +932,15 @@ func TestPaginationNested(t *testing.T) {
 			if a, ok := args["after"]; ok {
 				vars["after"] = a
 			}
-			return pgDecodePage(t, c.data(t, query, vars)[parent].(map[string]any)[field])
+			d := c.data(t, query, vars)
+			var conn *pgConn
+			switch {
+			case parent == "contact" && field == "lists" && d.Contact != nil:
+				conn = d.Contact.Lists
+			case parent == "list" && field == "contacts" && d.List != nil:
+				conn = d.List.Contacts
+			}
+			return pgDecodePage(t, conn)
 		}
 	}
 
@@ -896,10 +957,13 @@ func TestPaginationNested(t *testing.T) {
 		pgWalkForward(t, nested(q, "list", "contacts", lists[0]), 2, contacts, true)
 		pgWalkForward(t, nested(q, "list", "contacts", lists[4]), 2, contacts[:1], true)
 		d := c.data(t, q, map[string]any{"id": lists[0], "first": 0})
-		if n := testenv.Get(d, "list", "contactCount"); n != float64(len(contacts)) {
-			t.Errorf("contactCount = %v, want %d", n, len(contacts))
+		if d.List == nil {
+			t.Fatal("list is null")
 		}
-		p := pgDecodePage(t, testenv.Get(d, "list", "contacts"))
+		if n := d.List.ContactCount; n == nil || *n != len(contacts) {
+			t.Errorf("contactCount = %v, want %d", pgInt(n), len(contacts))
+		}
+		p := pgDecodePage(t, d.List.Contacts)
 		if len(p.IDs) != 0 {
 			t.Errorf("contacts(first: 0) = %v, want none", p.IDs)
 		}
@@ -909,12 +973,15 @@ func TestPaginationNested(t *testing.T) {
 	t.Run("batched under a page of parents", func(t *testing.T) {
 		// Every parent of one page gets its own window of two, in one request.
 		d := c.data(t, `{ contacts(first: 100, orderBy: {field: CREATED_AT, direction: ASC}) { nodes { id lists(first: 2) { `+pageSel+` } } } }`, nil)
-		nodes, _ := testenv.Get(d, "contacts", "nodes").([]any)
+		if d.Contacts == nil {
+			t.Fatal("contacts is null")
+		}
+		nodes := d.Contacts.Nodes
 		want := map[string][]string{contacts[0]: lists[:2], contacts[3]: {lists[0], other}, extra: {other}}
 		total := map[string]int{contacts[0]: 5, contacts[3]: 2, extra: 1}
 		for _, n := range nodes {
-			id := testenv.Str(n, "id")
-			p := pgDecodePage(t, testenv.Get(n, "lists"))
+			id := n.ID
+			p := pgDecodePage(t, n.Lists)
 			w, ok := want[id]
 			if !ok {
 				w, total[id] = lists[:1], 1
@@ -958,7 +1025,7 @@ func TestPaginationCursorBelongsToItsConnection(t *testing.T) {
 	} {
 		env.Query(t, key, m, nil).MustData(t)
 	}
-	listCursor := testenv.Str(env.Query(t, key, `{ lists(first: 1) { pageInfo { endCursor } } }`, nil).MustData(t), "lists", "pageInfo", "endCursor")
+	listCursor := pgEndCursor(t, env, key, "lists")
 	tests := []struct{ name, query string }{
 		{"lists cursor on contacts", `query($c: String) { contacts(first: 1, after: $c) { totalCount } }`},
 		{"lists cursor on deals", `query($c: String) { deals(first: 1, after: $c) { totalCount } }`},
@@ -980,15 +1047,27 @@ func TestPaginationEmptyPageAfterACursor(t *testing.T) {
 	for _, email := range []string{"a@example.com", "b@example.com"} {
 		env.Query(t, key, `mutation($e: String!) { createContact(input: {email: $e}) { id } }`, map[string]any{"e": email}).MustData(t)
 	}
-	end := testenv.Str(env.Query(t, key, `{ contacts(first: 1) { pageInfo { endCursor } } }`, nil).MustData(t), "contacts", "pageInfo", "endCursor")
-	d := env.Query(t, key, `query($c: String) { contacts(first: 0, after: $c) { nodes { id } pageInfo { hasNextPage hasPreviousPage } } }`,
-		map[string]any{"c": end}).MustData(t)
-	if testenv.Get(d, "contacts", "pageInfo", "hasPreviousPage") != true || len(testenv.Get(d, "contacts", "nodes").([]any)) != 0 {
-		t.Fatalf("first: 0 after a cursor: %v", d)
+	end := pgEndCursor(t, env, key, "contacts")
+	r := env.Query(t, key, `query($c: String) { contacts(first: 0, after: $c) { nodes { id } pageInfo { hasNextPage hasPreviousPage } } }`,
+		map[string]any{"c": end})
+	if d := testenv.Decode[pgAnswer](t, r); d.Contacts == nil || !d.Contacts.PageInfo.HasPreviousPage || d.Contacts.Nodes == nil || len(d.Contacts.Nodes) != 0 {
+		t.Fatalf("first: 0 after a cursor: %s", r.Raw)
 	}
 	env.Query(t, key, `mutation { createList(input: {name: "L"}) { id } }`, nil).MustData(t)
-	lc := testenv.Str(env.Query(t, key, `{ lists(first: 1) { pageInfo { endCursor } } }`, nil).MustData(t), "lists", "pageInfo", "endCursor")
+	lc := pgEndCursor(t, env, key, "lists")
 	if r := env.Query(t, key, `query($c: String) { contacts(first: 0, after: $c) { totalCount } }`, map[string]any{"c": lc}); r.Code() != "BAD_USER_INPUT" {
 		t.Fatalf("first: 0 with another connection's cursor: %s", r.Raw)
 	}
+}
+
+// pgEndCursor is the endCursor of the first page of one of field (contacts or lists).
+func pgEndCursor(t *testing.T, env *testenv.Env, key, field string) string {
+	t.Helper()
+	r := env.Query(t, key, `{ `+field+`(first: 1) { pageInfo { endCursor } } }`, nil)
+	d := testenv.Decode[pgAnswer](t, r)
+	conn := map[string]*pgConn{"contacts": d.Contacts, "lists": d.Lists}[field]
+	if conn == nil || conn.PageInfo.EndCursor == nil || *conn.PageInfo.EndCursor == "" {
+		t.Fatalf("no %s endCursor: %s", field, r.Raw)
+	}
+	return *conn.PageInfo.EndCursor
 }

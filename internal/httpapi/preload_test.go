@@ -27,16 +27,23 @@ func TestPreloadedNestedPagesMatchTheLoaders(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			page := env.Query(t, key, `{ contacts(first: 5) { nodes { id ...F } } } `+c.fragment, nil).MustData(t)
-			nodes, _ := testenv.Get(page, "contacts", "nodes").([]any)
+			// Each contact is kept as the server wrote it: the comparison below is byte for byte.
+			page := testenv.Decode[struct {
+				Contacts struct{ Nodes []json.RawMessage }
+			}](t,
+				env.Query(t, key, `{ contacts(first: 5) { nodes { id ...F } } } `+c.fragment, nil))
+			nodes := page.Contacts.Nodes
 			if len(nodes) != 5 {
 				t.Fatalf("%d contacts, want 5", len(nodes))
 			}
-			for _, n := range nodes {
-				id := testenv.Str(n, "id")
-				one := env.Query(t, key, `query($id: ID!) { contact(id: $id) { id ...F } } `+c.fragment, map[string]any{"id": id}).MustData(t)
-				got, _ := json.Marshal(n)
-				want, _ := json.Marshal(testenv.Get(one, "contact"))
+			for _, got := range nodes {
+				var node struct{ ID string }
+				if err := json.Unmarshal(got, &node); err != nil || node.ID == "" {
+					t.Fatalf("contact without id: %s", got)
+				}
+				id := node.ID
+				want := testenv.Decode[struct{ Contact json.RawMessage }](t,
+					env.Query(t, key, `query($id: ID!) { contact(id: $id) { id ...F } } `+c.fragment, map[string]any{"id": id})).Contact
 				// Every seeded contact has lists and deals: a selected cursor is never empty.
 				if strings.Contains(string(got), `"cursor":""`) || strings.Contains(string(got), `Cursor":null`) {
 					t.Errorf("contact %s: a selected cursor is empty: %s", id, got)

@@ -349,7 +349,8 @@ func TestAutomaticPersistedQueries(t *testing.T) {
 	}
 	wantName := func(t *testing.T, r *testenv.Response) {
 		t.Helper()
-		if got := testenv.Str(r.MustData(t), "viewer", "workspace", "name"); got != "Acme" {
+		type workspace struct{ Name string }
+		if got := testenv.Decode[struct{ Viewer struct{ Workspace workspace } }](t, r).Viewer.Workspace.Name; got != "Acme" {
 			t.Fatalf("name %q: %s", got, r.Raw)
 		}
 	}

@@ -16,9 +16,13 @@ import (
 func TestConcurrentDeleteVersusUse(t *testing.T) {
 	env := testenv.New(t)
 	_, key := env.Tenant(t, "Races")
-	create := func(query string, path ...any) string {
-		r := env.Query(t, key, query, nil)
-		return testenv.Str(r.MustData(t), path...)
+	// create runs a mutation whose one root field (named field) selects only id.
+	create := func(query string, field string) string {
+		created := testenv.Decode[map[string]struct{ ID string }](t, env.Query(t, key, query, nil))
+		if len(created) != 1 || created[field].ID == "" {
+			t.Fatalf("%s: no %s.id in %v", query, field, created)
+		}
+		return created[field].ID
 	}
 	const rounds, goroutines = 12, 8
 	cases := []struct {
@@ -30,8 +34,8 @@ func TestConcurrentDeleteVersusUse(t *testing.T) {
 		{
 			name: "addContactsToList vs deleteContact",
 			setup: func(i int) (string, string) {
-				c := create(fmt.Sprintf(`mutation { createContact(input: {email: "race%d@example.com"}) { id } }`, i), "createContact", "id")
-				l := create(fmt.Sprintf(`mutation { createList(input: {name: "race %d"}) { id } }`, i), "createList", "id")
+				c := create(fmt.Sprintf(`mutation { createContact(input: {email: "race%d@example.com"}) { id } }`, i), "createContact")
+				l := create(fmt.Sprintf(`mutation { createList(input: {name: "race %d"}) { id } }`, i), "createList")
 				return c, l
 			},
 			use: func(c, l string) string {
@@ -42,7 +46,7 @@ func TestConcurrentDeleteVersusUse(t *testing.T) {
 		{
 			name: "createDeal(contactId) vs deleteContact",
 			setup: func(i int) (string, string) {
-				return create(fmt.Sprintf(`mutation { createContact(input: {email: "deal%d@example.com"}) { id } }`, i), "createContact", "id"), ""
+				return create(fmt.Sprintf(`mutation { createContact(input: {email: "deal%d@example.com"}) { id } }`, i), "createContact"), ""
 			},
 			use: func(c, _ string) string {
 				return fmt.Sprintf(`mutation { createDeal(input: {title: "d", contactId: %q}) { id } }`, c)
@@ -52,7 +56,7 @@ func TestConcurrentDeleteVersusUse(t *testing.T) {
 		{
 			name: "createCampaign(listId) vs deleteList",
 			setup: func(i int) (string, string) {
-				return create(fmt.Sprintf(`mutation { createList(input: {name: "campaign race %d"}) { id } }`, i), "createList", "id"), ""
+				return create(fmt.Sprintf(`mutation { createList(input: {name: "campaign race %d"}) { id } }`, i), "createList"), ""
 			},
 			use: func(l, _ string) string {
 				return fmt.Sprintf(`mutation { createCampaign(input: {name: "c", listId: %q, subject: "s", body: "b"}) { id } }`, l)

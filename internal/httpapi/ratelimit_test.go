@@ -513,7 +513,13 @@ func TestMutationCost(t *testing.T) {
 		if got := r.Header.Get("X-RateLimit-Cost"); got != c.cost {
 			t.Errorf("%s\nX-RateLimit-Cost = %s, want %s", c.query, got, c.cost)
 		}
-		if got := testenv.Get(r.Extensions, "rateLimit", "cost"); fmt.Sprint(got) != c.cost {
+		var doc struct {
+			Extensions struct{ RateLimit struct{ Cost *int } }
+		}
+		if err := json.Unmarshal(r.Raw, &doc); err != nil || doc.Extensions.RateLimit.Cost == nil {
+			t.Fatalf("no extensions.rateLimit.cost (%v): %s", err, r.Raw)
+		}
+		if got := *doc.Extensions.RateLimit.Cost; fmt.Sprint(got) != c.cost {
 			t.Errorf("extensions.rateLimit.cost = %v, want %s", got, c.cost)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -24,19 +25,21 @@ import (
 // logs), who made it, and what the rate limiter said. It is the one carrier of the charge:
 // the rate-limit gate writes it here, and the headers, extensions.rateLimit, the rateLimit
 // field and usage read it from here. An operation on a websocket, which has no HTTP request,
-// has one of its own (stateOf). Only its methods touch mu.
+// has one of its own (stateOf). Only its methods touch mu; the values set once and read
+// whole (who, the estimate, the rate) are atomic pointers and need no lock.
 type requestState struct {
 	method string
 
+	principal atomic.Pointer[auth.Principal]
+	estimate  atomic.Pointer[cost.Estimate]
+	rate      atomic.Pointer[ratelimit.Result]
+
 	mu        sync.Mutex
 	status    int
-	principal *auth.Principal
 	fields    []string          // root field names, in order, without duplicates
 	fieldOf   map[string]string // response key (alias) → root field name
 	failed    bool
 	failedOps map[string]bool // root field names with an error
-	estimate  *cost.Estimate
-	rate      *ratelimit.Result
 }
 
 type stateKey struct{}
@@ -84,17 +87,8 @@ func (s *requestState) setStatus(code int) {
 	}
 }
 
-func (s *requestState) setPrincipal(p *auth.Principal) {
-	s.mu.Lock()
-	s.principal = p
-	s.mu.Unlock()
-}
-
-func (s *requestState) who() *auth.Principal {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.principal
-}
+func (s *requestState) setPrincipal(p *auth.Principal) { s.principal.Store(p) }
+func (s *requestState) who() *auth.Principal           { return s.principal.Load() }
 
 // recordError notes an error of the response: under a root field (by its response key), or
 // of the whole operation when path is empty.
@@ -116,31 +110,15 @@ func (s *requestState) recordError(path []string) {
 	}
 }
 
-func (s *requestState) setRate(r *ratelimit.Result) {
-	s.mu.Lock()
-	s.rate = r
-	s.mu.Unlock()
-}
-
-func (s *requestState) getRate() *ratelimit.Result {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.rate
-}
-
-func (s *requestState) setEstimate(e *cost.Estimate) {
-	s.mu.Lock()
-	s.estimate = e
-	s.mu.Unlock()
-}
+func (s *requestState) setRate(r *ratelimit.Result)  { s.rate.Store(r) }
+func (s *requestState) getRate() *ratelimit.Result   { return s.rate.Load() }
+func (s *requestState) setEstimate(e *cost.Estimate) { s.estimate.Store(e) }
 
 // dryRunPrice is the price of a dry run (rateLimit(dryRun: true)), which charges nothing;
 // ok is false for any other operation.
 func (s *requestState) dryRunPrice() (price int64, ok bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.estimate != nil && s.estimate.DryRun {
-		return int64(s.estimate.Cost), true
+	if e := s.estimate.Load(); e != nil && e.DryRun {
+		return int64(e.Cost), true
 	}
 	return 0, false
 }
@@ -172,15 +150,15 @@ type summary struct {
 func (s *requestState) summary(status int) summary {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sum := summary{status: status, principal: s.principal, operation: strings.Join(s.fields, ","),
+	sum := summary{status: status, principal: s.principal.Load(), operation: strings.Join(s.fields, ","),
 		fields: s.fields, failed: s.failed || status >= 400}
 	for _, f := range s.fields {
 		if s.failedOps[f] || (status >= 400 && len(s.failedOps) == 0) {
 			sum.failedOps = append(sum.failedOps, f)
 		}
 	}
-	if s.rate != nil {
-		sum.charged = s.rate.Cost
+	if r := s.rate.Load(); r != nil {
+		sum.charged = r.Cost
 	}
 	return sum
 }

@@ -59,6 +59,38 @@ const dashboardQuery = `query($n: Int!) {
   }
 }`
 
+// dashboardPage is the answer to dashboardQuery.
+type dashboardPage struct {
+	Contacts struct {
+		TotalCount int
+		PageInfo   struct {
+			HasNextPage bool
+			EndCursor   *string
+		}
+		Nodes []struct {
+			ID, Email, FullName string
+			Company             *string
+			Tags                []string
+			Lists               struct {
+				TotalCount int
+				Nodes      []struct {
+					ID, Name     string
+					ContactCount int
+				}
+			}
+			Deals struct {
+				TotalCount int
+				Nodes      []struct {
+					ID, Title string
+					Amount    int64
+					Stage     string
+					Contact   *struct{ ID, Email string }
+				}
+			}
+		}
+	}
+}
+
 func TestStatementsPerPageDoNotGrowWithPageSize(t *testing.T) {
 	counter := &statementCounter{}
 	env := testenv.New(t, testenv.Options{SQLLogger: counter})
@@ -95,11 +127,11 @@ func TestStatementsPerPageDoNotGrowWithPageSize(t *testing.T) {
 	measure := func(n int) (int, []string) {
 		env.Query(t, key, dashboardQuery, map[string]any{"n": n}).MustData(t) // warm the query cache
 		counter.reset()
-		data := env.Query(t, key, dashboardQuery, map[string]any{"n": n}).MustData(t)
-		if got := len(testenv.Get(data, "contacts", "nodes").([]any)); got != n {
+		nodes := testenv.Decode[dashboardPage](t, env.Query(t, key, dashboardQuery, map[string]any{"n": n})).Contacts.Nodes
+		if got := len(nodes); got != n {
 			t.Fatalf("page of %d returned %d contacts", n, got)
 		}
-		if got := testenv.Get(data, "contacts", "nodes", 0, "deals", "totalCount"); got != float64(2) {
+		if got := nodes[0].Deals.TotalCount; got != 2 {
 			t.Fatalf("deals totalCount = %v, want 2", got)
 		}
 		return counter.count()

@@ -5,10 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -176,7 +177,9 @@ func (c *wsClient) closed() websocket.CloseError {
 }
 
 // httpPost sends a GraphQL operation over real HTTP.
-func httpPost(t *testing.T, srv *httptest.Server, key, query string, vars map[string]any) map[string]any {
+// httpPost posts a GraphQL operation to srv (a real HTTP server, where the subscription
+// tests run) and decodes its data into a T, as testenv.Decode does.
+func httpPost[T any](t *testing.T, srv *httptest.Server, key, query string, vars map[string]any) T {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", bytes.NewReader(body))
@@ -187,40 +190,51 @@ func httpPost(t *testing.T, srv *httptest.Server, key, query string, vars map[st
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var doc struct {
-		Data   map[string]any   `json:"data"`
-		Errors []map[string]any `json:"errors"`
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil || resp.StatusCode != http.StatusOK || len(doc.Errors) > 0 {
-		t.Fatalf("POST %s: status %d, errors %v (%v)", query, resp.StatusCode, doc.Errors, err)
+	r := &testenv.Response{Status: resp.StatusCode, Header: resp.Header, Raw: raw}
+	if err := json.Unmarshal(raw, &struct {
+		Errors *[]testenv.Error `json:"errors"`
+	}{&r.Errors}); err != nil {
+		t.Fatalf("POST %s: status %d, not JSON: %s", query, resp.StatusCode, raw)
 	}
-	return doc.Data
+	return testenv.Decode[T](t, r)
 }
+
+// taskStatus is a Lexi task as the mutations below select it.
+type taskStatus struct{ ID, Status string }
 
 // proposeOverHTTP asks Lexi for a list of the contacts tagged vip and returns the task's id.
 func proposeOverHTTP(t *testing.T, srv *httptest.Server, key, name string) string {
 	t.Helper()
-	d := httpPost(t, srv, key, `mutation($m: String!) { lexiChat(input: {message: $m}) { tasks { id status } } }`,
-		map[string]any{"m": "create a list called " + name + " with contacts tagged vip"})
-	tasks, _ := testenv.Get(d, "lexiChat", "tasks").([]any)
-	if len(tasks) != 1 || testenv.Str(tasks[0], "status") != "PENDING" {
-		t.Fatalf("want one PENDING task, got %v", d)
+	tasks := httpPost[struct{ LexiChat struct{ Tasks []taskStatus } }](t, srv, key,
+		`mutation($m: String!) { lexiChat(input: {message: $m}) { tasks { id status } } }`,
+		map[string]any{"m": "create a list called " + name + " with contacts tagged vip"}).LexiChat.Tasks
+	if len(tasks) != 1 || tasks[0].Status != "PENDING" || tasks[0].ID == "" {
+		t.Fatalf("want one PENDING task, got %+v", tasks)
 	}
-	return testenv.Str(tasks[0], "id")
+	return tasks[0].ID
 }
 
 func approveOverHTTP(t *testing.T, srv *httptest.Server, key, id string) {
 	t.Helper()
-	d := httpPost(t, srv, key, `mutation($id: ID!) { approveLexiTask(id: $id) { status } }`, map[string]any{"id": id})
-	if s := testenv.Str(d, "approveLexiTask", "status"); s != "EXECUTED" {
-		t.Fatalf("approve: %v", d)
+	d := httpPost[struct{ ApproveLexiTask taskStatus }](t, srv, key, `mutation($id: ID!) { approveLexiTask(id: $id) { status } }`, map[string]any{"id": id})
+	if d.ApproveLexiTask.Status != "EXECUTED" {
+		t.Fatalf("approve: %+v", d)
 	}
 }
 
 // workspaceOf returns the workspace id of key.
 func workspaceOf(t *testing.T, srv *httptest.Server, key string) string {
 	t.Helper()
-	return testenv.Str(httpPost(t, srv, key, `{ viewer { workspace { id } } }`, nil), "viewer", "workspace", "id")
+	type workspace struct{ ID string }
+	id := httpPost[struct{ Viewer struct{ Workspace workspace } }](t, srv, key, `{ viewer { workspace { id } } }`, nil).Viewer.Workspace.ID
+	if id == "" {
+		t.Fatal("viewer.workspace.id is empty")
+	}
+	return id
 }
 
 func TestSubscriptionDeliversTheWorkspacesTaskChanges(t *testing.T) {
@@ -251,7 +265,7 @@ func TestSubscriptionDeliversTheWorkspacesTaskChanges(t *testing.T) {
 	// A rejection is a status change too.
 	rejected := proposeOverHTTP(t, srv, keyA, "Cold")
 	subA.expectTask(rejected, "PENDING")
-	httpPost(t, srv, keyA, `mutation($id: ID!) { rejectLexiTask(id: $id) { status } }`, map[string]any{"id": rejected})
+	httpPost[struct{ RejectLexiTask taskStatus }](t, srv, keyA, `mutation($id: ID!) { rejectLexiTask(id: $id) { status } }`, map[string]any{"id": rejected})
 	subA.expectTask(rejected, "REJECTED")
 
 	// (b) B saw none of it: the first event B receives is B's own task.
@@ -262,9 +276,22 @@ func TestSubscriptionDeliversTheWorkspacesTaskChanges(t *testing.T) {
 	subA.expectTask(idA, "PENDING")
 
 	// A subscription counts in the key's usage like any other operation.
-	usage := httpPost(t, srv, keyB, `{ viewer { apiKey { usage { operations { operation calls } } } } }`, nil)
-	if !strings.Contains(fmt.Sprint(usage), "lexiTaskUpdated") {
-		t.Fatalf("B's usage does not count its subscription: %v", usage)
+	type opCount struct {
+		Operation string
+		Calls     int
+	}
+	usage := httpPost[struct {
+		Viewer struct {
+			APIKey struct {
+				Usage []struct{ Operations []opCount } // one entry a day
+			} `json:"apiKey"`
+		}
+	}](t, srv, keyB, `{ viewer { apiKey { usage { operations { operation calls } } } } }`, nil).Viewer.APIKey.Usage
+	counted := slices.ContainsFunc(usage, func(day struct{ Operations []opCount }) bool {
+		return slices.ContainsFunc(day.Operations, func(o opCount) bool { return o.Operation == "lexiTaskUpdated" && o.Calls >= 1 })
+	})
+	if !counted {
+		t.Fatalf("B's usage does not count its subscription: %+v", usage)
 	}
 
 	// complete ends the subscription on the server.

@@ -59,14 +59,50 @@ func surfacePaddedBody(t *testing.T, size int) []byte {
 }
 
 // surfaceContactCount returns contacts.totalCount as seen by key.
-func surfaceContactCount(t *testing.T, env *testenv.Env, key string) float64 {
+func surfaceContactCount(t *testing.T, env *testenv.Env, key string) int {
 	t.Helper()
 	r := env.Query(t, key, `{ contacts { totalCount } }`, nil)
-	n, ok := testenv.Get(r.MustData(t), "contacts", "totalCount").(float64)
-	if !ok {
-		t.Fatalf("no totalCount: %s", r.Raw)
+	return testenv.Decode[struct{ Contacts surfaceConn }](t, r).Contacts.total(t)
+}
+
+// surfaceViewer is the answer to { viewer { workspace { id } } }.
+type surfaceViewer struct {
+	Viewer struct{ Workspace struct{ ID string } }
+}
+
+// surfaceNode is a node as the tests below select it (id, name or email).
+type surfaceNode struct{ ID, Name, Email string }
+
+// surfaceConn is a connection as the tests below select it.
+type surfaceConn struct {
+	TotalCount *int
+	Nodes      []surfaceNode
+}
+
+// total is the connection's totalCount; it fails the test when it was not answered.
+func (c surfaceConn) total(t *testing.T) int {
+	t.Helper()
+	if c.TotalCount == nil {
+		t.Fatal("totalCount missing")
 	}
-	return n
+	return *c.TotalCount
+}
+
+// first is the connection's first node; it fails the test when there is none.
+func (c surfaceConn) first(t *testing.T) surfaceNode {
+	t.Helper()
+	if len(c.Nodes) == 0 {
+		t.Fatal("no nodes")
+	}
+	return c.Nodes[0]
+}
+
+// surfaceSQL is every answer of TestSurfaceSQLInputIsData.
+type surfaceSQL struct {
+	Contacts, Lists, Prospects surfaceConn
+	Contact, Node              *struct{ ID string }
+	CreateList                 struct{ ID, Name, Description string }
+	CreateContact              struct{ ID, FirstName, Company string }
 }
 
 // TestSchemaPermissionCoverage: every root field other than viewer, rateLimit and the
@@ -172,7 +208,7 @@ func TestSurfaceBodyTooLarge(t *testing.T) {
 				t.Fatalf("status = %d, want %d: %.300s", r.Status, tc.status, r.Raw)
 			}
 			if tc.status == http.StatusOK {
-				if got := testenv.Str(r.MustData(t), "viewer", "workspace", "id"); got != ws.ID {
+				if got := testenv.Decode[surfaceViewer](t, r).Viewer.Workspace.ID; got != ws.ID {
 					t.Errorf("workspace id = %q, want %q", got, ws.ID)
 				}
 				return
@@ -266,14 +302,14 @@ func TestSurfaceGET(t *testing.T) {
 	}
 
 	r := get(key, `{viewer{workspace{id}}}`)
-	if got := testenv.Str(r.MustData(t), "viewer", "workspace", "id"); got != ws.ID {
+	if got := testenv.Decode[surfaceViewer](t, r).Viewer.Workspace.ID; got != ws.ID {
 		t.Fatalf("GET viewer: workspace id = %q, want %q", got, ws.ID)
 	}
 	// The literal query string of the documented GET example (braces unescaped) works too.
 	req := httptest.NewRequest(http.MethodGet, "/graphql?query={viewer{workspace{id}}}", nil)
 	req.Header.Set("Authorization", "Bearer "+key)
 	r = env.Do(t, req)
-	if got := testenv.Str(r.MustData(t), "viewer", "workspace", "id"); got != ws.ID {
+	if got := testenv.Decode[surfaceViewer](t, r).Viewer.Workspace.ID; got != ws.ID {
 		t.Fatalf("GET viewer (raw): workspace id = %q, want %q", got, ws.ID)
 	}
 
@@ -296,11 +332,11 @@ func TestSurfaceGET(t *testing.T) {
 		authExpectNullData(t, r)
 	}
 	r = env.Query(t, key, `{ contacts { totalCount } lists { totalCount } }`, nil)
-	d := r.MustData(t)
-	if got := testenv.Get(d, "contacts", "totalCount"); got != float64(0) {
+	counts := testenv.Decode[struct{ Contacts, Lists surfaceConn }](t, r)
+	if got := counts.Contacts.total(t); got != 0 {
 		t.Errorf("contacts after GET mutation = %v, want 0", got)
 	}
-	if got := testenv.Get(d, "lists", "totalCount"); got != float64(0) {
+	if got := counts.Lists.total(t); got != 0 {
 		t.Errorf("lists after GET mutation = %v, want 0", got)
 	}
 }
@@ -544,80 +580,83 @@ func TestSurfaceSQLInputIsData(t *testing.T) {
 	const evil = `'; DROP TABLE contacts; --`
 
 	r := env.Query(t, key, `mutation { createContact(input: {email: "ann@acme.co", company: "Acme"}) { id } }`, nil)
-	contactID := testenv.Str(r.MustData(t), "createContact", "id")
+	contactID := testenv.Decode[surfaceSQL](t, r).CreateContact.ID
+	if contactID == "" {
+		t.Fatalf("no createContact.id: %s", r.Raw)
+	}
 
 	cases := []struct {
 		name  string
 		query string
 		vars  map[string]any
-		check func(t *testing.T, d map[string]any)
+		check func(t *testing.T, d surfaceSQL)
 	}{
 		{"contact search", `query($s: String) { contacts(filter: {search: $s}) { totalCount nodes { id } } }`,
-			map[string]any{"s": evil}, func(t *testing.T, d map[string]any) {
-				if got := testenv.Get(d, "contacts", "totalCount"); got != float64(0) {
+			map[string]any{"s": evil}, func(t *testing.T, d surfaceSQL) {
+				if got := d.Contacts.total(t); got != 0 {
 					t.Errorf("totalCount = %v, want 0", got)
 				}
 			}},
 		{"contact search, quote only", `query($s: String) { contacts(filter: {search: $s}) { totalCount } }`,
-			map[string]any{"s": `' OR '1'='1`}, func(t *testing.T, d map[string]any) {
-				if got := testenv.Get(d, "contacts", "totalCount"); got != float64(0) {
+			map[string]any{"s": `' OR '1'='1`}, func(t *testing.T, d surfaceSQL) {
+				if got := d.Contacts.total(t); got != 0 {
 					t.Errorf("totalCount = %v, want 0", got)
 				}
 			}},
 		{"contact company filter", `query($s: String) { contacts(filter: {company: $s}) { totalCount } }`,
-			map[string]any{"s": evil}, func(t *testing.T, d map[string]any) {
-				if got := testenv.Get(d, "contacts", "totalCount"); got != float64(0) {
+			map[string]any{"s": evil}, func(t *testing.T, d surfaceSQL) {
+				if got := d.Contacts.total(t); got != 0 {
 					t.Errorf("totalCount = %v, want 0", got)
 				}
 			}},
 		{"contact tag filter", `query($s: String) { contacts(filter: {tag: $s}) { totalCount } }`,
-			map[string]any{"s": evil}, func(t *testing.T, d map[string]any) {
-				if got := testenv.Get(d, "contacts", "totalCount"); got != float64(0) {
+			map[string]any{"s": evil}, func(t *testing.T, d surfaceSQL) {
+				if got := d.Contacts.total(t); got != 0 {
 					t.Errorf("totalCount = %v, want 0", got)
 				}
 			}},
 		{"contact by evil id", `query($id: ID!) { contact(id: $id) { id } node(id: $id) { id } }`,
-			map[string]any{"id": evil}, func(t *testing.T, d map[string]any) {
-				if d["contact"] != nil || d["node"] != nil {
+			map[string]any{"id": evil}, func(t *testing.T, d surfaceSQL) {
+				if d.Contact != nil || d.Node != nil {
 					t.Errorf("evil id found something: %v", d)
 				}
 			}},
 		{"prospect search", `query($s: String) { prospects(filter: {search: $s}) { totalCount } }`,
-			map[string]any{"s": evil}, func(t *testing.T, d map[string]any) {
-				if got := testenv.Get(d, "prospects", "totalCount"); got != float64(0) {
+			map[string]any{"s": evil}, func(t *testing.T, d surfaceSQL) {
+				if got := d.Prospects.total(t); got != 0 {
 					t.Errorf("totalCount = %v, want 0", got)
 				}
 			}},
 		{"list named with SQL", `mutation($n: String!) { createList(input: {name: $n, description: $n}) { id name description } }`,
-			map[string]any{"n": evil}, func(t *testing.T, d map[string]any) {
-				if got := testenv.Str(d, "createList", "name"); got != evil {
+			map[string]any{"n": evil}, func(t *testing.T, d surfaceSQL) {
+				if got := d.CreateList.Name; got != evil {
 					t.Errorf("name = %q, want %q", got, evil)
 				}
-				if got := testenv.Str(d, "createList", "description"); got != evil {
+				if got := d.CreateList.Description; got != evil {
 					t.Errorf("description = %q, want %q", got, evil)
 				}
 			}},
 		{"list search with SQL", `query($s: String) { lists(filter: {search: $s}) { totalCount nodes { name } } }`,
-			map[string]any{"s": evil}, func(t *testing.T, d map[string]any) {
-				if got := testenv.Get(d, "lists", "totalCount"); got != float64(1) {
+			map[string]any{"s": evil}, func(t *testing.T, d surfaceSQL) {
+				if got := d.Lists.total(t); got != 1 {
 					t.Errorf("totalCount = %v, want 1", got)
 				}
-				if got := testenv.Str(d, "lists", "nodes", 0, "name"); got != evil {
+				if got := d.Lists.first(t).Name; got != evil {
 					t.Errorf("name = %q, want %q", got, evil)
 				}
 			}},
 		{"contact with SQL in names and tags", `mutation($s: String!) { createContact(input: {email: "bob@acme.co", firstName: $s, company: $s, tags: [$s]}) { firstName company } }`,
-			map[string]any{"s": evil}, func(t *testing.T, d map[string]any) {
-				if got := testenv.Str(d, "createContact", "firstName"); got != evil {
+			map[string]any{"s": evil}, func(t *testing.T, d surfaceSQL) {
+				if got := d.CreateContact.FirstName; got != evil {
 					t.Errorf("firstName = %q, want %q", got, evil)
 				}
 			}},
 		{"search finds the stored SQL text", `query($s: String) { contacts(filter: {search: $s}) { totalCount nodes { email } } }`,
-			map[string]any{"s": "drop table"}, func(t *testing.T, d map[string]any) {
-				if got := testenv.Get(d, "contacts", "totalCount"); got != float64(1) {
+			map[string]any{"s": "drop table"}, func(t *testing.T, d surfaceSQL) {
+				if got := d.Contacts.total(t); got != 1 {
 					t.Errorf("totalCount = %v, want 1", got)
 				}
-				if got := testenv.Str(d, "contacts", "nodes", 0, "email"); got != "bob@acme.co" {
+				if got := d.Contacts.first(t).Email; got != "bob@acme.co" {
 					t.Errorf("email = %q, want bob@acme.co", got)
 				}
 			}},
@@ -626,7 +665,7 @@ func TestSurfaceSQLInputIsData(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			r := env.Query(t, key, tc.query, tc.vars)
 			surfaceNoInternals(t, r.Raw)
-			tc.check(t, r.MustData(t))
+			tc.check(t, testenv.Decode[surfaceSQL](t, r))
 		})
 	}
 
@@ -634,11 +673,11 @@ func TestSurfaceSQLInputIsData(t *testing.T) {
 	// matches only the contact that stores it as its name.
 	r = env.Query(t, key, `{ contacts(filter: {search: "'; DROP TABLE contacts; --"}) { totalCount nodes { email } } }`, nil)
 	surfaceNoInternals(t, r.Raw)
-	d := r.MustData(t)
-	if got := testenv.Get(d, "contacts", "totalCount"); got != float64(1) {
+	d := testenv.Decode[surfaceSQL](t, r)
+	if got := d.Contacts.total(t); got != 1 {
 		t.Errorf("inline evil search: totalCount = %v, want 1", got)
 	}
-	if got := testenv.Str(d, "contacts", "nodes", 0, "email"); got != "bob@acme.co" {
+	if got := d.Contacts.first(t).Email; got != "bob@acme.co" {
 		t.Errorf("inline evil search: email = %q, want bob@acme.co", got)
 	}
 
@@ -647,7 +686,7 @@ func TestSurfaceSQLInputIsData(t *testing.T) {
 		t.Fatalf("contacts = %v, want 2", n)
 	}
 	r = env.Query(t, key, `query($id: ID!) { contact(id: $id) { email } }`, map[string]any{"id": contactID})
-	if got := testenv.Str(r.MustData(t), "contact", "email"); got != "ann@acme.co" {
+	if got := testenv.Decode[struct{ Contact struct{ Email string } }](t, r).Contact.Email; got != "ann@acme.co" {
 		t.Errorf("contact email = %q, want ann@acme.co", got)
 	}
 	r = env.Query(t, key, `mutation { createContact(input: {email: "carol@acme.co"}) { id } }`, nil)

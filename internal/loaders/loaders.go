@@ -221,37 +221,35 @@ type relation[C any] struct {
 	withCount func(*C, models.Counter) *C
 }
 
+// copyWithCount is a relation's withCount: it copies the page, then set attaches the count
+// to the copy.
+func copyWithCount[C any](set func(*C, models.Counter)) func(*C, models.Counter) *C {
+	return func(c *C, n models.Counter) *C {
+		cp := *c
+		set(&cp, n)
+		return &cp
+	}
+}
+
 var (
 	listsOfContact = relation[models.ListConnection]{rel: store.ListsOfContact, kind: contactsShown,
 		fetch: func(s *store.Store) func(context.Context, []string, store.PageArgs) (map[string]*models.ListConnection, error) {
 			return s.ListsOfContacts
 		},
-		saw: func(l *Loaders, c *models.ListConnection) { l.SawLists(c.Nodes()) },
-		withCount: func(c *models.ListConnection, n models.Counter) *models.ListConnection {
-			cp := *c
-			cp.Count = n
-			return &cp
-		}}
+		saw:       func(l *Loaders, c *models.ListConnection) { l.SawLists(c.Nodes()) },
+		withCount: copyWithCount(func(c *models.ListConnection, n models.Counter) { c.Count = n })}
 	dealsOfContact = relation[models.DealConnection]{rel: store.DealsOfContact, kind: contactsShown,
 		fetch: func(s *store.Store) func(context.Context, []string, store.PageArgs) (map[string]*models.DealConnection, error) {
 			return s.DealsOfContacts
 		},
-		saw: func(l *Loaders, c *models.DealConnection) { l.SawDeals(c.Nodes()) },
-		withCount: func(c *models.DealConnection, n models.Counter) *models.DealConnection {
-			cp := *c
-			cp.Count = n
-			return &cp
-		}}
+		saw:       func(l *Loaders, c *models.DealConnection) { l.SawDeals(c.Nodes()) },
+		withCount: copyWithCount(func(c *models.DealConnection, n models.Counter) { c.Count = n })}
 	membersOfList = relation[models.ContactConnection]{rel: store.MembersOfList, kind: listsShown,
 		fetch: func(s *store.Store) func(context.Context, []string, store.PageArgs) (map[string]*models.ContactConnection, error) {
 			return s.ContactsOfLists
 		},
-		saw: func(l *Loaders, c *models.ContactConnection) { l.SawContacts(c.Nodes()) },
-		withCount: func(c *models.ContactConnection, n models.Counter) *models.ContactConnection {
-			cp := *c
-			cp.Count = n
-			return &cp
-		}}
+		saw:       func(l *Loaders, c *models.ContactConnection) { l.SawContacts(c.Nodes()) },
+		withCount: copyWithCount(func(c *models.ContactConnection, n models.Counter) { c.Count = n })}
 )
 
 func childKey(rel *store.Relation, args store.PageArgs) string {

@@ -32,8 +32,7 @@ func (c *clock) Add(d time.Duration) {
 
 func contactCount(t *testing.T, a *api, key string) int {
 	t.Helper()
-	r := a.env.Query(t, key, `{ contacts { totalCount } }`, nil).MustData(t)
-	return int(testenv.Get(r, "contacts", "totalCount").(float64))
+	return testenv.Decode[struct{ Contacts struct{ TotalCount int } }](t, a.env.Query(t, key, `{ contacts { totalCount } }`, nil)).Contacts.TotalCount
 }
 
 // TestIdempotentRetry: a retry gets the identical answer, marked as replayed, creates no
@@ -72,7 +71,7 @@ func TestIdempotentRetry(t *testing.T) {
 
 	clk.Add(24*time.Hour + time.Second)
 	again := a.call(t, key, "POST", "/v1/contacts", map[string]any{"email": "bob@example.com"}, "Idempotency-Key", "k-1").must(t, 201)
-	if again.Header.Get("Idempotent-Replayed") != "" || again.id() == first.id() {
+	if again.Header.Get("Idempotent-Replayed") != "" || again.id(t) == first.id(t) {
 		t.Errorf("after expiry the key should run a new request: %s", again.Raw)
 	}
 	if n := contactCount(t, a, key); n != 2 {
@@ -106,9 +105,9 @@ func TestIdempotentGraphQLMutation(t *testing.T) {
 	if r := send("B"); r.Status != 422 || r.Code() != "IDEMPOTENCY_KEY_REUSED" {
 		t.Errorf("other body: %d %s", r.Status, r.Raw)
 	}
-	lists := a.env.Query(t, key, `{ lists { totalCount } }`, nil).MustData(t)
-	if testenv.Get(lists, "lists", "totalCount") != 1.0 {
-		t.Errorf("lists = %v, want 1", testenv.Get(lists, "lists", "totalCount"))
+	lists := testenv.Decode[struct{ Lists struct{ TotalCount int } }](t, a.env.Query(t, key, `{ lists { totalCount } }`, nil))
+	if lists.Lists.TotalCount != 1 {
+		t.Errorf("lists = %v, want 1", lists.Lists.TotalCount)
 	}
 }
 

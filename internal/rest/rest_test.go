@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -55,16 +56,50 @@ func specValidator(t *testing.T, h http.Handler) validator.Validator {
 	return v
 }
 
-// reply is a decoded REST answer.
+// reply is a REST answer, a JSON object.
 type reply struct {
 	Status int
 	Header http.Header
 	Raw    []byte
-	Doc    map[string]any
 }
 
-func (r *reply) code() string { return testenv.Str(r.Doc, "error", "code") }
-func (r *reply) id() string   { return testenv.Str(r.Doc, "data", "id") }
+// restDoc is a REST answer's document: data (decoded into a T), or an error; next_cursor
+// on a page. Fields T does not declare are ignored: call checks every answer against
+// openapi.json, so the tests declare only what they assert.
+type restDoc[T any] struct {
+	Data       T       `json:"data"`
+	NextCursor *string `json:"next_cursor"`
+	Error      struct {
+		Code, Field string
+	} `json:"error"`
+}
+
+// doc decodes r's document with its data as a T.
+func doc[T any](t testing.TB, r *reply) restDoc[T] {
+	t.Helper()
+	var d restDoc[T]
+	if err := json.Unmarshal(r.Raw, &d); err != nil {
+		t.Fatalf("answer does not decode into %T: %v\n%s", d, err, r.Raw)
+	}
+	return d
+}
+
+// code is the answer's error.code, or "" when it has none.
+func (r *reply) code() string {
+	var d restDoc[json.RawMessage]
+	_ = json.Unmarshal(r.Raw, &d) // call made sure r.Raw is a JSON object
+	return d.Error.Code
+}
+
+// id is the id of the record the answer holds; it fails the test when there is none.
+func (r *reply) id(t testing.TB) string {
+	t.Helper()
+	id := doc[struct{ ID string }](t, r).Data.ID
+	if id == "" {
+		t.Fatalf("no data.id: %s", r.Raw)
+	}
+	return id
+}
 
 func (r *reply) must(t *testing.T, status int) *reply {
 	t.Helper()
@@ -104,7 +139,7 @@ func (a *api) call(t *testing.T, key, method, path string, body any, header ...s
 	rec := httptest.NewRecorder()
 	a.env.Handler.ServeHTTP(rec, newReq())
 	r := &reply{Status: rec.Code, Header: rec.Header(), Raw: rec.Body.Bytes()}
-	if err := json.Unmarshal(r.Raw, &r.Doc); err != nil {
+	if err := json.Unmarshal(r.Raw, new(map[string]json.RawMessage)); err != nil {
 		t.Fatalf("%s %s: answer is not a JSON object (%d): %s", method, path, rec.Code, r.Raw)
 	}
 	if a.v != nil && path != "/v1/nope" && rec.Code != http.StatusMethodNotAllowed { // both outside the document
@@ -130,16 +165,27 @@ func setUp(t *testing.T, a *api) fixture {
 	f := fixture{key: key, readKey: a.env.Key(t, ws, "read", "lexi")}
 	_, f.otherKey = a.env.Tenant(t, "Other")
 	f.contact = a.call(t, key, "POST", "/v1/contacts", map[string]any{"email": "ada@example.com", "first_name": "Ada",
-		"last_name": "Lovelace", "company": "Analytical", "tags": []string{"vip"}}).must(t, 201).id()
-	f.list = a.call(t, key, "POST", "/v1/lists", map[string]any{"name": "VIP", "description": "best"}).must(t, 201).id()
-	f.campaign = a.call(t, key, "POST", "/v1/campaigns", map[string]any{"name": "Launch", "list_id": f.list}).must(t, 201).id()
-	f.deal = a.call(t, key, "POST", "/v1/deals", map[string]any{"title": "Renewal", "amount": 150000, "contact_id": f.contact}).must(t, 201).id()
+		"last_name": "Lovelace", "company": "Analytical", "tags": []string{"vip"}}).must(t, 201).id(t)
+	f.list = a.call(t, key, "POST", "/v1/lists", map[string]any{"name": "VIP", "description": "best"}).must(t, 201).id(t)
+	f.campaign = a.call(t, key, "POST", "/v1/campaigns", map[string]any{"name": "Launch", "list_id": f.list}).must(t, 201).id(t)
+	f.deal = a.call(t, key, "POST", "/v1/deals", map[string]any{"title": "Renewal", "amount": 150000, "contact_id": f.contact}).must(t, 201).id(t)
 	chat := a.call(t, key, "POST", "/v1/lexi/chat", map[string]any{"message": "create a list called Top with all contacts"}).must(t, 200)
-	f.task = testenv.Str(chat.Doc, "data", "tasks", 0, "id")
+	type chatReply struct {
+		ConversationID string `json:"conversation_id"`
+		Tasks          []struct{ ID string }
+	}
+	firstTask := func(d chatReply) string {
+		if len(d.Tasks) == 0 {
+			return ""
+		}
+		return d.Tasks[0].ID
+	}
+	first := doc[chatReply](t, chat).Data
+	f.task = firstTask(first)
 	chat = a.call(t, key, "POST", "/v1/lexi/chat", map[string]any{"message": "create a list called Later",
-		"conversation_id": testenv.Str(chat.Doc, "data", "conversation_id")}).must(t, 200)
-	f.task2 = testenv.Str(chat.Doc, "data", "tasks", 0, "id")
-	if f.task == "" || f.task2 == "" {
+		"conversation_id": first.ConversationID}).must(t, 200)
+	f.task2 = firstTask(doc[chatReply](t, chat).Data)
+	if f.task == "" || f.task2 == "" || first.ConversationID == "" {
 		t.Fatalf("Lexi proposed no task: %s", chat.Raw)
 	}
 	return f
@@ -164,44 +210,76 @@ type routeCase struct {
 }
 
 func routeCases(f fixture) []routeCase {
-	field := func(path []any, want any) func(*testing.T, *reply) {
-		return func(t *testing.T, r *reply) {
-			t.Helper()
-			if got := testenv.Get(r.Doc, path...); got != want {
-				t.Errorf("%v = %#v, want %#v: %s", path, got, want, r.Raw)
-			}
+	type (
+		id       struct{ ID string }
+		name     struct{ Name string }
+		status   struct{ Status string }
+		subject  struct{ Subject string }
+		fullName struct {
+			FullName string `json:"full_name"`
 		}
-	}
+		contactCount struct {
+			ContactCount *int `json:"contact_count"`
+		}
+	)
 	return []routeCase{
-		{"GET", "/v1/contacts?limit=10&company=Analytical&tag=vip", nil, 200, field([]any{"data", 0, "full_name"}, "Ada Lovelace")},
-		{"GET", "/v1/contacts/" + f.contact, nil, 200, field([]any{"data", "email"}, "ada@example.com")},
-		{"POST", "/v1/contacts", map[string]any{"email": "bob@example.com", "first_name": "Bob"}, 201, field([]any{"data", "first_name"}, "Bob")},
-		{"PATCH", "/v1/contacts/" + f.contact, map[string]any{"title": "Countess"}, 200, field([]any{"data", "title"}, "Countess")},
-		{"GET", "/v1/lists?search=vi", nil, 200, field([]any{"data", 0, "name"}, "VIP")},
-		{"GET", "/v1/lists/" + f.list, nil, 200, field([]any{"data", "contact_count"}, 0.0)},
-		{"POST", "/v1/lists", map[string]any{"name": "Cold"}, 201, field([]any{"data", "name"}, "Cold")},
-		{"PATCH", "/v1/lists/" + f.list, map[string]any{"description": "the best"}, 200, field([]any{"data", "description"}, "the best")},
-		{"POST", "/v1/lists/" + f.list + "/contacts", map[string]any{"contact_ids": []string{f.contact}}, 200, field([]any{"data", "contact_count"}, 1.0)},
-		{"GET", "/v1/campaigns?status=draft", nil, 200, field([]any{"data", 0, "list", "name"}, "VIP")},
-		{"GET", "/v1/campaigns/" + f.campaign, nil, 200, field([]any{"data", "status"}, "DRAFT")},
-		{"POST", "/v1/campaigns", map[string]any{"name": "Later", "subject": "Hi"}, 201, field([]any{"data", "subject"}, "Hi")},
-		{"PATCH", "/v1/campaigns/" + f.campaign, map[string]any{"subject": "Hello"}, 200, field([]any{"data", "subject"}, "Hello")},
-		{"GET", "/v1/deals?stage=LEAD", nil, 200, field([]any{"data", 0, "amount"}, 150000.0)},
-		{"GET", "/v1/deals/" + f.deal, nil, 200, field([]any{"data", "contact", "full_name"}, "Ada Lovelace")},
-		{"POST", "/v1/deals", map[string]any{"title": "Upsell", "currency": "EUR"}, 201, field([]any{"data", "currency"}, "EUR")},
-		{"PATCH", "/v1/deals/" + f.deal, map[string]any{"stage": "WON"}, 200, field([]any{"data", "stage"}, "WON")},
-		{"GET", "/v1/prospects/search?q=nobody", nil, 200, field([]any{"next_cursor"}, nil)},
-		{"POST", "/v1/lexi/chat", map[string]any{"message": "how many contacts do we have?"}, 200, field([]any{"data", "reply", "role"}, "ASSISTANT")},
-		{"GET", "/v1/lexi/tasks?status=pending", nil, 200, field([]any{"data", 0, "status"}, "PENDING")},
-		{"POST", "/v1/lexi/tasks/" + f.task + "/approve", nil, 200, field([]any{"data", "status"}, "EXECUTED")},
-		{"POST", "/v1/lexi/tasks/" + f.task2 + "/reject", map[string]any{"reason": "not now"}, 200, field([]any{"data", "result"}, "not now")},
+		{"GET", "/v1/contacts?limit=10&company=Analytical&tag=vip", nil, 200, firstIs(fullName{"Ada Lovelace"})},
+		{"GET", "/v1/contacts/" + f.contact, nil, 200, dataIs(struct{ Email string }{"ada@example.com"})},
+		{"POST", "/v1/contacts", map[string]any{"email": "bob@example.com", "first_name": "Bob"}, 201, dataIs(struct {
+			FirstName string `json:"first_name"`
+		}{"Bob"})},
+		{"PATCH", "/v1/contacts/" + f.contact, map[string]any{"title": "Countess"}, 200, dataIs(struct{ Title string }{"Countess"})},
+		{"GET", "/v1/lists?search=vi", nil, 200, firstIs(name{"VIP"})},
+		{"GET", "/v1/lists/" + f.list, nil, 200, dataIs(contactCount{new(0)})},
+		{"POST", "/v1/lists", map[string]any{"name": "Cold"}, 201, dataIs(name{"Cold"})},
+		{"PATCH", "/v1/lists/" + f.list, map[string]any{"description": "the best"}, 200, dataIs(struct{ Description string }{"the best"})},
+		{"POST", "/v1/lists/" + f.list + "/contacts", map[string]any{"contact_ids": []string{f.contact}}, 200, dataIs(contactCount{new(1)})},
+		{"GET", "/v1/campaigns?status=draft", nil, 200, firstIs(struct{ List name }{name{"VIP"}})},
+		{"GET", "/v1/campaigns/" + f.campaign, nil, 200, dataIs(status{"DRAFT"})},
+		{"POST", "/v1/campaigns", map[string]any{"name": "Later", "subject": "Hi"}, 201, dataIs(subject{"Hi"})},
+		{"PATCH", "/v1/campaigns/" + f.campaign, map[string]any{"subject": "Hello"}, 200, dataIs(subject{"Hello"})},
+		{"GET", "/v1/deals?stage=LEAD", nil, 200, firstIs(struct{ Amount int64 }{150000})},
+		{"GET", "/v1/deals/" + f.deal, nil, 200, dataIs(struct{ Contact fullName }{fullName{"Ada Lovelace"}})},
+		{"POST", "/v1/deals", map[string]any{"title": "Upsell", "currency": "EUR"}, 201, dataIs(struct{ Currency string }{"EUR"})},
+		{"PATCH", "/v1/deals/" + f.deal, map[string]any{"stage": "WON"}, 200, dataIs(struct{ Stage string }{"WON"})},
+		{"GET", "/v1/prospects/search?q=nobody", nil, 200, func(t *testing.T, r *reply) {
+			if next := doc[json.RawMessage](t, r).NextCursor; next != nil {
+				t.Errorf("next_cursor = %q, want null: %s", *next, r.Raw)
+			}
+		}},
+		{"POST", "/v1/lexi/chat", map[string]any{"message": "how many contacts do we have?"}, 200, dataIs(struct{ Reply struct{ Role string } }{struct{ Role string }{"ASSISTANT"}})},
+		{"GET", "/v1/lexi/tasks?status=pending", nil, 200, firstIs(status{"PENDING"})},
+		{"POST", "/v1/lexi/tasks/" + f.task + "/approve", nil, 200, dataIs(status{"EXECUTED"})},
+		{"POST", "/v1/lexi/tasks/" + f.task2 + "/reject", map[string]any{"reason": "not now"}, 200, dataIs(struct{ Result string }{"not now"})},
 		{"GET", "/v1/usage?days=2", nil, 200, func(t *testing.T, r *reply) {
-			if n := len(testenv.Get(r.Doc, "data").([]any)); n != 2 {
+			if n := len(doc[[]json.RawMessage](t, r).Data); n != 2 {
 				t.Errorf("usage days = %d, want 2: %s", n, r.Raw)
 			}
 		}},
-		{"DELETE", "/v1/lists/" + f.list, nil, 200, field([]any{"data", "id"}, f.list)},
-		{"DELETE", "/v1/contacts/" + f.contact, nil, 200, field([]any{"data", "id"}, f.contact)},
+		{"DELETE", "/v1/lists/" + f.list, nil, 200, dataIs(id{f.list})},
+		{"DELETE", "/v1/contacts/" + f.contact, nil, 200, dataIs(id{f.contact})},
+	}
+}
+
+// dataIs checks that the answer's data, decoded into a T, equals want (pointers compared by
+// what they point to).
+func dataIs[T any](want T) func(*testing.T, *reply) {
+	return func(t *testing.T, r *reply) {
+		t.Helper()
+		if got := doc[T](t, r).Data; !reflect.DeepEqual(got, want) {
+			t.Errorf("data = %+v, want %+v: %s", got, want, r.Raw)
+		}
+	}
+}
+
+// firstIs is dataIs for the first item of a page.
+func firstIs[T any](want T) func(*testing.T, *reply) {
+	return func(t *testing.T, r *reply) {
+		t.Helper()
+		items := doc[[]T](t, r).Data
+		if len(items) == 0 || !reflect.DeepEqual(items[0], want) {
+			t.Errorf("data[0] of %+v, want %+v: %s", items, want, r.Raw)
+		}
 	}
 }
 
@@ -268,13 +346,14 @@ func TestUnknownPathsAndMethods(t *testing.T) {
 	if r := a.call(t, key, "POST", "/v1/contacts", "[1]"); r.Status != 400 || r.code() != "BAD_REQUEST" {
 		t.Errorf("array body: %d %s", r.Status, r.Raw)
 	}
-	if r := a.call(t, key, "GET", "/v1/contacts?limit=x", nil); r.Status != 400 || testenv.Str(r.Doc, "error", "field") != "limit" {
+	field := func(r *reply) string { return doc[json.RawMessage](t, r).Error.Field }
+	if r := a.call(t, key, "GET", "/v1/contacts?limit=x", nil); r.Status != 400 || field(r) != "limit" {
 		t.Errorf("?limit=x: %d %s", r.Status, r.Raw)
 	}
-	if r := a.call(t, key, "GET", "/v1/contacts?limit=500", nil); r.Status != 400 || r.code() != "BAD_USER_INPUT" || testenv.Str(r.Doc, "error", "field") != "limit" {
+	if r := a.call(t, key, "GET", "/v1/contacts?limit=500", nil); r.Status != 400 || r.code() != "BAD_USER_INPUT" || field(r) != "limit" {
 		t.Errorf("?limit=500: %d %s", r.Status, r.Raw)
 	}
-	if r := a.call(t, key, "POST", "/v1/contacts", map[string]any{"email": "nope"}); r.Status != 400 || testenv.Str(r.Doc, "error", "field") != "email" {
+	if r := a.call(t, key, "POST", "/v1/contacts", map[string]any{"email": "nope"}); r.Status != 400 || field(r) != "email" {
 		t.Errorf("bad email: %d %s", r.Status, r.Raw)
 	}
 	a.call(t, key, "POST", "/v1/contacts", map[string]any{"email": "x@example.com"}).must(t, 201)
@@ -294,21 +373,24 @@ func TestPagination(t *testing.T) {
 	path := "/v1/contacts?limit=3"
 	for page := 1; ; page++ {
 		r := a.call(t, key, "GET", path, nil).must(t, 200)
-		items := testenv.Get(r.Doc, "data").([]any)
-		for i := range items {
-			seen[testenv.Str(items, i, "id")] = true
+		d := doc[[]struct{ ID string }](t, r)
+		items := d.Data
+		for _, it := range items {
+			if it.ID == "" {
+				t.Fatalf("page %d: an item without id: %s", page, r.Raw)
+			}
+			seen[it.ID] = true
 		}
-		next, _ := r.Doc["next_cursor"].(string)
-		if page < 3 && (len(items) != 3 || next == "") {
-			t.Fatalf("page %d: %d items, next_cursor %q", page, len(items), next)
+		if page < 3 && (len(items) != 3 || d.NextCursor == nil || *d.NextCursor == "") {
+			t.Fatalf("page %d: %d items: %s", page, len(items), r.Raw)
 		}
 		if page == 3 {
-			if len(items) != 1 || r.Doc["next_cursor"] != nil {
-				t.Fatalf("last page: %d items, next_cursor %v", len(items), r.Doc["next_cursor"])
+			if len(items) != 1 || d.NextCursor != nil {
+				t.Fatalf("last page: %d items: %s", len(items), r.Raw)
 			}
 			break
 		}
-		path = "/v1/contacts?limit=3&cursor=" + next
+		path = "/v1/contacts?limit=3&cursor=" + *d.NextCursor
 	}
 	if len(seen) != 7 {
 		t.Errorf("saw %d distinct contacts, want 7", len(seen))
@@ -332,10 +414,23 @@ func TestSameCostAndUsageAsGraphQL(t *testing.T) {
 		t.Errorf("mutation cost: REST %q, GraphQL %q", restW.Header.Get("X-RateLimit-Cost"), gqlW.Header.Get("X-RateLimit-Cost"))
 	}
 	a.env.Usage.Flush(t.Context())
-	u := a.env.Query(t, key, `{ viewer { apiKey { usage { operations { operation calls } } } } }`, nil).MustData(t)
-	calls := map[string]float64{}
-	for _, o := range testenv.Get(u, "viewer", "apiKey", "usage", 0, "operations").([]any) {
-		calls[testenv.Str(o, "operation")] = o.(map[string]any)["calls"].(float64)
+	type opCount struct {
+		Operation string
+		Calls     int
+	}
+	u := testenv.Decode[struct {
+		Viewer struct {
+			APIKey struct {
+				Usage []struct{ Operations []opCount } // one entry a day, today first
+			} `json:"apiKey"`
+		}
+	}](t, a.env.Query(t, key, `{ viewer { apiKey { usage { operations { operation calls } } } } }`, nil))
+	if len(u.Viewer.APIKey.Usage) == 0 {
+		t.Fatal("no usage today")
+	}
+	calls := map[string]int{}
+	for _, o := range u.Viewer.APIKey.Usage[0].Operations {
+		calls[o.Operation] = o.Calls
 	}
 	if calls["contacts"] != 2 || calls["createList"] != 2 {
 		t.Errorf("usage per operation = %v, want contacts 2 and createList 2", calls)

@@ -38,12 +38,8 @@ func (s *Store) Workspaces(ctx context.Context) ([]*models.Workspace, error) {
 
 // Workspace returns one tenant.
 func (s *Store) Workspace(ctx context.Context, id string) (*models.Workspace, error) {
-	var w models.Workspace
-	err := s.read(AsSystem(ctx)).Where("id = ?", id).Take(&w).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, apperr.NotFound("workspace", id)
-	}
-	return &w, s.translate(err)
+	w, err := findByID[models.Workspace](s.read(AsSystem(ctx)), "workspace", id)
+	return w, s.translate(err)
 }
 
 // CreateAPIKey stores a key whose hash and prefix the caller computed; the plaintext never
@@ -61,12 +57,8 @@ func (s *Store) CreateAPIKey(ctx context.Context, k *models.ApiKey) error {
 
 // APIKey returns one key by id.
 func (s *Store) APIKey(ctx context.Context, id string) (*models.ApiKey, error) {
-	var k models.ApiKey
-	err := s.read(AsSystem(ctx)).Where("id = ?", id).Take(&k).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, apperr.NotFound("key", id)
-	}
-	return &k, s.translate(err)
+	k, err := findByID[models.ApiKey](s.read(AsSystem(ctx)), "key", id)
+	return k, s.translate(err)
 }
 
 // APIKeys lists a workspace's keys, oldest first.
