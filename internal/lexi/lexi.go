@@ -143,8 +143,10 @@ func decider(ctx context.Context) string {
 	return ""
 }
 
+// notify announces a task's change once it is committed: inside a request transaction (an
+// idempotent mutation) only after that transaction commits, and not at all if it rolls back.
 func (s *Service) notify(ctx context.Context, t *models.LexiTask) {
 	if s.notifier != nil {
-		s.notifier.TaskChanged(ctx, t)
+		store.AfterCommit(ctx, func(ctx context.Context) { s.notifier.TaskChanged(ctx, t) })
 	}
 }

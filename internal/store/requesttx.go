@@ -22,10 +22,12 @@ import (
 
 // RequestTx is a transaction spanning one request.
 type RequestTx struct {
-	store *Store
-	tx    *gorm.DB
-	mu    sync.Mutex
-	done  bool
+	store     *Store
+	tx        *gorm.DB
+	mu        sync.Mutex
+	done      bool
+	committed bool
+	after     []func() // AfterCommit's announcements, run once the commit succeeded
 }
 
 type requestTxKey struct{}
@@ -49,22 +51,63 @@ func (s *Store) BeginRequest(ctx context.Context) (context.Context, *RequestTx, 
 	return context.WithValue(ctx, requestTxKey{}, rt), rt, nil
 }
 
-// Commit commits the request's writes.
+// Commit commits the request's writes, then runs what AfterCommit deferred to it.
 func (rt *RequestTx) Commit() error {
 	rt.mu.Lock()
-	defer rt.mu.Unlock()
 	rt.done = true
-	return rt.store.translate(rt.tx.Commit().Error)
+	err := rt.store.translate(rt.tx.Commit().Error)
+	rt.committed = err == nil
+	after := rt.after
+	rt.after = nil
+	rt.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	for _, fn := range after {
+		fn()
+	}
+	return nil
 }
 
-// Rollback discards the request's writes; after Commit it does nothing.
+// Rollback discards the request's writes and what AfterCommit deferred; after Commit it
+// does nothing.
 func (rt *RequestTx) Rollback() {
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
+	rt.after = nil
 	if !rt.done {
 		rt.done = true
 		rt.tx.Rollback()
 	}
+}
+
+// AfterCommit runs fn once ctx's request transaction has committed — at once when ctx has
+// none — with a context outside that transaction. What a request announces to others (live
+// Lexi task updates, pg_notify to other instances) must describe committed data: a request
+// transaction that rolls back drops its announcements instead of having told subscribers
+// of a change that never happened.
+func AfterCommit(ctx context.Context, fn func(context.Context)) {
+	rt := requestTxFrom(ctx)
+	if rt == nil {
+		fn(ctx)
+		return
+	}
+	rt.mu.Lock()
+	if !rt.done {
+		rt.after = append(rt.after, func() { fn(withoutRequestTx(ctx)) })
+		rt.mu.Unlock()
+		return
+	}
+	committed := rt.committed
+	rt.mu.Unlock()
+	if committed { // the transaction finished already: its work is committed
+		fn(withoutRequestTx(ctx))
+	}
+}
+
+// withoutRequestTx is ctx with its request transaction hidden, for work after the commit.
+func withoutRequestTx(ctx context.Context) context.Context {
+	return context.WithValue(ctx, requestTxKey{}, (*RequestTx)(nil))
 }
 
 // lockRequestTx takes ctx's request transaction's turn, if it has one, and returns its release.
