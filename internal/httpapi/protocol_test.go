@@ -503,9 +503,29 @@ func TestSSESubscription(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), wsWait)
 		defer cancel()
 		resp := sseSubscribe(t, ctx, srv, readOnly)
-		events := readSSE(t, resp.Body, func(e sseEvent) bool { return e.event == "next" || e.event == "complete" })
-		if last := events[len(events)-1]; !strings.Contains(last.data, `"FORBIDDEN"`) {
-			t.Fatalf("events %v, want a FORBIDDEN error", events)
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusForbidden || strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") ||
+			!strings.Contains(string(body), `"FORBIDDEN"`) || !strings.Contains(string(body), `"LEXI"`) {
+			t.Fatalf("status %d %s %s, want 403 FORBIDDEN missing LEXI as a GraphQL error body", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+		}
+	})
+
+	t.Run("an invalid subscription", func(t *testing.T) {
+		ctx, cancel := context.WithTimeout(context.Background(), wsWait)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/graphql",
+			strings.NewReader(`{"query":"subscription { lexiTaskUpdated { nope } }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "text/event-stream")
+		req.Header.Set("Authorization", "Bearer "+key)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), `"GRAPHQL_VALIDATION_FAILED"`) {
+			t.Fatalf("status %d %s, want 400 GRAPHQL_VALIDATION_FAILED", resp.StatusCode, body)
 		}
 	})
 }
