@@ -9,26 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wbk/crm/internal/testdb"
 	"github.com/wbk/crm/internal/testenv"
 )
-
-// clock is a settable clock for the limiter, the usage recorder and idempotency records.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
 
 func contactCount(t *testing.T, a *api, key string) int {
 	t.Helper()
@@ -39,7 +22,7 @@ func contactCount(t *testing.T, a *api, key string) int {
 // second row and is not charged; another body under the same key is 422; after 24 h the key
 // is free again.
 func TestIdempotentRetry(t *testing.T) {
-	clk := &clock{now: time.Now().UTC()}
+	clk := testdb.NewClock(time.Now().UTC())
 	a := newAPI(t, testenv.Options{Now: clk.Now})
 	_, key := a.env.Tenant(t, "Acme")
 	body := map[string]any{"email": "ada@example.com", "first_name": "Ada"}
