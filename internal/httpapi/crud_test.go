@@ -634,9 +634,13 @@ func TestCrudContactValidation(t *testing.T) {
 				crudEqual(t, "tags", got.Tags, []string{long(64)})
 			}},
 		{"50-character phone", map[string]any{"phone": strings.Repeat("5", 50)},
-			func(t *testing.T, got crudContact) { crudEqual(t, "phone", got.Phone, crudStr(strings.Repeat("5", 50))) }},
+			func(t *testing.T, got crudContact) {
+				crudEqual(t, "phone", got.Phone, crudStr(strings.Repeat("5", 50)))
+			}},
 		{"tab and newline are not control characters here", map[string]any{"company": "Acme\tInc.\nLondon"},
-			func(t *testing.T, got crudContact) { crudEqual(t, "company", got.Company, crudStr("Acme\tInc.\nLondon")) }},
+			func(t *testing.T, got crudContact) {
+				crudEqual(t, "company", got.Company, crudStr("Acme\tInc.\nLondon"))
+			}},
 		{"unicode names", map[string]any{"firstName": "Zoë", "lastName": "Núñez-渡辺"},
 			func(t *testing.T, got crudContact) {
 				crudEqual(t, "fullName", got.FullName, "Zoë Núñez-渡辺")
