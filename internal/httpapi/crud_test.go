@@ -125,11 +125,14 @@ func (c *crudClient) count(t *testing.T, query string, vars map[string]any, root
 	return *d[root].TotalCount
 }
 
-// crudIDConn is a connection asked for `totalCount nodes { id }`.
+// crudIDConn is a connection asked for `totalCount nodes { id }`, the nodes perhaps with their
+// name (lists) or email (contacts) too.
 type crudIDConn struct {
 	TotalCount *int `json:"totalCount"`
 	Nodes      []struct {
-		ID string `json:"id"`
+		ID    string  `json:"id"`
+		Name  *string `json:"name"`
+		Email *string `json:"email"`
 	} `json:"nodes"`
 }
 
@@ -943,6 +946,19 @@ func TestCrudVerbatimText(t *testing.T) {
 
 const crudListFields = `id name description contactCount createdAt updatedAt`
 
+// crudList is a list asked for crudListFields.
+type crudList struct {
+	ID           string  `json:"id"`
+	Name         string  `json:"name"`
+	Description  *string `json:"description"`
+	ContactCount *int    `json:"contactCount"`
+	CreatedAt    string  `json:"createdAt"`
+	UpdatedAt    string  `json:"updatedAt"`
+}
+
+// crudInt is a pointer to n, for comparing counts that must be present.
+func crudInt(n int) *int { return &n }
+
 func TestCrudLists(t *testing.T) {
 	t.Parallel()
 	c := crudSetup(t)
@@ -950,24 +966,39 @@ func TestCrudLists(t *testing.T) {
 	const update = `mutation($id: ID!, $in: UpdateListInput!) { updateList(id: $id, input: $in) { ` + crudListFields + ` } }`
 	const del = `mutation($id: ID!) { deleteList(id: $id) }`
 
-	vip := c.ok(t, create, map[string]any{"in": map[string]any{"name": "  VIP Customers ", "description": "Top accounts"}})["createList"].(map[string]any)
-	vipID := testenv.Str(vip, "id")
+	// write runs create or update, which must answer a list.
+	write := func(t *testing.T, op string, vars map[string]any) crudList {
+		t.Helper()
+		d := crudDo[map[string]*crudList](t, c, op, vars)
+		if len(d) != 1 {
+			t.Fatalf("answer has %d root fields, want 1: %v", len(d), d)
+		}
+		for root, l := range d {
+			if l == nil {
+				t.Fatalf("%s answered null", root)
+			}
+			return *l
+		}
+		panic("unreachable")
+	}
+	vip := write(t, create, map[string]any{"in": map[string]any{"name": "  VIP Customers ", "description": "Top accounts"}})
+	vipID := vip.ID
 	if ids.Kind(vipID) != ids.List {
 		t.Errorf("list id %q is not a lst_ id", vipID)
 	}
-	crudEqual(t, "name is trimmed", vip["name"], "VIP Customers")
-	crudEqual(t, "description", vip["description"], "Top accounts")
-	crudEqual(t, "contactCount", vip["contactCount"], float64(0))
-	if crudTime(t, fmt.Sprint(vip["updatedAt"]), "updatedAt").Before(crudTime(t, fmt.Sprint(vip["createdAt"]), "createdAt")) {
-		t.Errorf("updatedAt before createdAt: %v", vip)
+	crudEqual(t, "name is trimmed", vip.Name, "VIP Customers")
+	crudEqual(t, "description", vip.Description, crudStr("Top accounts"))
+	crudEqual(t, "contactCount", vip.ContactCount, crudInt(0))
+	if crudTime(t, vip.UpdatedAt, "updatedAt").Before(crudTime(t, vip.CreatedAt, "createdAt")) {
+		t.Errorf("updatedAt before createdAt: %+v", vip)
 	}
-	crudEqual(t, "list(id)", c.get(t, "list", vipID, crudListFields), vip)
+	crudEqual(t, "list(id)", crudGet[crudList](t, c, "list", vipID, crudListFields), &vip)
 
-	plain := c.ok(t, create, map[string]any{"in": map[string]any{"name": "Plain"}})["createList"].(map[string]any)
-	if plain["description"] != nil {
-		t.Errorf("description without input = %v, want null", plain["description"])
+	plain := write(t, create, map[string]any{"in": map[string]any{"name": "Plain"}})
+	if plain.Description != nil {
+		t.Errorf("description without input = %q, want null", *plain.Description)
 	}
-	plainID := testenv.Str(plain, "id")
+	plainID := plain.ID
 
 	t.Run("validation", func(t *testing.T) {
 		for _, tc := range []struct {
@@ -998,7 +1029,7 @@ func TestCrudLists(t *testing.T) {
 				c.fails(t, update, map[string]any{"id": vipID, "in": tc.in}, "BAD_USER_INPUT", tc.field)
 			})
 		}
-		crudEqual(t, "list after rejected updates", c.get(t, "list", vipID, crudListFields), vip)
+		crudEqual(t, "list after rejected updates", crudGet[crudList](t, c, "list", vipID, crudListFields), &vip)
 	})
 
 	t.Run("duplicate names conflict, ignoring case", func(t *testing.T) {
@@ -1006,54 +1037,54 @@ func TestCrudLists(t *testing.T) {
 			c.fails(t, create, map[string]any{"in": map[string]any{"name": name}}, "CONFLICT", "")
 		}
 		c.fails(t, update, map[string]any{"id": plainID, "in": map[string]any{"name": "vip CUSTOMERS", "description": "changed"}}, "CONFLICT", "")
-		crudEqual(t, "list after conflicting rename", c.get(t, "list", plainID, crudListFields), plain)
+		crudEqual(t, "list after conflicting rename", crudGet[crudList](t, c, "list", plainID, crudListFields), &plain)
 		if n := c.count(t, `{ lists { totalCount } }`, nil, "lists"); n != 2 {
 			t.Errorf("lists totalCount = %d, want 2", n)
 		}
 	})
 
 	t.Run("update is partial", func(t *testing.T) {
-		got := c.ok(t, update, map[string]any{"id": vipID, "in": map[string]any{"name": "Gold"}})["updateList"].(map[string]any)
-		crudEqual(t, "name", got["name"], "Gold")
-		crudEqual(t, "description unchanged", got["description"], "Top accounts")
-		crudEqual(t, "createdAt unchanged", got["createdAt"], vip["createdAt"])
-		got = c.ok(t, update, map[string]any{"id": vipID, "in": map[string]any{"description": "Gold tier"}})["updateList"].(map[string]any)
-		crudEqual(t, "name unchanged", got["name"], "Gold")
-		crudEqual(t, "description", got["description"], "Gold tier")
-		got = c.ok(t, update, map[string]any{"id": vipID, "in": map[string]any{"description": ""}})["updateList"].(map[string]any)
-		if got["description"] != nil {
-			t.Errorf(`description after "" = %v, want null`, got["description"])
+		got := write(t, update, map[string]any{"id": vipID, "in": map[string]any{"name": "Gold"}})
+		crudEqual(t, "name", got.Name, "Gold")
+		crudEqual(t, "description unchanged", got.Description, crudStr("Top accounts"))
+		crudEqual(t, "createdAt unchanged", got.CreatedAt, vip.CreatedAt)
+		got = write(t, update, map[string]any{"id": vipID, "in": map[string]any{"description": "Gold tier"}})
+		crudEqual(t, "name unchanged", got.Name, "Gold")
+		crudEqual(t, "description", got.Description, crudStr("Gold tier"))
+		got = write(t, update, map[string]any{"id": vipID, "in": map[string]any{"description": ""}})
+		if got.Description != nil {
+			t.Errorf(`description after "" = %q, want null`, *got.Description)
 		}
 		// Renaming to its own name in another case is fine; the old name is free again.
-		got = c.ok(t, update, map[string]any{"id": vipID, "in": map[string]any{"name": "GOLD"}})["updateList"].(map[string]any)
-		crudEqual(t, "name", got["name"], "GOLD")
-		c.ok(t, create, map[string]any{"in": map[string]any{"name": "VIP Customers"}})
-		crudEqual(t, "list(id)", c.get(t, "list", vipID, crudListFields), got)
+		got = write(t, update, map[string]any{"id": vipID, "in": map[string]any{"name": "GOLD"}})
+		crudEqual(t, "name", got.Name, "GOLD")
+		write(t, create, map[string]any{"in": map[string]any{"name": "VIP Customers"}})
+		crudEqual(t, "list(id)", crudGet[crudList](t, c, "list", vipID, crudListFields), &got)
 	})
 
 	t.Run("search lists by name", func(t *testing.T) {
-		d := c.ok(t, `{ lists(filter: {search: "gol"}) { totalCount nodes { id } } }`, nil)
-		crudEqual(t, "lists matching gol", crudIDs(t, d, "lists", "nodes"), []string{vipID})
+		d := crudDo[struct{ Lists crudIDConn }](t, c, `{ lists(filter: {search: "gol"}) { totalCount nodes { id } } }`, nil)
+		crudEqual(t, "lists matching gol", d.Lists.ids(), []string{vipID})
 	})
 
 	t.Run("unknown ids", func(t *testing.T) {
 		c.fails(t, update, map[string]any{"id": ids.New(ids.List), "in": map[string]any{"name": "x"}}, "NOT_FOUND", "")
 		c.fails(t, del, map[string]any{"id": ids.New(ids.List)}, "NOT_FOUND", "")
-		if got := c.get(t, "list", ids.New(ids.List), "id"); got != nil {
-			t.Errorf("list(unknown) = %v, want null", got)
+		if got := crudGet[struct{ ID string }](t, c, "list", ids.New(ids.List), "id"); got != nil {
+			t.Errorf("list(unknown) = %+v, want null", *got)
 		}
 	})
 
 	t.Run("delete", func(t *testing.T) {
-		d := c.ok(t, del, map[string]any{"id": plainID})
-		crudEqual(t, "deleteList", d["deleteList"], plainID)
-		if got := c.get(t, "list", plainID, "id"); got != nil {
-			t.Errorf("list(id) after delete = %v, want null", got)
+		d := crudDo[struct{ DeleteList *string }](t, c, del, map[string]any{"id": plainID})
+		crudEqual(t, "deleteList", d.DeleteList, &plainID)
+		if got := crudGet[struct{ ID string }](t, c, "list", plainID, "id"); got != nil {
+			t.Errorf("list(id) after delete = %+v, want null", *got)
 		}
 		c.fails(t, del, map[string]any{"id": plainID}, "NOT_FOUND", "")
 		c.fails(t, update, map[string]any{"id": plainID, "in": map[string]any{"name": "x"}}, "NOT_FOUND", "")
 		// Its name can be used again.
-		c.ok(t, create, map[string]any{"in": map[string]any{"name": "plain"}})
+		write(t, create, map[string]any{"in": map[string]any{"name": "plain"}})
 	})
 }
 
@@ -1068,13 +1099,23 @@ func TestCrudListMembership(t *testing.T) {
 
 	const add = `mutation($l: ID!, $c: [ID!]!) { addContactsToList(listId: $l, contactIds: $c) { id name contactCount contacts { totalCount nodes { id } } } }`
 	const remove = `mutation($l: ID!, $c: [ID!]!) { removeContactsFromList(listId: $l, contactIds: $c) { id contactCount contacts { totalCount nodes { id } } } }`
+	// membership is the list that add and remove answer; Name only add asks for.
+	type membership struct {
+		ID           string     `json:"id"`
+		Name         *string    `json:"name"`
+		ContactCount *int       `json:"contactCount"`
+		Contacts     crudIDConn `json:"contacts"`
+	}
 	members := func(t *testing.T, op, root string, vars map[string]any, want ...string) {
 		t.Helper()
-		d := c.ok(t, op, vars)
-		crudEqual(t, root+".id", testenv.Str(d, root, "id"), vars["l"])
-		crudEqual(t, root+".contactCount", testenv.Get(d, root, "contactCount"), float64(len(want)))
-		crudEqual(t, root+".contacts.totalCount", testenv.Get(d, root, "contacts", "totalCount"), float64(len(want)))
-		crudEqual(t, root+" members", crudIDs(t, d, root, "contacts", "nodes"), testenv.Sorted(want...))
+		l := crudDo[map[string]*membership](t, c, op, vars)[root]
+		if l == nil {
+			t.Fatalf("%s answered null or nothing", root)
+		}
+		crudEqual(t, root+".id", l.ID, vars["l"])
+		crudEqual(t, root+".contactCount", l.ContactCount, crudInt(len(want)))
+		crudEqual(t, root+".contacts.totalCount", l.Contacts.TotalCount, crudInt(len(want)))
+		crudEqual(t, root+" members", l.Contacts.ids(), testenv.Sorted(want...))
 	}
 	vars := func(l string, c ...string) map[string]any {
 		return map[string]any{"l": l, "c": append([]string{}, c...)}
@@ -1088,15 +1129,25 @@ func TestCrudListMembership(t *testing.T) {
 	})
 
 	t.Run("List.contacts and Contact.lists", func(t *testing.T) {
-		l := c.get(t, "list", list, `contactCount contacts(first: 10) { totalCount nodes { id email } }`)
-		crudEqual(t, "contactCount", l["contactCount"], float64(3))
-		crudEqual(t, "members", crudIDs(t, l, "contacts", "nodes"), testenv.Sorted(c1, c2, c3))
-		ct := c.get(t, "contact", c1, `lists { totalCount nodes { id name } }`)
-		crudEqual(t, "c1 lists", crudIDs(t, ct, "lists", "nodes"), testenv.Sorted(list, other))
-		crudEqual(t, "c1 lists.totalCount", testenv.Get(ct, "lists", "totalCount"), float64(2))
-		ct = c.get(t, "contact", c3, `lists { totalCount nodes { id name } }`)
-		crudEqual(t, "c3 lists", crudIDs(t, ct, "lists", "nodes"), []string{list})
-		crudEqual(t, "c3 list name", testenv.Str(ct, "lists", "nodes", 0, "name"), "Newsletter")
+		l := crudGet[membership](t, c, "list", list, `contactCount contacts(first: 10) { totalCount nodes { id email } }`)
+		if l == nil {
+			t.Fatal("the list is gone")
+		}
+		crudEqual(t, "contactCount", l.ContactCount, crudInt(3))
+		crudEqual(t, "members", l.Contacts.ids(), testenv.Sorted(c1, c2, c3))
+		type lists struct{ Lists crudIDConn }
+		ct := crudGet[lists](t, c, "contact", c1, `lists { totalCount nodes { id name } }`)
+		if ct == nil {
+			t.Fatal("contact c1 is gone")
+		}
+		crudEqual(t, "c1 lists", ct.Lists.ids(), testenv.Sorted(list, other))
+		crudEqual(t, "c1 lists.totalCount", ct.Lists.TotalCount, crudInt(2))
+		ct = crudGet[lists](t, c, "contact", c3, `lists { totalCount nodes { id name } }`)
+		if ct == nil {
+			t.Fatal("contact c3 is gone")
+		}
+		crudEqual(t, "c3 lists", ct.Lists.ids(), []string{list})
+		crudEqual(t, "c3 list name", ct.Lists.Nodes[0].Name, crudStr("Newsletter"))
 		n := c.count(t, `query($l: ID) { contacts(filter: {listId: $l}) { totalCount } }`, map[string]any{"l": list}, "contacts")
 		if n != 3 {
 			t.Errorf("contacts(filter: {listId}) = %d, want 3", n)
@@ -1114,11 +1165,15 @@ func TestCrudListMembership(t *testing.T) {
 		if n := c.listCount(t, list); n != 3 {
 			t.Errorf("contactCount after failed add = %d, want 3", n)
 		}
-		ct := c.get(t, "contact", c4, `lists { totalCount }`)
-		crudEqual(t, "lists of c4", testenv.Get(ct, "lists", "totalCount"), float64(0))
+		ct := crudGet[struct{ Lists crudTotal }](t, c, "contact", c4, `lists { totalCount }`)
+		if ct == nil {
+			t.Fatal("contact c4 is gone")
+		}
+		crudEqual(t, "lists of c4", ct.Lists.TotalCount, crudInt(0))
 		// A contact of another workspace is as unknown as a made-up id.
 		_, key2 := c.env.Tenant(t, "Elsewhere")
-		foreign := testenv.Str(c.env.Query(t, key2, crudCreateContact, map[string]any{"in": map[string]any{"email": "f@example.com"}}).MustData(t), "createContact", "id")
+		foreign := testenv.Decode[struct{ CreateContact crudContact }](t,
+			c.env.Query(t, key2, crudCreateContact, map[string]any{"in": map[string]any{"email": "f@example.com"}})).CreateContact.ID
 		c.fails(t, add, vars(list, c4, foreign), "NOT_FOUND", "contactIds")
 		if n := c.listCount(t, list); n != 3 {
 			t.Errorf("contactCount after adding a foreign contact = %d, want 3", n)
@@ -1149,28 +1204,53 @@ func TestCrudListMembership(t *testing.T) {
 			t.Errorf("contactCount after failed remove = %d, want 2", n)
 		}
 		// The contact itself and its other memberships stay.
-		ct := c.get(t, "contact", c1, `id lists { nodes { id } }`)
-		crudEqual(t, "c1 lists after removal", crudIDs(t, ct, "lists", "nodes"), []string{other})
+		ct := crudGet[struct {
+			ID    string
+			Lists crudIDConn
+		}](t, c, "contact", c1, `id lists { nodes { id } }`)
+		if ct == nil {
+			t.Fatal("contact c1 is gone")
+		}
+		crudEqual(t, "c1", ct.ID, c1)
+		crudEqual(t, "c1 lists after removal", ct.Lists.ids(), []string{other})
 	})
 
 	t.Run("deleting a list keeps contacts and unlinks campaigns", func(t *testing.T) {
-		camp := testenv.Str(c.ok(t, `mutation($l: ID) { createCampaign(input: {name: "Promo", listId: $l}) { id list { id } } }`,
-			map[string]any{"l": list}), "createCampaign", "id")
-		crudEqual(t, "campaign.list before", testenv.Str(c.get(t, "campaign", camp, `list { id }`), "list", "id"), list)
+		type ref struct{ ID string }
+		created := crudDo[struct {
+			CreateCampaign struct {
+				ID   string
+				List *ref
+			}
+		}](t, c, `mutation($l: ID) { createCampaign(input: {name: "Promo", listId: $l}) { id list { id } } }`, map[string]any{"l": list}).CreateCampaign
+		camp := created.ID
+		crudEqual(t, "createCampaign.list", created.List, &ref{list})
+		before := crudGet[struct{ List *ref }](t, c, "campaign", camp, `list { id }`)
+		if before == nil {
+			t.Fatal("the campaign is missing")
+		}
+		crudEqual(t, "campaign.list before", before.List, &ref{list})
 		c.ok(t, `mutation($id: ID!) { deleteList(id: $id) }`, map[string]any{"id": list})
-		got := c.get(t, "campaign", camp, `id status list { id }`)
+		got := crudGet[struct {
+			ID     string
+			Status string
+			List   *ref
+		}](t, c, "campaign", camp, `id status list { id }`)
 		if got == nil {
 			t.Fatal("deleting a list deleted its campaign")
 		}
-		if got["list"] != nil {
-			t.Errorf("campaign.list after deleting the list = %v, want null", got["list"])
+		if got.List != nil {
+			t.Errorf("campaign.list after deleting the list = %+v, want null", *got.List)
 		}
-		crudEqual(t, "campaign status", got["status"], "DRAFT")
+		crudEqual(t, "campaign status", got.Status, "DRAFT")
 		if n := c.contactCount(t); n != 4 {
 			t.Errorf("contacts totalCount after deleting a list = %d, want 4", n)
 		}
-		ct := c.get(t, "contact", c2, `lists { totalCount nodes { id } }`)
-		crudEqual(t, "c2 lists after list deletion", testenv.Get(ct, "lists", "totalCount"), float64(0))
+		ct := crudGet[struct{ Lists crudIDConn }](t, c, "contact", c2, `lists { totalCount nodes { id } }`)
+		if ct == nil {
+			t.Fatal("contact c2 is gone")
+		}
+		crudEqual(t, "c2 lists after list deletion", ct.Lists.TotalCount, crudInt(0))
 		n := c.count(t, `query($l: ID) { campaigns(filter: {listId: $l}) { totalCount } }`, map[string]any{"l": list}, "campaigns")
 		if n != 0 {
 			t.Errorf("campaigns of the deleted list = %d, want 0", n)
