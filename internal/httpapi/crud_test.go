@@ -165,6 +165,14 @@ type crudContact struct {
 // crudStr is a pointer to s, for comparing optional fields.
 func crudStr(s string) *string { return &s }
 
+// crudDeref is *s, or "" for nil, for messages.
+func crudDeref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
 func (c *crudClient) contactCount(t *testing.T) int {
 	t.Helper()
 	return c.count(t, `{ contacts { totalCount } }`, nil, "contacts")
@@ -1266,6 +1274,41 @@ func TestCrudListMembership(t *testing.T) {
 
 const crudCampaignFields = `id name subject body status list { id name } scheduledAt createdAt updatedAt`
 
+// crudCampaign is a campaign asked for crudCampaignFields.
+type crudCampaign struct {
+	ID          string       `json:"id"`
+	Name        string       `json:"name"`
+	Subject     *string      `json:"subject"`
+	Body        *string      `json:"body"`
+	Status      string       `json:"status"`
+	List        *crudListRef `json:"list"`
+	ScheduledAt *string      `json:"scheduledAt"`
+	CreatedAt   string       `json:"createdAt"`
+	UpdatedAt   string       `json:"updatedAt"`
+}
+
+// crudListRef is a campaign's list asked for `id name`.
+type crudListRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// crudWrite runs a mutation whose one root field answers a T, and returns it.
+func crudWrite[T any](t *testing.T, c *crudClient, op string, vars map[string]any) T {
+	t.Helper()
+	d := crudDo[map[string]*T](t, c, op, vars)
+	if len(d) != 1 {
+		t.Fatalf("answer has %d root fields, want 1: %v", len(d), d)
+	}
+	for root, v := range d {
+		if v == nil {
+			t.Fatalf("%s answered null", root)
+		}
+		return *v
+	}
+	panic("unreachable")
+}
+
 func TestCrudCampaigns(t *testing.T) {
 	t.Parallel()
 	c := crudSetup(t)
@@ -1274,39 +1317,49 @@ func TestCrudCampaigns(t *testing.T) {
 	const del = `mutation($id: ID!) { deleteCampaign(id: $id) }`
 	list := c.newList(t, "Audience")
 	future := time.Now().UTC().Add(72 * time.Hour).Truncate(time.Second)
-	mk := func(t *testing.T, in map[string]any) map[string]any {
+	mk := func(t *testing.T, in map[string]any) crudCampaign {
 		t.Helper()
-		return c.ok(t, create, map[string]any{"in": in})["createCampaign"].(map[string]any)
+		return crudWrite[crudCampaign](t, c, create, map[string]any{"in": in})
+	}
+	upd := func(t *testing.T, id string, in map[string]any) crudCampaign {
+		t.Helper()
+		return crudWrite[crudCampaign](t, c, update, map[string]any{"id": id, "in": in})
+	}
+	// scheduledAt reads a campaign's scheduledAt, which must be set.
+	scheduledAt := func(t *testing.T, cp crudCampaign) time.Time {
+		t.Helper()
+		if cp.ScheduledAt == nil {
+			t.Fatalf("scheduledAt of %s is null", cp.ID)
+		}
+		return crudTime(t, *cp.ScheduledAt, "scheduledAt")
 	}
 
 	draft := mk(t, map[string]any{"name": "Spring launch"})
-	draftID := testenv.Str(draft, "id")
+	draftID := draft.ID
 	if ids.Kind(draftID) != ids.Campaign {
 		t.Errorf("campaign id %q is not a cmp_ id", draftID)
 	}
-	crudEqual(t, "status", draft["status"], "DRAFT")
-	for _, f := range []string{"subject", "body", "list", "scheduledAt"} {
-		if draft[f] != nil {
-			t.Errorf("%s = %v, want null", f, draft[f])
-		}
+	crudEqual(t, "status", draft.Status, "DRAFT")
+	if draft.Subject != nil || draft.Body != nil || draft.List != nil || draft.ScheduledAt != nil {
+		t.Errorf("subject, body, list, scheduledAt = %v, %v, %v, %v; want null", draft.Subject, draft.Body, draft.List, draft.ScheduledAt)
 	}
-	crudEqual(t, "campaign(id)", c.get(t, "campaign", draftID, crudCampaignFields), draft)
+	crudEqual(t, "campaign(id)", crudGet[crudCampaign](t, c, "campaign", draftID, crudCampaignFields), &draft)
 
 	sched := mk(t, map[string]any{"name": "Summer", "listId": list, "subject": "Hello", "body": "<p>Hi</p>",
 		"scheduledAt": future.Format(time.RFC3339)})
-	schedID := testenv.Str(sched, "id")
-	crudEqual(t, "status with scheduledAt", sched["status"], "SCHEDULED")
-	crudEqual(t, "list", sched["list"], map[string]any{"id": list, "name": "Audience"})
-	crudEqual(t, "subject", sched["subject"], "Hello")
-	crudEqual(t, "body", sched["body"], "<p>Hi</p>")
-	if at := crudTime(t, fmt.Sprint(sched["scheduledAt"]), "scheduledAt"); !at.Equal(future) {
+	schedID := sched.ID
+	crudEqual(t, "status with scheduledAt", sched.Status, "SCHEDULED")
+	crudEqual(t, "list", sched.List, &crudListRef{ID: list, Name: "Audience"})
+	crudEqual(t, "subject", sched.Subject, crudStr("Hello"))
+	crudEqual(t, "body", sched.Body, crudStr("<p>Hi</p>"))
+	if at := scheduledAt(t, sched); !at.Equal(future) {
 		t.Errorf("scheduledAt = %v, want %v", at, future)
 	}
-	crudEqual(t, "campaign(id)", c.get(t, "campaign", schedID, crudCampaignFields), sched)
+	crudEqual(t, "campaign(id)", crudGet[crudCampaign](t, c, "campaign", schedID, crudCampaignFields), &sched)
 
 	t.Run("scheduledAt in another zone is stored as the same instant", func(t *testing.T) {
 		got := mk(t, map[string]any{"name": "Zoned", "scheduledAt": future.In(time.FixedZone("", 5*3600+1800)).Format(time.RFC3339)})
-		if at := crudTime(t, fmt.Sprint(got["scheduledAt"]), "scheduledAt"); !at.Equal(future) {
+		if at := scheduledAt(t, got); !at.Equal(future) {
 			t.Errorf("scheduledAt = %v, want %v", at, future)
 		}
 	})
@@ -1314,12 +1367,15 @@ func TestCrudCampaigns(t *testing.T) {
 	t.Run("body size", func(t *testing.T) {
 		exact := strings.Repeat("a", 102400)
 		got := mk(t, map[string]any{"name": "Exactly 100 KB", "body": exact})
-		if b := testenv.Str(got, "body"); b != exact {
-			t.Errorf("a 100 KB body came back with %d bytes", len(b))
+		if got.Body == nil || *got.Body != exact {
+			t.Errorf("a 100 KB body came back as %d bytes", len(crudDeref(got.Body)))
 		}
-		read := c.get(t, "campaign", testenv.Str(got, "id"), "body")
-		if b := testenv.Str(read, "body"); b != exact {
-			t.Errorf("a stored 100 KB body reads back with %d bytes", len(b))
+		read := crudGet[struct{ Body *string }](t, c, "campaign", got.ID, "body")
+		if read == nil {
+			t.Fatal("the campaign is missing")
+		}
+		if read.Body == nil || *read.Body != exact {
+			t.Errorf("a stored 100 KB body reads back as %d bytes", len(crudDeref(read.Body)))
 		}
 	})
 
@@ -1353,59 +1409,59 @@ func TestCrudCampaigns(t *testing.T) {
 	})
 
 	t.Run("update is partial", func(t *testing.T) {
-		got := c.ok(t, update, map[string]any{"id": draftID, "in": map[string]any{"subject": "New subject"}})["updateCampaign"].(map[string]any)
-		crudEqual(t, "subject", got["subject"], "New subject")
-		crudEqual(t, "name unchanged", got["name"], "Spring launch")
-		crudEqual(t, "status unchanged", got["status"], "DRAFT")
-		crudEqual(t, "createdAt unchanged", got["createdAt"], draft["createdAt"])
-		got = c.ok(t, update, map[string]any{"id": draftID, "in": map[string]any{"listId": list}})["updateCampaign"].(map[string]any)
-		crudEqual(t, "list", testenv.Str(got, "list", "id"), list)
-		got = c.ok(t, update, map[string]any{"id": draftID, "in": map[string]any{"listId": "", "subject": ""}})["updateCampaign"].(map[string]any)
-		if got["list"] != nil || got["subject"] != nil {
-			t.Errorf(`list and subject after "" = %v, %v; want null`, got["list"], got["subject"])
+		got := upd(t, draftID, map[string]any{"subject": "New subject"})
+		crudEqual(t, "subject", got.Subject, crudStr("New subject"))
+		crudEqual(t, "name unchanged", got.Name, "Spring launch")
+		crudEqual(t, "status unchanged", got.Status, "DRAFT")
+		crudEqual(t, "createdAt unchanged", got.CreatedAt, draft.CreatedAt)
+		got = upd(t, draftID, map[string]any{"listId": list})
+		crudEqual(t, "list", got.List, &crudListRef{ID: list, Name: "Audience"})
+		got = upd(t, draftID, map[string]any{"listId": "", "subject": ""})
+		if got.List != nil || got.Subject != nil {
+			t.Errorf(`list and subject after "" = %v, %v; want null`, got.List, got.Subject)
 		}
 		c.fails(t, update, map[string]any{"id": draftID, "in": map[string]any{"status": "SCHEDULED"}}, "BAD_USER_INPUT", "input.status")
 		c.fails(t, update, map[string]any{"id": draftID, "in": map[string]any{"subject": "x", "scheduledAt": "2001-01-01T00:00:00Z"}},
 			"BAD_USER_INPUT", "input.scheduledAt")
 		c.fails(t, update, map[string]any{"id": draftID, "in": map[string]any{"listId": ids.New(ids.List)}}, "NOT_FOUND", "input.listId")
-		crudEqual(t, "campaign after rejected updates", c.get(t, "campaign", draftID, crudCampaignFields), got)
-		got = c.ok(t, update, map[string]any{"id": draftID, "in": map[string]any{"scheduledAt": future.Format(time.RFC3339)}})["updateCampaign"].(map[string]any)
-		crudEqual(t, "status after scheduling a draft", got["status"], "SCHEDULED")
+		crudEqual(t, "campaign after rejected updates", crudGet[crudCampaign](t, c, "campaign", draftID, crudCampaignFields), &got)
+		got = upd(t, draftID, map[string]any{"scheduledAt": future.Format(time.RFC3339)})
+		crudEqual(t, "status after scheduling a draft", got.Status, "SCHEDULED")
 	})
 
 	t.Run("cancel", func(t *testing.T) {
-		got := c.ok(t, update, map[string]any{"id": schedID, "in": map[string]any{"status": "CANCELLED"}})["updateCampaign"].(map[string]any)
-		crudEqual(t, "status", got["status"], "CANCELLED")
-		crudEqual(t, "name unchanged", got["name"], "Summer")
-		crudEqual(t, "list unchanged", testenv.Str(got, "list", "id"), list)
-		crudEqual(t, "campaign(id)", testenv.Str(c.get(t, "campaign", schedID, "status"), "status"), "CANCELLED")
-		d := c.ok(t, `{ campaigns(filter: {status: CANCELLED}) { totalCount nodes { id } } }`, nil)
-		crudEqual(t, "cancelled campaigns", crudIDs(t, d, "campaigns", "nodes"), []string{schedID})
+		got := upd(t, schedID, map[string]any{"status": "CANCELLED"})
+		crudEqual(t, "status", got.Status, "CANCELLED")
+		crudEqual(t, "name unchanged", got.Name, "Summer")
+		crudEqual(t, "list unchanged", got.List, &crudListRef{ID: list, Name: "Audience"})
+		crudEqual(t, "campaign(id)", crudGet[struct{ Status string }](t, c, "campaign", schedID, "status"), &struct{ Status string }{"CANCELLED"})
+		d := crudDo[struct{ Campaigns crudIDConn }](t, c, `{ campaigns(filter: {status: CANCELLED}) { totalCount nodes { id } } }`, nil)
+		crudEqual(t, "cancelled campaigns", d.Campaigns.ids(), []string{schedID})
 	})
 
 	t.Run("a sent campaign can no longer change", func(t *testing.T) {
 		sent := mk(t, map[string]any{"name": "Sent one", "subject": "Final"})
-		id := testenv.Str(sent, "id")
-		sent = c.ok(t, update, map[string]any{"id": id, "in": map[string]any{"status": "SENT"}})["updateCampaign"].(map[string]any)
-		crudEqual(t, "status", sent["status"], "SENT")
+		id := sent.ID
+		sent = upd(t, id, map[string]any{"status": "SENT"})
+		crudEqual(t, "status", sent.Status, "SENT")
 		for _, in := range []map[string]any{{"name": "Edited"}, {"status": "CANCELLED"}, {"status": "DRAFT"}, {"subject": "Oops"}} {
 			c.fails(t, update, map[string]any{"id": id, "in": in}, "CONFLICT", "")
 		}
-		crudEqual(t, "sent campaign", c.get(t, "campaign", id, crudCampaignFields), sent)
+		crudEqual(t, "sent campaign", crudGet[crudCampaign](t, c, "campaign", id, crudCampaignFields), &sent)
 	})
 
 	t.Run("delete", func(t *testing.T) {
-		d := c.ok(t, del, map[string]any{"id": draftID})
-		crudEqual(t, "deleteCampaign", d["deleteCampaign"], draftID)
-		if got := c.get(t, "campaign", draftID, "id"); got != nil {
-			t.Errorf("campaign(id) after delete = %v, want null", got)
+		d := crudDo[struct{ DeleteCampaign *string }](t, c, del, map[string]any{"id": draftID})
+		crudEqual(t, "deleteCampaign", d.DeleteCampaign, &draftID)
+		if got := crudGet[struct{ ID string }](t, c, "campaign", draftID, "id"); got != nil {
+			t.Errorf("campaign(id) after delete = %+v, want null", *got)
 		}
 		c.fails(t, del, map[string]any{"id": draftID}, "NOT_FOUND", "")
 		c.fails(t, update, map[string]any{"id": draftID, "in": map[string]any{"name": "x"}}, "NOT_FOUND", "")
 		c.fails(t, del, map[string]any{"id": ids.New(ids.Campaign)}, "NOT_FOUND", "")
 		// The list it used is untouched.
-		if got := c.get(t, "list", list, "id"); got == nil {
-			t.Error("deleting a campaign deleted its list")
+		if got := crudGet[struct{ ID string }](t, c, "list", list, "id"); got == nil || got.ID != list {
+			t.Errorf("deleting a campaign deleted its list: list(id) = %+v", got)
 		}
 	})
 }
