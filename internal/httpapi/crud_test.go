@@ -974,22 +974,8 @@ func TestCrudLists(t *testing.T) {
 	const update = `mutation($id: ID!, $in: UpdateListInput!) { updateList(id: $id, input: $in) { ` + crudListFields + ` } }`
 	const del = `mutation($id: ID!) { deleteList(id: $id) }`
 
-	// write runs create or update, which must answer a list.
-	write := func(t *testing.T, op string, vars map[string]any) crudList {
-		t.Helper()
-		d := crudDo[map[string]*crudList](t, c, op, vars)
-		if len(d) != 1 {
-			t.Fatalf("answer has %d root fields, want 1: %v", len(d), d)
-		}
-		for root, l := range d {
-			if l == nil {
-				t.Fatalf("%s answered null", root)
-			}
-			return *l
-		}
-		panic("unreachable")
-	}
-	vip := write(t, create, map[string]any{"in": map[string]any{"name": "  VIP Customers ", "description": "Top accounts"}})
+	write := crudWrite[crudList]
+	vip := write(t, c, create, map[string]any{"in": map[string]any{"name": "  VIP Customers ", "description": "Top accounts"}})
 	vipID := vip.ID
 	if ids.Kind(vipID) != ids.List {
 		t.Errorf("list id %q is not a lst_ id", vipID)
@@ -1002,7 +988,7 @@ func TestCrudLists(t *testing.T) {
 	}
 	crudEqual(t, "list(id)", crudGet[crudList](t, c, "list", vipID, crudListFields), &vip)
 
-	plain := write(t, create, map[string]any{"in": map[string]any{"name": "Plain"}})
+	plain := write(t, c, create, map[string]any{"in": map[string]any{"name": "Plain"}})
 	if plain.Description != nil {
 		t.Errorf("description without input = %q, want null", *plain.Description)
 	}
@@ -1052,21 +1038,21 @@ func TestCrudLists(t *testing.T) {
 	})
 
 	t.Run("update is partial", func(t *testing.T) {
-		got := write(t, update, map[string]any{"id": vipID, "in": map[string]any{"name": "Gold"}})
+		got := write(t, c, update, map[string]any{"id": vipID, "in": map[string]any{"name": "Gold"}})
 		crudEqual(t, "name", got.Name, "Gold")
 		crudEqual(t, "description unchanged", got.Description, crudStr("Top accounts"))
 		crudEqual(t, "createdAt unchanged", got.CreatedAt, vip.CreatedAt)
-		got = write(t, update, map[string]any{"id": vipID, "in": map[string]any{"description": "Gold tier"}})
+		got = write(t, c, update, map[string]any{"id": vipID, "in": map[string]any{"description": "Gold tier"}})
 		crudEqual(t, "name unchanged", got.Name, "Gold")
 		crudEqual(t, "description", got.Description, crudStr("Gold tier"))
-		got = write(t, update, map[string]any{"id": vipID, "in": map[string]any{"description": ""}})
+		got = write(t, c, update, map[string]any{"id": vipID, "in": map[string]any{"description": ""}})
 		if got.Description != nil {
 			t.Errorf(`description after "" = %q, want null`, *got.Description)
 		}
 		// Renaming to its own name in another case is fine; the old name is free again.
-		got = write(t, update, map[string]any{"id": vipID, "in": map[string]any{"name": "GOLD"}})
+		got = write(t, c, update, map[string]any{"id": vipID, "in": map[string]any{"name": "GOLD"}})
 		crudEqual(t, "name", got.Name, "GOLD")
-		write(t, create, map[string]any{"in": map[string]any{"name": "VIP Customers"}})
+		write(t, c, create, map[string]any{"in": map[string]any{"name": "VIP Customers"}})
 		crudEqual(t, "list(id)", crudGet[crudList](t, c, "list", vipID, crudListFields), &got)
 	})
 
@@ -1092,7 +1078,7 @@ func TestCrudLists(t *testing.T) {
 		c.fails(t, del, map[string]any{"id": plainID}, "NOT_FOUND", "")
 		c.fails(t, update, map[string]any{"id": plainID, "in": map[string]any{"name": "x"}}, "NOT_FOUND", "")
 		// Its name can be used again.
-		write(t, create, map[string]any{"in": map[string]any{"name": "plain"}})
+		write(t, c, create, map[string]any{"in": map[string]any{"name": "plain"}})
 	})
 }
 
@@ -1471,60 +1457,83 @@ func TestCrudCampaigns(t *testing.T) {
 
 const crudDealFields = `id title amount currency stage contact { id email } closeDate createdAt updatedAt`
 
+// crudDeal is a deal asked for crudDealFields.
+type crudDeal struct {
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Amount   int64  `json:"amount"`
+	Currency string `json:"currency"`
+	Stage    string `json:"stage"`
+	Contact  *struct {
+		ID    string `json:"id"`
+		Email string `json:"email"`
+	} `json:"contact"`
+	CloseDate *string `json:"closeDate"`
+	CreatedAt string  `json:"createdAt"`
+	UpdatedAt string  `json:"updatedAt"`
+}
+
 func TestCrudDeals(t *testing.T) {
 	t.Parallel()
 	c := crudSetup(t)
 	const create = `mutation($in: CreateDealInput!) { createDeal(input: $in) { ` + crudDealFields + ` } }`
 	const update = `mutation($id: ID!, $in: UpdateDealInput!) { updateDeal(id: $id, input: $in) { ` + crudDealFields + ` } }`
 	const del = `mutation($id: ID!) { deleteDeal(id: $id) }`
-	mk := func(t *testing.T, in map[string]any) map[string]any {
+	mk := func(t *testing.T, in map[string]any) crudDeal {
 		t.Helper()
-		return c.ok(t, create, map[string]any{"in": in})["createDeal"].(map[string]any)
+		return crudWrite[crudDeal](t, c, create, map[string]any{"in": in})
+	}
+	upd := func(t *testing.T, id string, in map[string]any) crudDeal {
+		t.Helper()
+		return crudWrite[crudDeal](t, c, update, map[string]any{"id": id, "in": in})
 	}
 	alice := c.newContact(t, "alice@example.com")
 	bob := c.newContact(t, "bob@example.com")
 
 	plain := mk(t, map[string]any{"title": "Starter"})
-	plainID := testenv.Str(plain, "id")
+	plainID := plain.ID
 	if ids.Kind(plainID) != ids.Deal {
 		t.Errorf("deal id %q is not a dea_ id", plainID)
 	}
-	crudEqual(t, "default amount", plain["amount"], float64(0))
-	crudEqual(t, "default currency", plain["currency"], "USD")
-	crudEqual(t, "default stage", plain["stage"], "LEAD")
-	if plain["contact"] != nil || plain["closeDate"] != nil {
-		t.Errorf("contact, closeDate = %v, %v; want null", plain["contact"], plain["closeDate"])
+	crudEqual(t, "default amount", plain.Amount, int64(0))
+	crudEqual(t, "default currency", plain.Currency, "USD")
+	crudEqual(t, "default stage", plain.Stage, "LEAD")
+	if plain.Contact != nil || plain.CloseDate != nil {
+		t.Errorf("contact, closeDate = %v, %v; want null", plain.Contact, plain.CloseDate)
 	}
-	crudEqual(t, "deal(id)", c.get(t, "deal", plainID, crudDealFields), plain)
+	crudEqual(t, "deal(id)", crudGet[crudDeal](t, c, "deal", plainID, crudDealFields), &plain)
 
 	full := mk(t, map[string]any{"title": "Enterprise", "amount": 1250000, "currency": "usd", "stage": "PROPOSAL",
 		"contactId": alice, "closeDate": "2026-12-31"})
-	fullID := testenv.Str(full, "id")
-	crudEqual(t, "amount", full["amount"], float64(1250000))
-	crudEqual(t, "currency upper-cased", full["currency"], "USD")
-	crudEqual(t, "stage", full["stage"], "PROPOSAL")
-	crudEqual(t, "contact", full["contact"], map[string]any{"id": alice, "email": "alice@example.com"})
-	crudEqual(t, "closeDate", full["closeDate"], "2026-12-31")
-	crudEqual(t, "deal(id) round trip", c.get(t, "deal", fullID, crudDealFields), full)
+	fullID := full.ID
+	crudEqual(t, "amount", full.Amount, int64(1250000))
+	crudEqual(t, "currency upper-cased", full.Currency, "USD")
+	crudEqual(t, "stage", full.Stage, "PROPOSAL")
+	if full.Contact == nil || full.Contact.ID != alice || full.Contact.Email != "alice@example.com" {
+		t.Errorf("contact = %+v, want %s alice@example.com", full.Contact, alice)
+	}
+	crudEqual(t, "closeDate", full.CloseDate, crudStr("2026-12-31"))
+	crudEqual(t, "deal(id) round trip", crudGet[crudDeal](t, c, "deal", fullID, crudDealFields), &full)
 
 	t.Run("currencies", func(t *testing.T) {
 		for in, want := range map[string]string{"eur": "EUR", " gbp ": "GBP", "JPY": "JPY", "Chf": "CHF"} {
 			got := mk(t, map[string]any{"title": "FX " + in, "currency": in})
-			crudEqual(t, "currency "+in, got["currency"], want)
+			crudEqual(t, "currency "+in, got.Currency, want)
 		}
 	})
 
 	t.Run("empty closeDate is no date", func(t *testing.T) {
 		got := mk(t, map[string]any{"title": "Undated", "closeDate": ""})
-		if got["closeDate"] != nil {
-			t.Errorf(`closeDate "" = %v, want null`, got["closeDate"])
+		if got.CloseDate != nil {
+			t.Errorf(`closeDate "" = %q, want null`, *got.CloseDate)
 		}
 	})
 
 	t.Run("large amounts are exact", func(t *testing.T) {
 		got := mk(t, map[string]any{"title": "Whale", "amount": 9007199254740991})
-		crudEqual(t, "amount", got["amount"], float64(9007199254740991))
-		crudEqual(t, "deal(id).amount", c.get(t, "deal", testenv.Str(got, "id"), "amount")["amount"], float64(9007199254740991))
+		crudEqual(t, "amount", got.Amount, int64(9007199254740991))
+		type amount struct{ Amount int64 }
+		crudEqual(t, "deal(id).amount", crudGet[amount](t, c, "deal", got.ID, "amount"), &amount{9007199254740991})
 	})
 
 	t.Run("validation", func(t *testing.T) {
@@ -1561,17 +1570,18 @@ func TestCrudDeals(t *testing.T) {
 	})
 
 	t.Run("update is partial", func(t *testing.T) {
-		got := c.ok(t, update, map[string]any{"id": fullID, "in": map[string]any{"stage": "WON"}})["updateDeal"].(map[string]any)
-		crudEqual(t, "stage", got["stage"], "WON")
-		for _, f := range []string{"title", "amount", "currency", "contact", "closeDate", "createdAt"} {
-			crudEqual(t, f+" unchanged", got[f], full[f])
+		got := upd(t, fullID, map[string]any{"stage": "WON"})
+		want := full
+		want.Stage, want.UpdatedAt = "WON", got.UpdatedAt // only the stage changes (and updatedAt)
+		crudEqual(t, "updateDeal(stage)", got, want)
+		got = upd(t, fullID, map[string]any{"contactId": bob, "closeDate": "2027-01-15", "amount": 5, "currency": "eur"})
+		if got.Contact == nil || got.Contact.ID != bob {
+			t.Errorf("contact = %+v, want %s", got.Contact, bob)
 		}
-		got = c.ok(t, update, map[string]any{"id": fullID, "in": map[string]any{"contactId": bob, "closeDate": "2027-01-15", "amount": 5, "currency": "eur"}})["updateDeal"].(map[string]any)
-		crudEqual(t, "contact", testenv.Str(got, "contact", "id"), bob)
-		crudEqual(t, "closeDate", got["closeDate"], "2027-01-15")
-		crudEqual(t, "amount", got["amount"], float64(5))
-		crudEqual(t, "currency", got["currency"], "EUR")
-		crudEqual(t, "stage unchanged", got["stage"], "WON")
+		crudEqual(t, "closeDate", got.CloseDate, crudStr("2027-01-15"))
+		crudEqual(t, "amount", got.Amount, int64(5))
+		crudEqual(t, "currency", got.Currency, "EUR")
+		crudEqual(t, "stage unchanged", got.Stage, "WON")
 		for _, tc := range []struct {
 			in    map[string]any
 			code  string
@@ -1585,15 +1595,15 @@ func TestCrudDeals(t *testing.T) {
 		} {
 			c.fails(t, update, map[string]any{"id": fullID, "in": tc.in}, tc.code, tc.field)
 		}
-		crudEqual(t, "deal after rejected updates", c.get(t, "deal", fullID, crudDealFields), got)
+		crudEqual(t, "deal after rejected updates", crudGet[crudDeal](t, c, "deal", fullID, crudDealFields), &got)
 		c.fails(t, update, map[string]any{"id": ids.New(ids.Deal), "in": map[string]any{"title": "x"}}, "NOT_FOUND", "")
 	})
 
 	t.Run("filters and Contact.deals", func(t *testing.T) {
 		// Now: fullID is WON with bob; plain is LEAD without contact; the currency and whale
 		// deals are LEAD without contact.
-		a1 := testenv.Str(mk(t, map[string]any{"title": "A1", "contactId": alice, "stage": "QUALIFIED"}), "id")
-		a2 := testenv.Str(mk(t, map[string]any{"title": "A2", "contactId": alice, "stage": "WON"}), "id")
+		a1 := mk(t, map[string]any{"title": "A1", "contactId": alice, "stage": "QUALIFIED"}).ID
+		a2 := mk(t, map[string]any{"title": "A2", "contactId": alice, "stage": "WON"}).ID
 		for _, tc := range []struct {
 			filter map[string]any
 			want   []string
@@ -1606,35 +1616,64 @@ func TestCrudDeals(t *testing.T) {
 			{map[string]any{"contactId": alice, "stage": "WON"}, []string{a2}},
 			{map[string]any{"contactId": ids.New(ids.Contact)}, []string{}},
 		} {
-			d := c.ok(t, `query($f: DealFilter) { deals(filter: $f) { totalCount nodes { id } } }`, map[string]any{"f": tc.filter})
-			crudEqual(t, fmt.Sprintf("deals(filter: %v)", tc.filter), crudIDs(t, d, "deals", "nodes"), testenv.Sorted(tc.want...))
-			crudEqual(t, fmt.Sprintf("deals(filter: %v).totalCount", tc.filter), testenv.Get(d, "deals", "totalCount"), float64(len(tc.want)))
+			d := crudDo[struct{ Deals crudIDConn }](t, c, `query($f: DealFilter) { deals(filter: $f) { totalCount nodes { id } } }`,
+				map[string]any{"f": tc.filter})
+			crudEqual(t, fmt.Sprintf("deals(filter: %v)", tc.filter), d.Deals.ids(), testenv.Sorted(tc.want...))
+			crudEqual(t, fmt.Sprintf("deals(filter: %v).totalCount", tc.filter), d.Deals.TotalCount, crudInt(len(tc.want)))
 		}
-		ct := c.get(t, "contact", alice, `deals { totalCount nodes { id title stage contact { id } } }`)
-		crudEqual(t, "alice's deals", crudIDs(t, ct, "deals", "nodes"), testenv.Sorted(a1, a2))
-		crudEqual(t, "alice's deals totalCount", testenv.Get(ct, "deals", "totalCount"), float64(2))
-		crudEqual(t, "deal.contact inside Contact.deals", testenv.Str(ct, "deals", "nodes", 0, "contact", "id"), alice)
-		d := c.ok(t, `{ contacts(orderBy: {field: EMAIL, direction: ASC}) { nodes { email deals { totalCount } } } }`, nil)
-		crudEqual(t, "deals per contact", testenv.Get(d, "contacts", "nodes"), []any{
-			map[string]any{"email": "alice@example.com", "deals": map[string]any{"totalCount": float64(2)}},
-			map[string]any{"email": "bob@example.com", "deals": map[string]any{"totalCount": float64(1)}},
+		type ref struct{ ID string }
+		ct := crudGet[struct {
+			Deals struct {
+				TotalCount *int
+				Nodes      []struct {
+					ID, Title, Stage string
+					Contact          *ref
+				}
+			}
+		}](t, c, "contact", alice, `deals { totalCount nodes { id title stage contact { id } } }`)
+		if ct == nil {
+			t.Fatal("alice is gone")
+		}
+		var aliceDeals []string
+		for _, n := range ct.Deals.Nodes {
+			aliceDeals = append(aliceDeals, n.ID)
+		}
+		crudEqual(t, "alice's deals", testenv.Sorted(aliceDeals...), testenv.Sorted(a1, a2))
+		crudEqual(t, "alice's deals totalCount", ct.Deals.TotalCount, crudInt(2))
+		crudEqual(t, "deal.contact inside Contact.deals", ct.Deals.Nodes[0].Contact, &ref{alice})
+		type perContact struct {
+			Email string
+			Deals crudTotal
+		}
+		d := crudDo[struct{ Contacts struct{ Nodes []perContact } }](t, c,
+			`{ contacts(orderBy: {field: EMAIL, direction: ASC}) { nodes { email deals { totalCount } } } }`, nil)
+		crudEqual(t, "deals per contact", d.Contacts.Nodes, []perContact{
+			{"alice@example.com", crudTotal{crudInt(2)}},
+			{"bob@example.com", crudTotal{crudInt(1)}},
 		})
 	})
 
 	t.Run("unlink contact and delete", func(t *testing.T) {
-		got := c.ok(t, update, map[string]any{"id": fullID, "in": map[string]any{"contactId": "", "closeDate": ""}})["updateDeal"]
-		crudEqual(t, "unlinked", testenv.Get(got, "contact"), nil)
-		crudEqual(t, "closeDate cleared", testenv.Get(got, "closeDate"), nil)
-		d := c.ok(t, del, map[string]any{"id": fullID})
-		crudEqual(t, "deleteDeal", d["deleteDeal"], fullID)
-		if got := c.get(t, "deal", fullID, "id"); got != nil {
-			t.Errorf("deal(id) after delete = %v, want null", got)
+		got := upd(t, fullID, map[string]any{"contactId": "", "closeDate": ""})
+		if got.Contact != nil {
+			t.Errorf("contact after unlinking = %+v, want null", *got.Contact)
+		}
+		if got.CloseDate != nil {
+			t.Errorf("closeDate after clearing = %q, want null", *got.CloseDate)
+		}
+		d := crudDo[struct{ DeleteDeal *string }](t, c, del, map[string]any{"id": fullID})
+		crudEqual(t, "deleteDeal", d.DeleteDeal, &fullID)
+		if got := crudGet[struct{ ID string }](t, c, "deal", fullID, "id"); got != nil {
+			t.Errorf("deal(id) after delete = %+v, want null", *got)
 		}
 		c.fails(t, del, map[string]any{"id": fullID}, "NOT_FOUND", "")
 		c.fails(t, del, map[string]any{"id": "dea_nope"}, "NOT_FOUND", "")
-		if got := c.get(t, "contact", bob, "id deals { totalCount }"); testenv.Get(got, "deals", "totalCount") != float64(0) {
-			t.Errorf("bob after deleting his deal = %v, want the contact with no deals", got)
+		type withDeals struct {
+			ID    string
+			Deals crudTotal
 		}
+		got2 := crudGet[withDeals](t, c, "contact", bob, "id deals { totalCount }")
+		crudEqual(t, "bob after deleting his deal", got2, &withDeals{bob, crudTotal{crudInt(0)}})
 	})
 }
 
