@@ -254,8 +254,18 @@ func crudTime(t *testing.T, s, what string) time.Time {
 func crudEqual(t *testing.T, what string, got, want any) {
 	t.Helper()
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("%s = %#v, want %#v", what, got, want)
+		t.Errorf("%s = %s, want %s", what, crudShow(got), crudShow(want))
 	}
+}
+
+// crudShow renders v for a message: as JSON, so pointers show their values (null when nil),
+// or with %#v when v does not marshal.
+func crudShow(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%#v", v)
+	}
+	return string(b)
 }
 
 // crudPost sends one operation without a *testing.T, for use in goroutines.
