@@ -40,12 +40,6 @@ func crudSetup(t *testing.T) *crudClient {
 	return &crudClient{env: env, ws: ws, key: key}
 }
 
-// ok runs an operation that must succeed and returns its data.
-func (c *crudClient) ok(t *testing.T, query string, vars map[string]any) map[string]any {
-	t.Helper()
-	return c.env.Query(t, c.key, query, vars).MustData(t)
-}
-
 // fails runs an operation that must fail with HTTP 200, the given extensions.code and, when
 // field is not "", the given extensions.field. The failing root field must be null.
 func (c *crudClient) fails(t *testing.T, query string, vars map[string]any, code, field string) *testenv.Response {
@@ -81,33 +75,123 @@ func crudCheckError(t *testing.T, r *testenv.Response, code, field string) {
 	}
 }
 
-// get fetches one object by a root query such as contact(id:) and returns it (nil when the
-// server answers null).
-func (c *crudClient) get(t *testing.T, root, id, fields string) map[string]any {
+// del runs a delete mutation (root is its field, such as deleteList) that must succeed and
+// answer the deleted id.
+func (c *crudClient) del(t *testing.T, root, id string) {
+	t.Helper()
+	d := crudDo[map[string]*string](t, c, fmt.Sprintf(`mutation($id: ID!) { %s(id: $id) }`, root), map[string]any{"id": id})
+	if got := d[root]; got == nil || *got != id {
+		t.Fatalf("%s(%s) answered %v, want the id", root, id, got)
+	}
+}
+
+// crudDo runs an operation that must succeed and decodes its data into a T, refusing any
+// field T does not declare.
+func crudDo[T any](t *testing.T, c *crudClient, query string, vars map[string]any) T {
+	t.Helper()
+	return testenv.Decode[T](t, c.env.Query(t, c.key, query, vars))
+}
+
+// crudGet fetches one object by a root query such as contact(id:) and decodes it into a T;
+// nil when the server answers null.
+func crudGet[T any](t *testing.T, c *crudClient, root, id, fields string) *T {
 	t.Helper()
 	q := fmt.Sprintf(`query($id: ID!) { %s(id: $id) { %s } }`, root, fields)
-	v, _ := c.ok(t, q, map[string]any{"id": id})[root].(map[string]any)
+	d := crudDo[map[string]*T](t, c, q, map[string]any{"id": id})
+	v, ok := d[root]
+	if !ok {
+		t.Fatalf("no %s in the answer", root)
+	}
 	return v
 }
 
-func (c *crudClient) count(t *testing.T, query string, vars map[string]any, path ...any) int {
+// crudTotal is a connection asked for its totalCount only; a pointer, so a missing count fails.
+type crudTotal struct {
+	TotalCount *int `json:"totalCount"`
+}
+
+// count runs a query whose only root field, root, is a connection asked for its totalCount.
+func (c *crudClient) count(t *testing.T, query string, vars map[string]any, root string) int {
 	t.Helper()
-	d := c.ok(t, query, vars)
-	n, ok := testenv.Get(d, path...).(float64)
-	if !ok {
-		t.Fatalf("no number at %v in %v", path, d)
+	d := crudDo[map[string]crudTotal](t, c, query, vars)
+	if d[root].TotalCount == nil {
+		t.Fatalf("no %s.totalCount in %v", root, d)
 	}
-	return int(n)
+	return *d[root].TotalCount
+}
+
+// crudIDConn is a connection asked for `totalCount nodes { id }`, the nodes perhaps with their
+// name (lists) or email (contacts) too.
+type crudIDConn struct {
+	TotalCount *int `json:"totalCount"`
+	Nodes      []struct {
+		ID    string  `json:"id"`
+		Name  *string `json:"name"`
+		Email *string `json:"email"`
+	} `json:"nodes"`
+}
+
+// ids returns the ids of the nodes, sorted; never nil.
+func (cn crudIDConn) ids() []string {
+	out := make([]string, 0, len(cn.Nodes))
+	for _, n := range cn.Nodes {
+		out = append(out, n.ID)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// crudContact is a contact asked for crudContactFields. Optional fields are pointers so null
+// is told apart from a value; timestamps stay strings and are checked with crudTime.
+type crudContact struct {
+	ID        string   `json:"id"`
+	Email     string   `json:"email"`
+	FirstName *string  `json:"firstName"`
+	LastName  *string  `json:"lastName"`
+	FullName  string   `json:"fullName"`
+	Company   *string  `json:"company"`
+	Title     *string  `json:"title"`
+	Phone     *string  `json:"phone"`
+	Tags      []string `json:"tags"`
+	CreatedAt string   `json:"createdAt"`
+	UpdatedAt string   `json:"updatedAt"`
+}
+
+// crudStr is a pointer to s, for comparing optional fields.
+func crudStr(s string) *string { return &s }
+
+// crudIntString is *n in decimal, or "null", for messages.
+func crudIntString(n *int) string {
+	if n == nil {
+		return "null"
+	}
+	return fmt.Sprint(*n)
+}
+
+// crudDeref is *s, or "" for nil, for messages.
+func crudDeref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 func (c *crudClient) contactCount(t *testing.T) int {
 	t.Helper()
-	return c.count(t, `{ contacts { totalCount } }`, nil, "contacts", "totalCount")
+	return c.count(t, `{ contacts { totalCount } }`, nil, "contacts")
 }
 
 func (c *crudClient) listCount(t *testing.T, listID string) int {
 	t.Helper()
-	return c.count(t, `query($id: ID!) { list(id: $id) { contactCount } }`, map[string]any{"id": listID}, "list", "contactCount")
+	d := crudDo[struct {
+		List *struct {
+			ContactCount *int `json:"contactCount"`
+		} `json:"list"`
+	}](t, c, `query($id: ID!) { list(id: $id) { contactCount } }`, map[string]any{"id": listID})
+	if d.List == nil || d.List.ContactCount == nil {
+		t.Fatalf("no contactCount for list %s", listID)
+	}
+	return *d.List.ContactCount
 }
 
 const crudContactFields = `id email firstName lastName fullName company title phone tags createdAt updatedAt`
@@ -116,49 +200,50 @@ const crudCreateContact = `mutation($in: CreateContactInput!) { createContact(in
 
 const crudUpdateContact = `mutation($id: ID!, $in: UpdateContactInput!) { updateContact(id: $id, input: $in) { ` + crudContactFields + ` } }`
 
-func (c *crudClient) createContact(t *testing.T, in map[string]any) map[string]any {
+func (c *crudClient) createContact(t *testing.T, in map[string]any) crudContact {
 	t.Helper()
-	return c.ok(t, crudCreateContact, map[string]any{"in": in})["createContact"].(map[string]any)
+	d := crudDo[struct {
+		CreateContact *crudContact `json:"createContact"`
+	}](t, c, crudCreateContact, map[string]any{"in": in})
+	if d.CreateContact == nil {
+		t.Fatal("createContact answered null")
+	}
+	return *d.CreateContact
 }
 
 func (c *crudClient) newContact(t *testing.T, email string) string {
 	t.Helper()
-	return testenv.Str(c.createContact(t, map[string]any{"email": email}), "id")
+	return c.createContact(t, map[string]any{"email": email}).ID
 }
 
 func (c *crudClient) newList(t *testing.T, name string) string {
 	t.Helper()
-	d := c.ok(t, `mutation($n: String!) { createList(input: {name: $n}) { id } }`, map[string]any{"n": name})
-	return testenv.Str(d, "createList", "id")
+	d := crudDo[struct {
+		CreateList struct {
+			ID string `json:"id"`
+		} `json:"createList"`
+	}](t, c, `mutation($n: String!) { createList(input: {name: $n}) { id } }`, map[string]any{"n": name})
+	if d.CreateList.ID == "" {
+		t.Fatal("createList answered no id")
+	}
+	return d.CreateList.ID
 }
 
 func (c *crudClient) addToList(t *testing.T, listID string, contactIDs ...string) {
 	t.Helper()
-	c.ok(t, `mutation($l: ID!, $c: [ID!]!) { addContactsToList(listId: $l, contactIds: $c) { id } }`,
+	d := crudDo[struct{ AddContactsToList *struct{ ID string } }](t, c,
+		`mutation($l: ID!, $c: [ID!]!) { addContactsToList(listId: $l, contactIds: $c) { id } }`,
 		map[string]any{"l": listID, "c": contactIDs})
+	if d.AddContactsToList == nil || d.AddContactsToList.ID != listID {
+		t.Fatalf("addContactsToList answered %+v, want list %s", d.AddContactsToList, listID)
+	}
 }
 
-// crudIDs returns the ids of a connection's nodes at path, sorted.
-func crudIDs(t *testing.T, data map[string]any, path ...any) []string {
+func crudTime(t *testing.T, s, what string) time.Time {
 	t.Helper()
-	nodes, ok := testenv.Get(data, path...).([]any)
-	if !ok {
-		t.Fatalf("no node list at %v in %v", path, data)
-	}
-	out := make([]string, 0, len(nodes))
-	for _, n := range nodes {
-		out = append(out, testenv.Str(n, "id"))
-	}
-	sort.Strings(out)
-	return out
-}
-
-func crudTime(t *testing.T, v any, what string) time.Time {
-	t.Helper()
-	s, _ := v.(string)
 	ts, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		t.Fatalf("%s = %v is not an RFC 3339 time: %v", what, v, err)
+		t.Fatalf("%s = %q is not an RFC 3339 time: %v", what, s, err)
 	}
 	if ts.Location() != time.UTC {
 		t.Errorf("%s = %q, want UTC", what, s)
@@ -169,17 +254,18 @@ func crudTime(t *testing.T, v any, what string) time.Time {
 func crudEqual(t *testing.T, what string, got, want any) {
 	t.Helper()
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("%s = %#v, want %#v", what, got, want)
+		t.Errorf("%s = %s, want %s", what, crudShow(got), crudShow(want))
 	}
 }
 
-func crudStrings(v any) []string {
-	a, _ := v.([]any)
-	out := make([]string, len(a))
-	for i, x := range a {
-		out[i], _ = x.(string)
+// crudShow renders v for a message: as JSON, so pointers show their values (null when nil),
+// or with %#v when v does not marshal.
+func crudShow(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprintf("%#v", v)
 	}
-	return out
+	return string(b)
 }
 
 // crudPost sends one operation without a *testing.T, for use in goroutines.
@@ -224,20 +310,20 @@ func TestCrudContactCreateAndRead(t *testing.T) {
 			"tags":      []string{"VIP", "vip", " Lead ", "lead", "Partner", "VIP"},
 		})
 		after := time.Now().UTC()
-		id := testenv.Str(got, "id")
+		id := got.ID
 		if !strings.HasPrefix(id, "ctc_") || ids.Kind(id) != ids.Contact {
 			t.Errorf("id = %q, want an opaque ctc_ id", id)
 		}
-		crudEqual(t, "email", got["email"], "ann.lee@example.com")
-		crudEqual(t, "firstName", got["firstName"], "Ann")
-		crudEqual(t, "lastName", got["lastName"], "Lee")
-		crudEqual(t, "fullName", got["fullName"], "Ann Lee")
-		crudEqual(t, "company", got["company"], "Acme")
-		crudEqual(t, "title", got["title"], "CTO")
-		crudEqual(t, "phone", got["phone"], "+1 555 0100")
-		crudEqual(t, "tags", crudStrings(got["tags"]), []string{"vip", "lead", "partner"})
-		created := crudTime(t, got["createdAt"], "createdAt")
-		updated := crudTime(t, got["updatedAt"], "updatedAt")
+		crudEqual(t, "email", got.Email, "ann.lee@example.com")
+		crudEqual(t, "firstName", got.FirstName, crudStr("Ann"))
+		crudEqual(t, "lastName", got.LastName, crudStr("Lee"))
+		crudEqual(t, "fullName", got.FullName, "Ann Lee")
+		crudEqual(t, "company", got.Company, crudStr("Acme"))
+		crudEqual(t, "title", got.Title, crudStr("CTO"))
+		crudEqual(t, "phone", got.Phone, crudStr("+1 555 0100"))
+		crudEqual(t, "tags", got.Tags, []string{"vip", "lead", "partner"})
+		created := crudTime(t, got.CreatedAt, "createdAt")
+		updated := crudTime(t, got.UpdatedAt, "updatedAt")
 		if created.Before(before.Add(-time.Second)) || created.After(after.Add(time.Second)) {
 			t.Errorf("createdAt = %v, want the time of the request (%v … %v)", created, before, after)
 		}
@@ -246,49 +332,48 @@ func TestCrudContactCreateAndRead(t *testing.T) {
 		}
 
 		// Reading it back by id gives exactly what the mutation returned.
-		read := c.get(t, "contact", id, crudContactFields)
-		crudEqual(t, "contact(id)", read, got)
+		read := crudGet[crudContact](t, c, "contact", id, crudContactFields)
+		crudEqual(t, "contact(id)", read, &got)
 
 		// The stored tags are what the tag filter finds, whatever the case of the filter.
-		d := c.ok(t, `{ contacts(filter: {tag: "LEAD"}) { totalCount nodes { id } } }`, nil)
-		crudEqual(t, "contacts tagged lead", crudIDs(t, d, "contacts", "nodes"), []string{id})
+		d := crudDo[struct{ Contacts crudIDConn }](t, c, `{ contacts(filter: {tag: "LEAD"}) { totalCount nodes { id } } }`, nil)
+		crudEqual(t, "contacts tagged lead", d.Contacts.ids(), []string{id})
 	})
 
 	t.Run("email only", func(t *testing.T) {
 		got := c.createContact(t, map[string]any{"email": "solo@example.org"})
-		crudEqual(t, "email", got["email"], "solo@example.org")
-		crudEqual(t, "fullName falls back to the email", got["fullName"], "solo@example.org")
-		for _, f := range []string{"firstName", "lastName", "company", "title", "phone"} {
-			if got[f] != nil {
-				t.Errorf("%s = %v, want null", f, got[f])
+		crudEqual(t, "email", got.Email, "solo@example.org")
+		crudEqual(t, "fullName falls back to the email", got.FullName, "solo@example.org")
+		for f, v := range map[string]*string{"firstName": got.FirstName, "lastName": got.LastName,
+			"company": got.Company, "title": got.Title, "phone": got.Phone} {
+			if v != nil {
+				t.Errorf("%s = %q, want null", f, *v)
 			}
 		}
-		crudEqual(t, "tags", crudStrings(got["tags"]), []string{})
+		crudEqual(t, "tags", got.Tags, []string{})
 	})
 
 	t.Run("empty optional strings are null", func(t *testing.T) {
 		got := c.createContact(t, map[string]any{"email": "blank@example.org", "firstName": "", "lastName": "  ",
 			"company": "", "tags": []string{}})
-		for _, f := range []string{"firstName", "lastName", "company"} {
-			if got[f] != nil {
-				t.Errorf("%s = %v, want null", f, got[f])
+		for f, v := range map[string]*string{"firstName": got.FirstName, "lastName": got.LastName, "company": got.Company} {
+			if v != nil {
+				t.Errorf("%s = %q, want null", f, *v)
 			}
 		}
-		crudEqual(t, "fullName", got["fullName"], "blank@example.org")
+		crudEqual(t, "fullName", got.FullName, "blank@example.org")
 	})
 
 	t.Run("first name only", func(t *testing.T) {
 		got := c.createContact(t, map[string]any{"email": "first@example.org", "firstName": "  Zoë  "})
-		crudEqual(t, "firstName is trimmed", got["firstName"], "Zoë")
-		crudEqual(t, "fullName", got["fullName"], "Zoë")
+		crudEqual(t, "firstName is trimmed", got.FirstName, crudStr("Zoë"))
+		crudEqual(t, "fullName", got.FullName, "Zoë")
 	})
 
 	t.Run("unknown or malformed id reads as null", func(t *testing.T) {
 		for _, id := range []string{ids.New(ids.Contact), "nope", "", ids.New(ids.List)} {
-			r := c.env.Query(t, c.key, `query($id: ID!) { contact(id: $id) { id } }`, map[string]any{"id": id})
-			d := r.MustData(t)
-			if d["contact"] != nil {
-				t.Errorf("contact(%q) = %v, want null", id, d["contact"])
+			if got := crudGet[struct{ ID string }](t, c, "contact", id, "id"); got != nil {
+				t.Errorf("contact(%q) = %+v, want null", id, *got)
 			}
 		}
 	})
@@ -305,65 +390,71 @@ func TestCrudContactUpdate(t *testing.T) {
 		"email": "bo@example.com", "firstName": "Bo", "lastName": "Diddley", "company": "Chess",
 		"title": "Singer", "phone": "555-0101", "tags": []string{"vip", "music"},
 	})
-	id := testenv.Str(orig, "id")
+	id := orig.ID
 	prev := orig
 
-	// step applies one update and checks that exactly the fields in want changed.
-	step := func(t *testing.T, in map[string]any, want map[string]any) map[string]any {
+	// step applies one update and checks that exactly the fields edit changes in the previous
+	// answer changed: every field but updatedAt is compared, updatedAt must not go backwards.
+	step := func(t *testing.T, in map[string]any, edit func(want *crudContact)) {
 		t.Helper()
-		got := c.ok(t, crudUpdateContact, map[string]any{"id": id, "in": in})["updateContact"].(map[string]any)
-		for _, f := range []string{"id", "email", "firstName", "lastName", "fullName", "company", "title", "phone", "tags", "createdAt"} {
-			w, changed := want[f]
-			if !changed {
-				w = prev[f]
-			}
-			if f == "tags" {
-				crudEqual(t, f, crudStrings(got[f]), crudStrings(w))
-				continue
-			}
-			crudEqual(t, f, got[f], w)
+		d := crudDo[struct {
+			UpdateContact *crudContact `json:"updateContact"`
+		}](t, c, crudUpdateContact, map[string]any{"id": id, "in": in})
+		if d.UpdateContact == nil {
+			t.Fatal("updateContact answered null")
 		}
-		if crudTime(t, got["updatedAt"], "updatedAt").Before(crudTime(t, prev["updatedAt"], "previous updatedAt")) {
-			t.Errorf("updatedAt went backwards: %v -> %v", prev["updatedAt"], got["updatedAt"])
+		got := *d.UpdateContact
+		want := prev
+		want.Tags = append([]string{}, prev.Tags...)
+		if edit != nil {
+			edit(&want)
 		}
-		crudEqual(t, "contact(id) after update", c.get(t, "contact", id, crudContactFields), got)
+		want.UpdatedAt = got.UpdatedAt
+		crudEqual(t, "updateContact", got, want)
+		if crudTime(t, got.UpdatedAt, "updatedAt").Before(crudTime(t, prev.UpdatedAt, "previous updatedAt")) {
+			t.Errorf("updatedAt went backwards: %v -> %v", prev.UpdatedAt, got.UpdatedAt)
+		}
+		crudEqual(t, "contact(id) after update", crudGet[crudContact](t, c, "contact", id, crudContactFields), &got)
 		prev = got
-		return got
 	}
 
 	t.Run("one field changes, the others stay", func(t *testing.T) {
-		step(t, map[string]any{"title": "Guitarist"}, map[string]any{"title": "Guitarist"})
+		step(t, map[string]any{"title": "Guitarist"}, func(w *crudContact) { w.Title = crudStr("Guitarist") })
 	})
 	t.Run("empty input changes nothing", func(t *testing.T) {
-		step(t, map[string]any{}, map[string]any{})
+		step(t, map[string]any{}, nil)
 	})
 	t.Run("names and fullName", func(t *testing.T) {
-		step(t, map[string]any{"firstName": "Ellas", "lastName": "McDaniel"},
-			map[string]any{"firstName": "Ellas", "lastName": "McDaniel", "fullName": "Ellas McDaniel"})
+		step(t, map[string]any{"firstName": "Ellas", "lastName": "McDaniel"}, func(w *crudContact) {
+			w.FirstName, w.LastName, w.FullName = crudStr("Ellas"), crudStr("McDaniel"), "Ellas McDaniel"
+		})
 	})
 	t.Run("empty string clears optional fields", func(t *testing.T) {
-		step(t, map[string]any{"lastName": "", "company": "", "phone": ""},
-			map[string]any{"lastName": nil, "company": nil, "phone": nil, "fullName": "Ellas"})
-		step(t, map[string]any{"firstName": "", "title": " "},
-			map[string]any{"firstName": nil, "title": nil, "fullName": "bo@example.com"})
+		step(t, map[string]any{"lastName": "", "company": "", "phone": ""}, func(w *crudContact) {
+			w.LastName, w.Company, w.Phone, w.FullName = nil, nil, nil, "Ellas"
+		})
+		step(t, map[string]any{"firstName": "", "title": " "}, func(w *crudContact) {
+			w.FirstName, w.Title, w.FullName = nil, nil, "bo@example.com"
+		})
 	})
 	t.Run("email is normalised; own address in another case is no conflict", func(t *testing.T) {
-		step(t, map[string]any{"email": " BO@Example.com "}, map[string]any{})
-		step(t, map[string]any{"email": "Bo.Diddley@Example.com"},
-			map[string]any{"email": "bo.diddley@example.com", "fullName": "bo.diddley@example.com"})
+		step(t, map[string]any{"email": " BO@Example.com "}, nil)
+		step(t, map[string]any{"email": "Bo.Diddley@Example.com"}, func(w *crudContact) {
+			w.Email, w.FullName = "bo.diddley@example.com", "bo.diddley@example.com"
+		})
 	})
 	t.Run("tags are replaced, not merged", func(t *testing.T) {
 		step(t, map[string]any{"tags": []string{"Legend", "LEGEND", "rock"}},
-			map[string]any{"tags": []any{"legend", "rock"}})
+			func(w *crudContact) { w.Tags = []string{"legend", "rock"} })
 		for tag, want := range map[string]int{"vip": 0, "music": 0, "legend": 1, "rock": 1} {
 			n := c.count(t, `query($t: String) { contacts(filter: {tag: $t}) { totalCount } }`,
-				map[string]any{"t": tag}, "contacts", "totalCount")
+				map[string]any{"t": tag}, "contacts")
 			if n != want {
 				t.Errorf("contacts tagged %q = %d, want %d", tag, n, want)
 			}
 		}
-		step(t, map[string]any{"tags": []string{}}, map[string]any{"tags": []any{}})
-		n := c.count(t, `{ contacts(filter: {tag: "legend"}) { totalCount } }`, nil, "contacts", "totalCount")
+		step(t, map[string]any{"tags": []string{}}, func(w *crudContact) { w.Tags = []string{} })
+		n := c.count(t, `{ contacts(filter: {tag: "legend"}) { totalCount } }`, nil, "contacts")
 		if n != 0 {
 			t.Errorf("contacts tagged legend after clearing tags = %d, want 0", n)
 		}
@@ -382,44 +473,62 @@ func TestCrudContactDelete(t *testing.T) {
 	stays := c.newContact(t, "stays@example.com")
 	list := c.newList(t, "Members")
 	c.addToList(t, list, gone, stays)
-	deal := testenv.Str(c.ok(t, `mutation($c: ID) { createDeal(input: {title: "Big one", contactId: $c}) { id } }`,
-		map[string]any{"c": gone}), "createDeal", "id")
+	deal := crudDo[struct {
+		CreateDeal struct {
+			ID string `json:"id"`
+		} `json:"createDeal"`
+	}](t, c, `mutation($c: ID) { createDeal(input: {title: "Big one", contactId: $c}) { id } }`, map[string]any{"c": gone}).CreateDeal.ID
 	if n := c.listCount(t, list); n != 2 {
 		t.Fatalf("contactCount before delete = %d, want 2", n)
 	}
 
 	const del = `mutation($id: ID!) { deleteContact(id: $id) }`
-	d := c.ok(t, del, map[string]any{"id": gone})
-	crudEqual(t, "deleteContact", d["deleteContact"], gone)
+	d := crudDo[struct {
+		DeleteContact *string `json:"deleteContact"`
+	}](t, c, del, map[string]any{"id": gone})
+	crudEqual(t, "deleteContact", d.DeleteContact, &gone)
 
-	if got := c.get(t, "contact", gone, "id"); got != nil {
-		t.Errorf("contact(id) after delete = %v, want null", got)
+	if got := crudGet[struct{ ID string }](t, c, "contact", gone, "id"); got != nil {
+		t.Errorf("contact(id) after delete = %+v, want null", *got)
 	}
 	if n := c.contactCount(t); n != 1 {
 		t.Errorf("contacts totalCount = %d, want 1", n)
 	}
 	// Its list memberships are gone.
-	l := c.get(t, "list", list, `contactCount contacts { totalCount nodes { id } }`)
-	crudEqual(t, "list contactCount", l["contactCount"], float64(1))
-	crudEqual(t, "list contacts.totalCount", testenv.Get(l, "contacts", "totalCount"), float64(1))
-	crudEqual(t, "list members", crudIDs(t, l, "contacts", "nodes"), []string{stays})
-	n := c.count(t, `query($l: ID) { contacts(filter: {listId: $l}) { totalCount } }`, map[string]any{"l": list}, "contacts", "totalCount")
+	l := crudGet[struct {
+		ContactCount *int       `json:"contactCount"`
+		Contacts     crudIDConn `json:"contacts"`
+	}](t, c, "list", list, `contactCount contacts { totalCount nodes { id } }`)
+	if l == nil {
+		t.Fatal("the list is gone")
+	}
+	one := 1
+	crudEqual(t, "list contactCount", l.ContactCount, &one)
+	crudEqual(t, "list contacts.totalCount", l.Contacts.TotalCount, &one)
+	crudEqual(t, "list members", l.Contacts.ids(), []string{stays})
+	n := c.count(t, `query($l: ID) { contacts(filter: {listId: $l}) { totalCount } }`, map[string]any{"l": list}, "contacts")
 	if n != 1 {
 		t.Errorf("contacts in list = %d, want 1", n)
 	}
 	// Its deals stay, without a contact.
-	dl := c.get(t, "deal", deal, `id title contact { id }`)
+	dl := crudGet[struct {
+		ID      string
+		Title   string
+		Contact *struct{ ID string }
+	}](t, c, "deal", deal, `id title contact { id }`)
 	if dl == nil {
 		t.Fatal("the deal of a deleted contact was deleted too")
 	}
-	if dl["contact"] != nil {
-		t.Errorf("deal.contact = %v, want null", dl["contact"])
+	crudEqual(t, "deal", dl.ID, deal)
+	crudEqual(t, "deal title", dl.Title, "Big one")
+	if dl.Contact != nil {
+		t.Errorf("deal.contact = %+v, want null", *dl.Contact)
 	}
-	n = c.count(t, `query($c: ID) { deals(filter: {contactId: $c}) { totalCount } }`, map[string]any{"c": gone}, "deals", "totalCount")
+	n = c.count(t, `query($c: ID) { deals(filter: {contactId: $c}) { totalCount } }`, map[string]any{"c": gone}, "deals")
 	if n != 0 {
 		t.Errorf("deals filtered by the deleted contact = %d, want 0", n)
 	}
-	if n := c.count(t, `{ deals { totalCount } }`, nil, "deals", "totalCount"); n != 1 {
+	if n := c.count(t, `{ deals { totalCount } }`, nil, "deals"); n != 1 {
 		t.Errorf("deals totalCount = %d, want 1", n)
 	}
 	// Deleting again, or an unknown id, is NOT_FOUND.
@@ -429,11 +538,12 @@ func TestCrudContactDelete(t *testing.T) {
 	// Updating a deleted contact is NOT_FOUND as well, and the address is free again.
 	c.fails(t, crudUpdateContact, map[string]any{"id": gone, "in": map[string]any{"title": "x"}}, "NOT_FOUND", "")
 	again := c.createContact(t, map[string]any{"email": "gone@example.com"})
-	if testenv.Str(again, "id") == gone {
+	if again.ID == gone {
 		t.Errorf("a new contact reused the deleted id %s", gone)
 	}
-	crudEqual(t, "lists of the re-created contact", c.get(t, "contact", testenv.Str(again, "id"), "lists { totalCount }"),
-		map[string]any{"lists": map[string]any{"totalCount": float64(0)}})
+	zero := 0
+	crudEqual(t, "lists of the re-created contact", crudGet[struct{ Lists crudTotal }](t, c, "contact", again.ID, "lists { totalCount }"),
+		&struct{ Lists crudTotal }{crudTotal{&zero}})
 }
 
 func TestCrudContactValidation(t *testing.T) {
@@ -493,7 +603,7 @@ func TestCrudContactValidation(t *testing.T) {
 
 	// The same rules hold for updates, and a rejected update changes nothing.
 	target := c.createContact(t, map[string]any{"email": "target@example.com", "firstName": "Tia", "tags": []string{"keep"}})
-	id := testenv.Str(target, "id")
+	id := target.ID
 	for _, tc := range invalid {
 		in := map[string]any{}
 		for k, v := range tc.in {
@@ -505,35 +615,39 @@ func TestCrudContactValidation(t *testing.T) {
 			c.fails(t, crudUpdateContact, map[string]any{"id": id, "in": in}, "BAD_USER_INPUT", tc.field)
 		})
 	}
-	crudEqual(t, "contact after rejected updates", c.get(t, "contact", id, crudContactFields), target)
+	crudEqual(t, "contact after rejected updates", crudGet[crudContact](t, c, "contact", id, crudContactFields), &target)
 
 	// Values at the limits are accepted.
 	valid := []struct {
 		name  string
 		in    map[string]any
-		check func(t *testing.T, got map[string]any)
+		check func(t *testing.T, got crudContact)
 	}{
 		{"255-character names", map[string]any{"firstName": long(255), "lastName": long(255), "company": long(255), "title": long(255)},
-			func(t *testing.T, got map[string]any) { crudEqual(t, "firstName", got["firstName"], long(255)) }},
+			func(t *testing.T, got crudContact) { crudEqual(t, "firstName", got.FirstName, crudStr(long(255))) }},
 		{"255 two-byte runes", map[string]any{"firstName": strings.Repeat("é", 255)},
-			func(t *testing.T, got map[string]any) {
-				crudEqual(t, "firstName", got["firstName"], strings.Repeat("é", 255))
+			func(t *testing.T, got crudContact) {
+				crudEqual(t, "firstName", got.FirstName, crudStr(strings.Repeat("é", 255)))
 			}},
 		{"50 tags", map[string]any{"tags": tags(50)},
-			func(t *testing.T, got map[string]any) { crudEqual(t, "tags", crudStrings(got["tags"]), tags(50)) }},
+			func(t *testing.T, got crudContact) { crudEqual(t, "tags", got.Tags, tags(50)) }},
 		{"51 tags that are 50 after de-duplication", map[string]any{"tags": append(tags(50), "TAG0")},
 			nil}, // either answer is defensible; only the count of distinct tags must never exceed 50
 		{"64-character tag", map[string]any{"tags": []string{long(64)}},
-			func(t *testing.T, got map[string]any) {
-				crudEqual(t, "tags", crudStrings(got["tags"]), []string{long(64)})
+			func(t *testing.T, got crudContact) {
+				crudEqual(t, "tags", got.Tags, []string{long(64)})
 			}},
 		{"50-character phone", map[string]any{"phone": strings.Repeat("5", 50)},
-			func(t *testing.T, got map[string]any) { crudEqual(t, "phone", got["phone"], strings.Repeat("5", 50)) }},
+			func(t *testing.T, got crudContact) {
+				crudEqual(t, "phone", got.Phone, crudStr(strings.Repeat("5", 50)))
+			}},
 		{"tab and newline are not control characters here", map[string]any{"company": "Acme\tInc.\nLondon"},
-			func(t *testing.T, got map[string]any) { crudEqual(t, "company", got["company"], "Acme\tInc.\nLondon") }},
+			func(t *testing.T, got crudContact) {
+				crudEqual(t, "company", got.Company, crudStr("Acme\tInc.\nLondon"))
+			}},
 		{"unicode names", map[string]any{"firstName": "Zoë", "lastName": "Núñez-渡辺"},
-			func(t *testing.T, got map[string]any) {
-				crudEqual(t, "fullName", got["fullName"], "Zoë Núñez-渡辺")
+			func(t *testing.T, got crudContact) {
+				crudEqual(t, "fullName", got.FullName, "Zoë Núñez-渡辺")
 			}},
 	}
 	for i, tc := range valid {
@@ -546,12 +660,12 @@ func TestCrudContactValidation(t *testing.T) {
 			if tc.check == nil {
 				if len(r.Errors) > 0 {
 					crudCheckError(t, r, "BAD_USER_INPUT", "input.tags")
-				} else if n := len(crudStrings(testenv.Get(r.Data, "createContact", "tags"))); n > 50 {
-					t.Errorf("stored %d tags, want at most 50", n)
+				} else if d := testenv.Decode[struct{ CreateContact crudContact }](t, r); len(d.CreateContact.Tags) > 50 {
+					t.Errorf("stored %d tags, want at most 50", len(d.CreateContact.Tags))
 				}
 				return
 			}
-			tc.check(t, r.MustData(t)["createContact"].(map[string]any))
+			tc.check(t, testenv.Decode[struct{ CreateContact crudContact }](t, r).CreateContact)
 		})
 	}
 }
@@ -569,28 +683,28 @@ func TestCrudContactConflicts(t *testing.T) {
 	if n := c.contactCount(t); n != 1 {
 		t.Fatalf("contacts totalCount = %d, want 1", n)
 	}
-	crudEqual(t, "first contact", c.get(t, "contact", testenv.Str(first, "id"), crudContactFields), first)
+	crudEqual(t, "first contact", crudGet[crudContact](t, c, "contact", first.ID, crudContactFields), &first)
 
 	other := c.createContact(t, map[string]any{"email": "other@example.com", "firstName": "Other", "tags": []string{"orig"}})
-	otherID := testenv.Str(other, "id")
+	otherID := other.ID
 
 	t.Run("update to another contact's email", func(t *testing.T) {
 		c.fails(t, crudUpdateContact, map[string]any{"id": otherID, "in": map[string]any{"email": "Dup@example.com"}}, "CONFLICT", "")
-		crudEqual(t, "contact after conflict", c.get(t, "contact", otherID, crudContactFields), other)
+		crudEqual(t, "contact after conflict", crudGet[crudContact](t, c, "contact", otherID, crudContactFields), &other)
 	})
 
 	t.Run("transactional: valid firstName with invalid email changes nothing", func(t *testing.T) {
 		c.fails(t, crudUpdateContact, map[string]any{"id": otherID, "in": map[string]any{"firstName": "Changed", "email": "not-an-email"}},
 			"BAD_USER_INPUT", "input.email")
-		crudEqual(t, "contact after rejected update", c.get(t, "contact", otherID, crudContactFields), other)
+		crudEqual(t, "contact after rejected update", crudGet[crudContact](t, c, "contact", otherID, crudContactFields), &other)
 	})
 
 	t.Run("transactional: a conflict rolls back names and tags", func(t *testing.T) {
 		c.fails(t, crudUpdateContact, map[string]any{"id": otherID, "in": map[string]any{
 			"firstName": "Changed", "tags": []string{"changed"}, "email": "dup@example.com"}}, "CONFLICT", "")
-		crudEqual(t, "contact after conflict", c.get(t, "contact", otherID, crudContactFields), other)
+		crudEqual(t, "contact after conflict", crudGet[crudContact](t, c, "contact", otherID, crudContactFields), &other)
 		for tag, want := range map[string]int{"changed": 0, "orig": 1} {
-			n := c.count(t, `query($t: String) { contacts(filter: {tag: $t}) { totalCount } }`, map[string]any{"t": tag}, "contacts", "totalCount")
+			n := c.count(t, `query($t: String) { contacts(filter: {tag: $t}) { totalCount } }`, map[string]any{"t": tag}, "contacts")
 			if n != want {
 				t.Errorf("contacts tagged %q = %d, want %d", tag, n, want)
 			}
@@ -600,7 +714,7 @@ func TestCrudContactConflicts(t *testing.T) {
 	t.Run("the same email in another workspace is no conflict", func(t *testing.T) {
 		_, key2 := c.env.Tenant(t, "Other Co")
 		r := c.env.Query(t, key2, crudCreateContact, map[string]any{"in": map[string]any{"email": "dup@example.com"}})
-		crudEqual(t, "email", testenv.Str(r.MustData(t), "createContact", "email"), "dup@example.com")
+		crudEqual(t, "email", testenv.Decode[struct{ CreateContact crudContact }](t, r).CreateContact.Email, "dup@example.com")
 	})
 }
 
@@ -657,7 +771,7 @@ func TestCrudConcurrentWrites(t *testing.T) {
 		if len(ok) != 1 || codes["CONFLICT"] != n-1 {
 			t.Fatalf("got %d successes and errors %v, want 1 success and %d CONFLICT", len(ok), codes, n-1)
 		}
-		crudEqual(t, "email", testenv.Str(ok[0].Data, "createContact", "email"), "race@example.com")
+		crudEqual(t, "email", testenv.Decode[struct{ CreateContact crudContact }](t, ok[0]).CreateContact.Email, "race@example.com")
 		if got := c.contactCount(t); got != 1 {
 			t.Errorf("contacts totalCount = %d, want exactly 1 row", got)
 		}
@@ -674,13 +788,15 @@ func TestCrudConcurrentWrites(t *testing.T) {
 		if len(ok) != 1 || codes["CONFLICT"] != len(movers)-1 {
 			t.Fatalf("got %d successes and errors %v, want 1 success and %d CONFLICT", len(ok), codes, len(movers)-1)
 		}
-		winner := testenv.Str(ok[0].Data, "updateContact", "id")
-		d := c.ok(t, `{ contacts(filter: {search: "@example.com"}, orderBy: {field: EMAIL, direction: ASC}) { nodes { id email } } }`, nil)
+		winner := testenv.Decode[struct{ UpdateContact crudContact }](t, ok[0]).UpdateContact.ID
+		d := crudDo[struct {
+			Contacts struct{ Nodes []struct{ ID, Email string } }
+		}](t, c, `{ contacts(filter: {search: "@example.com"}, orderBy: {field: EMAIL, direction: ASC}) { nodes { id email } } }`, nil)
 		var emails []string
-		for _, node := range testenv.Get(d, "contacts", "nodes").([]any) {
-			emails = append(emails, testenv.Str(node, "email"))
-			if testenv.Str(node, "email") == "target@example.com" {
-				crudEqual(t, "holder of the target email", testenv.Str(node, "id"), winner)
+		for _, node := range d.Contacts.Nodes {
+			emails = append(emails, node.Email)
+			if node.Email == "target@example.com" {
+				crudEqual(t, "holder of the target email", node.ID, winner)
 			}
 		}
 		want := []string{}
@@ -700,7 +816,7 @@ func TestCrudConcurrentWrites(t *testing.T) {
 		if len(ok) != 1 || codes["CONFLICT"] != n-1 {
 			t.Fatalf("got %d successes and errors %v, want 1 success and %d CONFLICT", len(ok), codes, n-1)
 		}
-		if got := c.count(t, `{ lists { totalCount } }`, nil, "lists", "totalCount"); got != 1 {
+		if got := c.count(t, `{ lists { totalCount } }`, nil, "lists"); got != 1 {
 			t.Errorf("lists totalCount = %d, want 1", got)
 		}
 	})
@@ -737,10 +853,17 @@ func TestCrudConcurrentWrites(t *testing.T) {
 		if len(ok) != n {
 			t.Fatalf("got %d successes and errors %v, want %d successes", len(ok), codes, n)
 		}
-		l := c.get(t, "list", list, `contactCount contacts { totalCount nodes { id } }`)
-		nodes := len(testenv.Get(l, "contacts", "nodes").([]any))
-		if l["contactCount"] != float64(nodes) || testenv.Get(l, "contacts", "totalCount") != float64(nodes) || nodes > 3 {
-			t.Errorf("list after the race = %v", l)
+		l := crudGet[struct {
+			ContactCount *int
+			Contacts     crudIDConn
+		}](t, c, "list", list, `contactCount contacts { totalCount nodes { id } }`)
+		if l == nil {
+			t.Fatal("the list is gone")
+		}
+		nodes := len(l.Contacts.Nodes)
+		if !reflect.DeepEqual(l.ContactCount, &nodes) || !reflect.DeepEqual(l.Contacts.TotalCount, &nodes) || nodes > 3 {
+			t.Errorf("list after the race: contactCount %v, contacts.totalCount %v, %d nodes",
+				crudIntString(l.ContactCount), crudIntString(l.Contacts.TotalCount), nodes)
 		}
 	})
 }
@@ -759,14 +882,14 @@ func TestCrudVerbatimText(t *testing.T) {
 	c.newContact(t, "plain.person@example.com")
 	got := c.createContact(t, map[string]any{"email": "bobby@tables.example", "firstName": html, "lastName": sql,
 		"company": company, "title": title, "tags": []string{tagSQL, tagHTML}})
-	id := testenv.Str(got, "id")
-	crudEqual(t, "firstName", got["firstName"], html)
-	crudEqual(t, "lastName", got["lastName"], sql)
-	crudEqual(t, "fullName", got["fullName"], html+" "+sql)
-	crudEqual(t, "company", got["company"], company)
-	crudEqual(t, "title", got["title"], title)
-	crudEqual(t, "tags", crudStrings(got["tags"]), []string{tagSQL, tagHTML})
-	crudEqual(t, "contact(id)", c.get(t, "contact", id, crudContactFields), got)
+	id := got.ID
+	crudEqual(t, "firstName", got.FirstName, crudStr(html))
+	crudEqual(t, "lastName", got.LastName, crudStr(sql))
+	crudEqual(t, "fullName", got.FullName, html+" "+sql)
+	crudEqual(t, "company", got.Company, crudStr(company))
+	crudEqual(t, "title", got.Title, crudStr(title))
+	crudEqual(t, "tags", got.Tags, []string{tagSQL, tagHTML})
+	crudEqual(t, "contact(id)", crudGet[crudContact](t, c, "contact", id, crudContactFields), &got)
 
 	// Nothing broke: both contacts are still there, and searches treat the text as text.
 	if n := c.contactCount(t); n != 2 {
@@ -787,26 +910,44 @@ func TestCrudVerbatimText(t *testing.T) {
 		{map[string]any{"tag": strings.ToUpper(tagHTML)}, []string{id}},
 	}
 	for _, s := range searches {
-		d := c.ok(t, `query($f: ContactFilter) { contacts(filter: $f) { totalCount nodes { id } } }`, map[string]any{"f": s.filter})
-		crudEqual(t, fmt.Sprintf("contacts(filter: %v)", s.filter), crudIDs(t, d, "contacts", "nodes"), testenv.Sorted(s.want...))
+		d := crudDo[struct{ Contacts crudIDConn }](t, c, `query($f: ContactFilter) { contacts(filter: $f) { totalCount nodes { id } } }`,
+			map[string]any{"f": s.filter})
+		crudEqual(t, fmt.Sprintf("contacts(filter: %v)", s.filter), d.Contacts.ids(), testenv.Sorted(s.want...))
 	}
 
 	// Lists, campaigns and deals keep such text verbatim too.
-	d := c.ok(t, `mutation($n: String!, $d: String) { createList(input: {name: $n, description: $d}) { id name description } }`,
-		map[string]any{"n": "x'); DELETE FROM lists;--", "d": html})
-	crudEqual(t, "list", d["createList"].(map[string]any)["name"], "x'); DELETE FROM lists;--")
-	crudEqual(t, "list description", d["createList"].(map[string]any)["description"], html)
-	d = c.ok(t, `mutation($b: String) { createCampaign(input: {name: "<h1>Hi</h1>", subject: "'; --", body: $b}) { name subject body } }`,
-		map[string]any{"b": "<html><body onload=\"x()\">Hi ${name} {{name}} %s</body></html>"})
-	crudEqual(t, "campaign", d["createCampaign"], map[string]any{"name": "<h1>Hi</h1>", "subject": "'; --",
-		"body": "<html><body onload=\"x()\">Hi ${name} {{name}} %s</body></html>"})
-	d = c.ok(t, `mutation { createDeal(input: {title: "Robert'); DROP TABLE deals;--"}) { title } }`, nil)
-	crudEqual(t, "deal title", testenv.Str(d, "createDeal", "title"), "Robert'); DROP TABLE deals;--")
-	for _, q := range []string{`{ lists { totalCount } }`, `{ campaigns { totalCount } }`, `{ deals { totalCount } }`} {
-		d := c.ok(t, q, nil)
-		for k := range d {
-			crudEqual(t, q, testenv.Get(d, k, "totalCount"), float64(1))
-		}
+	type verbatim struct {
+		ID          string  `json:"id"`
+		Name        string  `json:"name"`
+		Description *string `json:"description"`
+	}
+	l := crudDo[struct{ CreateList *verbatim }](t, c,
+		`mutation($n: String!, $d: String) { createList(input: {name: $n, description: $d}) { id name description } }`,
+		map[string]any{"n": "x'); DELETE FROM lists;--", "d": html}).CreateList
+	if l == nil {
+		t.Fatal("createList answered null")
+	}
+	crudEqual(t, "list", l.Name, "x'); DELETE FROM lists;--")
+	crudEqual(t, "list description", l.Description, crudStr(html))
+	type campaign struct {
+		Name    string  `json:"name"`
+		Subject *string `json:"subject"`
+		Body    *string `json:"body"`
+	}
+	camp := crudDo[struct{ CreateCampaign *campaign }](t, c,
+		`mutation($b: String) { createCampaign(input: {name: "<h1>Hi</h1>", subject: "'; --", body: $b}) { name subject body } }`,
+		map[string]any{"b": "<html><body onload=\"x()\">Hi ${name} {{name}} %s</body></html>"}).CreateCampaign
+	crudEqual(t, "campaign", camp, &campaign{Name: "<h1>Hi</h1>", Subject: crudStr("'; --"),
+		Body: crudStr("<html><body onload=\"x()\">Hi ${name} {{name}} %s</body></html>")})
+	deal := crudDo[struct{ CreateDeal *struct{ Title string } }](t, c,
+		`mutation { createDeal(input: {title: "Robert'); DROP TABLE deals;--"}) { title } }`, nil).CreateDeal
+	if deal == nil {
+		t.Fatal("createDeal answered null")
+	}
+	crudEqual(t, "deal title", deal.Title, "Robert'); DROP TABLE deals;--")
+	for _, root := range []string{"lists", "campaigns", "deals"} {
+		q := fmt.Sprintf(`{ %s { totalCount } }`, root)
+		crudEqual(t, q, c.count(t, q, nil, root), 1)
 	}
 }
 
@@ -815,6 +956,19 @@ func TestCrudVerbatimText(t *testing.T) {
 
 const crudListFields = `id name description contactCount createdAt updatedAt`
 
+// crudList is a list asked for crudListFields.
+type crudList struct {
+	ID           string  `json:"id"`
+	Name         string  `json:"name"`
+	Description  *string `json:"description"`
+	ContactCount *int    `json:"contactCount"`
+	CreatedAt    string  `json:"createdAt"`
+	UpdatedAt    string  `json:"updatedAt"`
+}
+
+// crudInt is a pointer to n, for comparing counts that must be present.
+func crudInt(n int) *int { return &n }
+
 func TestCrudLists(t *testing.T) {
 	t.Parallel()
 	c := crudSetup(t)
@@ -822,24 +976,25 @@ func TestCrudLists(t *testing.T) {
 	const update = `mutation($id: ID!, $in: UpdateListInput!) { updateList(id: $id, input: $in) { ` + crudListFields + ` } }`
 	const del = `mutation($id: ID!) { deleteList(id: $id) }`
 
-	vip := c.ok(t, create, map[string]any{"in": map[string]any{"name": "  VIP Customers ", "description": "Top accounts"}})["createList"].(map[string]any)
-	vipID := testenv.Str(vip, "id")
+	write := crudWrite[crudList]
+	vip := write(t, c, create, map[string]any{"in": map[string]any{"name": "  VIP Customers ", "description": "Top accounts"}})
+	vipID := vip.ID
 	if ids.Kind(vipID) != ids.List {
 		t.Errorf("list id %q is not a lst_ id", vipID)
 	}
-	crudEqual(t, "name is trimmed", vip["name"], "VIP Customers")
-	crudEqual(t, "description", vip["description"], "Top accounts")
-	crudEqual(t, "contactCount", vip["contactCount"], float64(0))
-	if crudTime(t, vip["updatedAt"], "updatedAt").Before(crudTime(t, vip["createdAt"], "createdAt")) {
-		t.Errorf("updatedAt before createdAt: %v", vip)
+	crudEqual(t, "name is trimmed", vip.Name, "VIP Customers")
+	crudEqual(t, "description", vip.Description, crudStr("Top accounts"))
+	crudEqual(t, "contactCount", vip.ContactCount, crudInt(0))
+	if crudTime(t, vip.UpdatedAt, "updatedAt").Before(crudTime(t, vip.CreatedAt, "createdAt")) {
+		t.Errorf("updatedAt before createdAt: %+v", vip)
 	}
-	crudEqual(t, "list(id)", c.get(t, "list", vipID, crudListFields), vip)
+	crudEqual(t, "list(id)", crudGet[crudList](t, c, "list", vipID, crudListFields), &vip)
 
-	plain := c.ok(t, create, map[string]any{"in": map[string]any{"name": "Plain"}})["createList"].(map[string]any)
-	if plain["description"] != nil {
-		t.Errorf("description without input = %v, want null", plain["description"])
+	plain := write(t, c, create, map[string]any{"in": map[string]any{"name": "Plain"}})
+	if plain.Description != nil {
+		t.Errorf("description without input = %q, want null", *plain.Description)
 	}
-	plainID := testenv.Str(plain, "id")
+	plainID := plain.ID
 
 	t.Run("validation", func(t *testing.T) {
 		for _, tc := range []struct {
@@ -870,7 +1025,7 @@ func TestCrudLists(t *testing.T) {
 				c.fails(t, update, map[string]any{"id": vipID, "in": tc.in}, "BAD_USER_INPUT", tc.field)
 			})
 		}
-		crudEqual(t, "list after rejected updates", c.get(t, "list", vipID, crudListFields), vip)
+		crudEqual(t, "list after rejected updates", crudGet[crudList](t, c, "list", vipID, crudListFields), &vip)
 	})
 
 	t.Run("duplicate names conflict, ignoring case", func(t *testing.T) {
@@ -878,54 +1033,54 @@ func TestCrudLists(t *testing.T) {
 			c.fails(t, create, map[string]any{"in": map[string]any{"name": name}}, "CONFLICT", "")
 		}
 		c.fails(t, update, map[string]any{"id": plainID, "in": map[string]any{"name": "vip CUSTOMERS", "description": "changed"}}, "CONFLICT", "")
-		crudEqual(t, "list after conflicting rename", c.get(t, "list", plainID, crudListFields), plain)
-		if n := c.count(t, `{ lists { totalCount } }`, nil, "lists", "totalCount"); n != 2 {
+		crudEqual(t, "list after conflicting rename", crudGet[crudList](t, c, "list", plainID, crudListFields), &plain)
+		if n := c.count(t, `{ lists { totalCount } }`, nil, "lists"); n != 2 {
 			t.Errorf("lists totalCount = %d, want 2", n)
 		}
 	})
 
 	t.Run("update is partial", func(t *testing.T) {
-		got := c.ok(t, update, map[string]any{"id": vipID, "in": map[string]any{"name": "Gold"}})["updateList"].(map[string]any)
-		crudEqual(t, "name", got["name"], "Gold")
-		crudEqual(t, "description unchanged", got["description"], "Top accounts")
-		crudEqual(t, "createdAt unchanged", got["createdAt"], vip["createdAt"])
-		got = c.ok(t, update, map[string]any{"id": vipID, "in": map[string]any{"description": "Gold tier"}})["updateList"].(map[string]any)
-		crudEqual(t, "name unchanged", got["name"], "Gold")
-		crudEqual(t, "description", got["description"], "Gold tier")
-		got = c.ok(t, update, map[string]any{"id": vipID, "in": map[string]any{"description": ""}})["updateList"].(map[string]any)
-		if got["description"] != nil {
-			t.Errorf(`description after "" = %v, want null`, got["description"])
+		got := write(t, c, update, map[string]any{"id": vipID, "in": map[string]any{"name": "Gold"}})
+		crudEqual(t, "name", got.Name, "Gold")
+		crudEqual(t, "description unchanged", got.Description, crudStr("Top accounts"))
+		crudEqual(t, "createdAt unchanged", got.CreatedAt, vip.CreatedAt)
+		got = write(t, c, update, map[string]any{"id": vipID, "in": map[string]any{"description": "Gold tier"}})
+		crudEqual(t, "name unchanged", got.Name, "Gold")
+		crudEqual(t, "description", got.Description, crudStr("Gold tier"))
+		got = write(t, c, update, map[string]any{"id": vipID, "in": map[string]any{"description": ""}})
+		if got.Description != nil {
+			t.Errorf(`description after "" = %q, want null`, *got.Description)
 		}
 		// Renaming to its own name in another case is fine; the old name is free again.
-		got = c.ok(t, update, map[string]any{"id": vipID, "in": map[string]any{"name": "GOLD"}})["updateList"].(map[string]any)
-		crudEqual(t, "name", got["name"], "GOLD")
-		c.ok(t, create, map[string]any{"in": map[string]any{"name": "VIP Customers"}})
-		crudEqual(t, "list(id)", c.get(t, "list", vipID, crudListFields), got)
+		got = write(t, c, update, map[string]any{"id": vipID, "in": map[string]any{"name": "GOLD"}})
+		crudEqual(t, "name", got.Name, "GOLD")
+		write(t, c, create, map[string]any{"in": map[string]any{"name": "VIP Customers"}})
+		crudEqual(t, "list(id)", crudGet[crudList](t, c, "list", vipID, crudListFields), &got)
 	})
 
 	t.Run("search lists by name", func(t *testing.T) {
-		d := c.ok(t, `{ lists(filter: {search: "gol"}) { totalCount nodes { id } } }`, nil)
-		crudEqual(t, "lists matching gol", crudIDs(t, d, "lists", "nodes"), []string{vipID})
+		d := crudDo[struct{ Lists crudIDConn }](t, c, `{ lists(filter: {search: "gol"}) { totalCount nodes { id } } }`, nil)
+		crudEqual(t, "lists matching gol", d.Lists.ids(), []string{vipID})
 	})
 
 	t.Run("unknown ids", func(t *testing.T) {
 		c.fails(t, update, map[string]any{"id": ids.New(ids.List), "in": map[string]any{"name": "x"}}, "NOT_FOUND", "")
 		c.fails(t, del, map[string]any{"id": ids.New(ids.List)}, "NOT_FOUND", "")
-		if got := c.get(t, "list", ids.New(ids.List), "id"); got != nil {
-			t.Errorf("list(unknown) = %v, want null", got)
+		if got := crudGet[struct{ ID string }](t, c, "list", ids.New(ids.List), "id"); got != nil {
+			t.Errorf("list(unknown) = %+v, want null", *got)
 		}
 	})
 
 	t.Run("delete", func(t *testing.T) {
-		d := c.ok(t, del, map[string]any{"id": plainID})
-		crudEqual(t, "deleteList", d["deleteList"], plainID)
-		if got := c.get(t, "list", plainID, "id"); got != nil {
-			t.Errorf("list(id) after delete = %v, want null", got)
+		d := crudDo[struct{ DeleteList *string }](t, c, del, map[string]any{"id": plainID})
+		crudEqual(t, "deleteList", d.DeleteList, &plainID)
+		if got := crudGet[struct{ ID string }](t, c, "list", plainID, "id"); got != nil {
+			t.Errorf("list(id) after delete = %+v, want null", *got)
 		}
 		c.fails(t, del, map[string]any{"id": plainID}, "NOT_FOUND", "")
 		c.fails(t, update, map[string]any{"id": plainID, "in": map[string]any{"name": "x"}}, "NOT_FOUND", "")
 		// Its name can be used again.
-		c.ok(t, create, map[string]any{"in": map[string]any{"name": "plain"}})
+		write(t, c, create, map[string]any{"in": map[string]any{"name": "plain"}})
 	})
 }
 
@@ -940,13 +1095,23 @@ func TestCrudListMembership(t *testing.T) {
 
 	const add = `mutation($l: ID!, $c: [ID!]!) { addContactsToList(listId: $l, contactIds: $c) { id name contactCount contacts { totalCount nodes { id } } } }`
 	const remove = `mutation($l: ID!, $c: [ID!]!) { removeContactsFromList(listId: $l, contactIds: $c) { id contactCount contacts { totalCount nodes { id } } } }`
+	// membership is the list that add and remove answer; Name only add asks for.
+	type membership struct {
+		ID           string     `json:"id"`
+		Name         *string    `json:"name"`
+		ContactCount *int       `json:"contactCount"`
+		Contacts     crudIDConn `json:"contacts"`
+	}
 	members := func(t *testing.T, op, root string, vars map[string]any, want ...string) {
 		t.Helper()
-		d := c.ok(t, op, vars)
-		crudEqual(t, root+".id", testenv.Str(d, root, "id"), vars["l"])
-		crudEqual(t, root+".contactCount", testenv.Get(d, root, "contactCount"), float64(len(want)))
-		crudEqual(t, root+".contacts.totalCount", testenv.Get(d, root, "contacts", "totalCount"), float64(len(want)))
-		crudEqual(t, root+" members", crudIDs(t, d, root, "contacts", "nodes"), testenv.Sorted(want...))
+		l := crudDo[map[string]*membership](t, c, op, vars)[root]
+		if l == nil {
+			t.Fatalf("%s answered null or nothing", root)
+		}
+		crudEqual(t, root+".id", l.ID, vars["l"])
+		crudEqual(t, root+".contactCount", l.ContactCount, crudInt(len(want)))
+		crudEqual(t, root+".contacts.totalCount", l.Contacts.TotalCount, crudInt(len(want)))
+		crudEqual(t, root+" members", l.Contacts.ids(), testenv.Sorted(want...))
 	}
 	vars := func(l string, c ...string) map[string]any {
 		return map[string]any{"l": l, "c": append([]string{}, c...)}
@@ -960,16 +1125,28 @@ func TestCrudListMembership(t *testing.T) {
 	})
 
 	t.Run("List.contacts and Contact.lists", func(t *testing.T) {
-		l := c.get(t, "list", list, `contactCount contacts(first: 10) { totalCount nodes { id email } }`)
-		crudEqual(t, "contactCount", l["contactCount"], float64(3))
-		crudEqual(t, "members", crudIDs(t, l, "contacts", "nodes"), testenv.Sorted(c1, c2, c3))
-		ct := c.get(t, "contact", c1, `lists { totalCount nodes { id name } }`)
-		crudEqual(t, "c1 lists", crudIDs(t, ct, "lists", "nodes"), testenv.Sorted(list, other))
-		crudEqual(t, "c1 lists.totalCount", testenv.Get(ct, "lists", "totalCount"), float64(2))
-		ct = c.get(t, "contact", c3, `lists { totalCount nodes { id name } }`)
-		crudEqual(t, "c3 lists", crudIDs(t, ct, "lists", "nodes"), []string{list})
-		crudEqual(t, "c3 list name", testenv.Str(ct, "lists", "nodes", 0, "name"), "Newsletter")
-		n := c.count(t, `query($l: ID) { contacts(filter: {listId: $l}) { totalCount } }`, map[string]any{"l": list}, "contacts", "totalCount")
+		l := crudGet[membership](t, c, "list", list, `contactCount contacts(first: 10) { totalCount nodes { id email } }`)
+		if l == nil {
+			t.Fatal("the list is gone")
+		}
+		crudEqual(t, "contactCount", l.ContactCount, crudInt(3))
+		crudEqual(t, "members", l.Contacts.ids(), testenv.Sorted(c1, c2, c3))
+		type lists struct{ Lists crudIDConn }
+		ct := crudGet[lists](t, c, "contact", c1, `lists { totalCount nodes { id name } }`)
+		if ct == nil {
+			t.Fatal("contact c1 is gone")
+		}
+		crudEqual(t, "c1 lists", ct.Lists.ids(), testenv.Sorted(list, other))
+		crudEqual(t, "c1 lists.totalCount", ct.Lists.TotalCount, crudInt(2))
+		ct = crudGet[lists](t, c, "contact", c3, `lists { totalCount nodes { id name } }`)
+		if ct == nil {
+			t.Fatal("contact c3 is gone")
+		}
+		crudEqual(t, "c3 lists", ct.Lists.ids(), []string{list})
+		if len(ct.Lists.Nodes) == 1 {
+			crudEqual(t, "c3 list name", ct.Lists.Nodes[0].Name, crudStr("Newsletter"))
+		}
+		n := c.count(t, `query($l: ID) { contacts(filter: {listId: $l}) { totalCount } }`, map[string]any{"l": list}, "contacts")
 		if n != 3 {
 			t.Errorf("contacts(filter: {listId}) = %d, want 3", n)
 		}
@@ -986,11 +1163,15 @@ func TestCrudListMembership(t *testing.T) {
 		if n := c.listCount(t, list); n != 3 {
 			t.Errorf("contactCount after failed add = %d, want 3", n)
 		}
-		ct := c.get(t, "contact", c4, `lists { totalCount }`)
-		crudEqual(t, "lists of c4", testenv.Get(ct, "lists", "totalCount"), float64(0))
+		ct := crudGet[struct{ Lists crudTotal }](t, c, "contact", c4, `lists { totalCount }`)
+		if ct == nil {
+			t.Fatal("contact c4 is gone")
+		}
+		crudEqual(t, "lists of c4", ct.Lists.TotalCount, crudInt(0))
 		// A contact of another workspace is as unknown as a made-up id.
 		_, key2 := c.env.Tenant(t, "Elsewhere")
-		foreign := testenv.Str(c.env.Query(t, key2, crudCreateContact, map[string]any{"in": map[string]any{"email": "f@example.com"}}).MustData(t), "createContact", "id")
+		foreign := testenv.Decode[struct{ CreateContact crudContact }](t,
+			c.env.Query(t, key2, crudCreateContact, map[string]any{"in": map[string]any{"email": "f@example.com"}})).CreateContact.ID
 		c.fails(t, add, vars(list, c4, foreign), "NOT_FOUND", "contactIds")
 		if n := c.listCount(t, list); n != 3 {
 			t.Errorf("contactCount after adding a foreign contact = %d, want 3", n)
@@ -1021,29 +1202,54 @@ func TestCrudListMembership(t *testing.T) {
 			t.Errorf("contactCount after failed remove = %d, want 2", n)
 		}
 		// The contact itself and its other memberships stay.
-		ct := c.get(t, "contact", c1, `id lists { nodes { id } }`)
-		crudEqual(t, "c1 lists after removal", crudIDs(t, ct, "lists", "nodes"), []string{other})
+		ct := crudGet[struct {
+			ID    string
+			Lists crudIDConn
+		}](t, c, "contact", c1, `id lists { nodes { id } }`)
+		if ct == nil {
+			t.Fatal("contact c1 is gone")
+		}
+		crudEqual(t, "c1", ct.ID, c1)
+		crudEqual(t, "c1 lists after removal", ct.Lists.ids(), []string{other})
 	})
 
 	t.Run("deleting a list keeps contacts and unlinks campaigns", func(t *testing.T) {
-		camp := testenv.Str(c.ok(t, `mutation($l: ID) { createCampaign(input: {name: "Promo", listId: $l}) { id list { id } } }`,
-			map[string]any{"l": list}), "createCampaign", "id")
-		crudEqual(t, "campaign.list before", testenv.Str(c.get(t, "campaign", camp, `list { id }`), "list", "id"), list)
-		c.ok(t, `mutation($id: ID!) { deleteList(id: $id) }`, map[string]any{"id": list})
-		got := c.get(t, "campaign", camp, `id status list { id }`)
+		type ref struct{ ID string }
+		created := crudDo[struct {
+			CreateCampaign struct {
+				ID   string
+				List *ref
+			}
+		}](t, c, `mutation($l: ID) { createCampaign(input: {name: "Promo", listId: $l}) { id list { id } } }`, map[string]any{"l": list}).CreateCampaign
+		camp := created.ID
+		crudEqual(t, "createCampaign.list", created.List, &ref{list})
+		before := crudGet[struct{ List *ref }](t, c, "campaign", camp, `list { id }`)
+		if before == nil {
+			t.Fatal("the campaign is missing")
+		}
+		crudEqual(t, "campaign.list before", before.List, &ref{list})
+		c.del(t, "deleteList", list)
+		got := crudGet[struct {
+			ID     string
+			Status string
+			List   *ref
+		}](t, c, "campaign", camp, `id status list { id }`)
 		if got == nil {
 			t.Fatal("deleting a list deleted its campaign")
 		}
-		if got["list"] != nil {
-			t.Errorf("campaign.list after deleting the list = %v, want null", got["list"])
+		if got.List != nil {
+			t.Errorf("campaign.list after deleting the list = %+v, want null", *got.List)
 		}
-		crudEqual(t, "campaign status", got["status"], "DRAFT")
+		crudEqual(t, "campaign status", got.Status, "DRAFT")
 		if n := c.contactCount(t); n != 4 {
 			t.Errorf("contacts totalCount after deleting a list = %d, want 4", n)
 		}
-		ct := c.get(t, "contact", c2, `lists { totalCount nodes { id } }`)
-		crudEqual(t, "c2 lists after list deletion", testenv.Get(ct, "lists", "totalCount"), float64(0))
-		n := c.count(t, `query($l: ID) { campaigns(filter: {listId: $l}) { totalCount } }`, map[string]any{"l": list}, "campaigns", "totalCount")
+		ct := crudGet[struct{ Lists crudIDConn }](t, c, "contact", c2, `lists { totalCount nodes { id } }`)
+		if ct == nil {
+			t.Fatal("contact c2 is gone")
+		}
+		crudEqual(t, "c2 lists after list deletion", ct.Lists.TotalCount, crudInt(0))
+		n := c.count(t, `query($l: ID) { campaigns(filter: {listId: $l}) { totalCount } }`, map[string]any{"l": list}, "campaigns")
 		if n != 0 {
 			t.Errorf("campaigns of the deleted list = %d, want 0", n)
 		}
@@ -1058,6 +1264,41 @@ func TestCrudListMembership(t *testing.T) {
 
 const crudCampaignFields = `id name subject body status list { id name } scheduledAt createdAt updatedAt`
 
+// crudCampaign is a campaign asked for crudCampaignFields.
+type crudCampaign struct {
+	ID          string       `json:"id"`
+	Name        string       `json:"name"`
+	Subject     *string      `json:"subject"`
+	Body        *string      `json:"body"`
+	Status      string       `json:"status"`
+	List        *crudListRef `json:"list"`
+	ScheduledAt *string      `json:"scheduledAt"`
+	CreatedAt   string       `json:"createdAt"`
+	UpdatedAt   string       `json:"updatedAt"`
+}
+
+// crudListRef is a campaign's list asked for `id name`.
+type crudListRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// crudWrite runs a mutation whose one root field answers a T, and returns it.
+func crudWrite[T any](t *testing.T, c *crudClient, op string, vars map[string]any) T {
+	t.Helper()
+	d := crudDo[map[string]*T](t, c, op, vars)
+	if len(d) != 1 {
+		t.Fatalf("answer has %d root fields, want 1: %v", len(d), d)
+	}
+	for root, v := range d {
+		if v == nil {
+			t.Fatalf("%s answered null", root)
+		}
+		return *v
+	}
+	panic("unreachable")
+}
+
 func TestCrudCampaigns(t *testing.T) {
 	t.Parallel()
 	c := crudSetup(t)
@@ -1066,39 +1307,49 @@ func TestCrudCampaigns(t *testing.T) {
 	const del = `mutation($id: ID!) { deleteCampaign(id: $id) }`
 	list := c.newList(t, "Audience")
 	future := time.Now().UTC().Add(72 * time.Hour).Truncate(time.Second)
-	mk := func(t *testing.T, in map[string]any) map[string]any {
+	mk := func(t *testing.T, in map[string]any) crudCampaign {
 		t.Helper()
-		return c.ok(t, create, map[string]any{"in": in})["createCampaign"].(map[string]any)
+		return crudWrite[crudCampaign](t, c, create, map[string]any{"in": in})
+	}
+	upd := func(t *testing.T, id string, in map[string]any) crudCampaign {
+		t.Helper()
+		return crudWrite[crudCampaign](t, c, update, map[string]any{"id": id, "in": in})
+	}
+	// scheduledAt reads a campaign's scheduledAt, which must be set.
+	scheduledAt := func(t *testing.T, cp crudCampaign) time.Time {
+		t.Helper()
+		if cp.ScheduledAt == nil {
+			t.Fatalf("scheduledAt of %s is null", cp.ID)
+		}
+		return crudTime(t, *cp.ScheduledAt, "scheduledAt")
 	}
 
 	draft := mk(t, map[string]any{"name": "Spring launch"})
-	draftID := testenv.Str(draft, "id")
+	draftID := draft.ID
 	if ids.Kind(draftID) != ids.Campaign {
 		t.Errorf("campaign id %q is not a cmp_ id", draftID)
 	}
-	crudEqual(t, "status", draft["status"], "DRAFT")
-	for _, f := range []string{"subject", "body", "list", "scheduledAt"} {
-		if draft[f] != nil {
-			t.Errorf("%s = %v, want null", f, draft[f])
-		}
+	crudEqual(t, "status", draft.Status, "DRAFT")
+	if draft.Subject != nil || draft.Body != nil || draft.List != nil || draft.ScheduledAt != nil {
+		t.Errorf("subject, body, list, scheduledAt = %v, %v, %v, %v; want null", draft.Subject, draft.Body, draft.List, draft.ScheduledAt)
 	}
-	crudEqual(t, "campaign(id)", c.get(t, "campaign", draftID, crudCampaignFields), draft)
+	crudEqual(t, "campaign(id)", crudGet[crudCampaign](t, c, "campaign", draftID, crudCampaignFields), &draft)
 
 	sched := mk(t, map[string]any{"name": "Summer", "listId": list, "subject": "Hello", "body": "<p>Hi</p>",
 		"scheduledAt": future.Format(time.RFC3339)})
-	schedID := testenv.Str(sched, "id")
-	crudEqual(t, "status with scheduledAt", sched["status"], "SCHEDULED")
-	crudEqual(t, "list", sched["list"], map[string]any{"id": list, "name": "Audience"})
-	crudEqual(t, "subject", sched["subject"], "Hello")
-	crudEqual(t, "body", sched["body"], "<p>Hi</p>")
-	if at := crudTime(t, sched["scheduledAt"], "scheduledAt"); !at.Equal(future) {
+	schedID := sched.ID
+	crudEqual(t, "status with scheduledAt", sched.Status, "SCHEDULED")
+	crudEqual(t, "list", sched.List, &crudListRef{ID: list, Name: "Audience"})
+	crudEqual(t, "subject", sched.Subject, crudStr("Hello"))
+	crudEqual(t, "body", sched.Body, crudStr("<p>Hi</p>"))
+	if at := scheduledAt(t, sched); !at.Equal(future) {
 		t.Errorf("scheduledAt = %v, want %v", at, future)
 	}
-	crudEqual(t, "campaign(id)", c.get(t, "campaign", schedID, crudCampaignFields), sched)
+	crudEqual(t, "campaign(id)", crudGet[crudCampaign](t, c, "campaign", schedID, crudCampaignFields), &sched)
 
 	t.Run("scheduledAt in another zone is stored as the same instant", func(t *testing.T) {
 		got := mk(t, map[string]any{"name": "Zoned", "scheduledAt": future.In(time.FixedZone("", 5*3600+1800)).Format(time.RFC3339)})
-		if at := crudTime(t, got["scheduledAt"], "scheduledAt"); !at.Equal(future) {
+		if at := scheduledAt(t, got); !at.Equal(future) {
 			t.Errorf("scheduledAt = %v, want %v", at, future)
 		}
 	})
@@ -1106,17 +1357,20 @@ func TestCrudCampaigns(t *testing.T) {
 	t.Run("body size", func(t *testing.T) {
 		exact := strings.Repeat("a", 102400)
 		got := mk(t, map[string]any{"name": "Exactly 100 KB", "body": exact})
-		if b := testenv.Str(got, "body"); b != exact {
-			t.Errorf("a 100 KB body came back with %d bytes", len(b))
+		if got.Body == nil || *got.Body != exact {
+			t.Errorf("a 100 KB body came back as %d bytes", len(crudDeref(got.Body)))
 		}
-		read := c.get(t, "campaign", testenv.Str(got, "id"), "body")
-		if b := testenv.Str(read, "body"); b != exact {
-			t.Errorf("a stored 100 KB body reads back with %d bytes", len(b))
+		read := crudGet[struct{ Body *string }](t, c, "campaign", got.ID, "body")
+		if read == nil {
+			t.Fatal("the campaign is missing")
+		}
+		if read.Body == nil || *read.Body != exact {
+			t.Errorf("a stored 100 KB body reads back as %d bytes", len(crudDeref(read.Body)))
 		}
 	})
 
 	t.Run("validation", func(t *testing.T) {
-		before := c.count(t, `{ campaigns { totalCount } }`, nil, "campaigns", "totalCount")
+		before := c.count(t, `{ campaigns { totalCount } }`, nil, "campaigns")
 		for _, tc := range []struct {
 			name  string
 			in    map[string]any
@@ -1138,66 +1392,66 @@ func TestCrudCampaigns(t *testing.T) {
 				c.fails(t, create, map[string]any{"in": tc.in}, tc.code, tc.field)
 			})
 		}
-		after := c.count(t, `{ campaigns { totalCount } }`, nil, "campaigns", "totalCount")
+		after := c.count(t, `{ campaigns { totalCount } }`, nil, "campaigns")
 		if after != before {
 			t.Errorf("invalid creates changed campaigns totalCount from %d to %d", before, after)
 		}
 	})
 
 	t.Run("update is partial", func(t *testing.T) {
-		got := c.ok(t, update, map[string]any{"id": draftID, "in": map[string]any{"subject": "New subject"}})["updateCampaign"].(map[string]any)
-		crudEqual(t, "subject", got["subject"], "New subject")
-		crudEqual(t, "name unchanged", got["name"], "Spring launch")
-		crudEqual(t, "status unchanged", got["status"], "DRAFT")
-		crudEqual(t, "createdAt unchanged", got["createdAt"], draft["createdAt"])
-		got = c.ok(t, update, map[string]any{"id": draftID, "in": map[string]any{"listId": list}})["updateCampaign"].(map[string]any)
-		crudEqual(t, "list", testenv.Str(got, "list", "id"), list)
-		got = c.ok(t, update, map[string]any{"id": draftID, "in": map[string]any{"listId": "", "subject": ""}})["updateCampaign"].(map[string]any)
-		if got["list"] != nil || got["subject"] != nil {
-			t.Errorf(`list and subject after "" = %v, %v; want null`, got["list"], got["subject"])
+		got := upd(t, draftID, map[string]any{"subject": "New subject"})
+		crudEqual(t, "subject", got.Subject, crudStr("New subject"))
+		crudEqual(t, "name unchanged", got.Name, "Spring launch")
+		crudEqual(t, "status unchanged", got.Status, "DRAFT")
+		crudEqual(t, "createdAt unchanged", got.CreatedAt, draft.CreatedAt)
+		got = upd(t, draftID, map[string]any{"listId": list})
+		crudEqual(t, "list", got.List, &crudListRef{ID: list, Name: "Audience"})
+		got = upd(t, draftID, map[string]any{"listId": "", "subject": ""})
+		if got.List != nil || got.Subject != nil {
+			t.Errorf(`list and subject after "" = %v, %v; want null`, got.List, got.Subject)
 		}
 		c.fails(t, update, map[string]any{"id": draftID, "in": map[string]any{"status": "SCHEDULED"}}, "BAD_USER_INPUT", "input.status")
 		c.fails(t, update, map[string]any{"id": draftID, "in": map[string]any{"subject": "x", "scheduledAt": "2001-01-01T00:00:00Z"}},
 			"BAD_USER_INPUT", "input.scheduledAt")
 		c.fails(t, update, map[string]any{"id": draftID, "in": map[string]any{"listId": ids.New(ids.List)}}, "NOT_FOUND", "input.listId")
-		crudEqual(t, "campaign after rejected updates", c.get(t, "campaign", draftID, crudCampaignFields), got)
-		got = c.ok(t, update, map[string]any{"id": draftID, "in": map[string]any{"scheduledAt": future.Format(time.RFC3339)}})["updateCampaign"].(map[string]any)
-		crudEqual(t, "status after scheduling a draft", got["status"], "SCHEDULED")
+		crudEqual(t, "campaign after rejected updates", crudGet[crudCampaign](t, c, "campaign", draftID, crudCampaignFields), &got)
+		got = upd(t, draftID, map[string]any{"scheduledAt": future.Format(time.RFC3339)})
+		crudEqual(t, "status after scheduling a draft", got.Status, "SCHEDULED")
 	})
 
 	t.Run("cancel", func(t *testing.T) {
-		got := c.ok(t, update, map[string]any{"id": schedID, "in": map[string]any{"status": "CANCELLED"}})["updateCampaign"].(map[string]any)
-		crudEqual(t, "status", got["status"], "CANCELLED")
-		crudEqual(t, "name unchanged", got["name"], "Summer")
-		crudEqual(t, "list unchanged", testenv.Str(got, "list", "id"), list)
-		crudEqual(t, "campaign(id)", testenv.Str(c.get(t, "campaign", schedID, "status"), "status"), "CANCELLED")
-		d := c.ok(t, `{ campaigns(filter: {status: CANCELLED}) { totalCount nodes { id } } }`, nil)
-		crudEqual(t, "cancelled campaigns", crudIDs(t, d, "campaigns", "nodes"), []string{schedID})
+		got := upd(t, schedID, map[string]any{"status": "CANCELLED"})
+		crudEqual(t, "status", got.Status, "CANCELLED")
+		crudEqual(t, "name unchanged", got.Name, "Summer")
+		crudEqual(t, "list unchanged", got.List, &crudListRef{ID: list, Name: "Audience"})
+		crudEqual(t, "campaign(id)", crudGet[struct{ Status string }](t, c, "campaign", schedID, "status"), &struct{ Status string }{"CANCELLED"})
+		d := crudDo[struct{ Campaigns crudIDConn }](t, c, `{ campaigns(filter: {status: CANCELLED}) { totalCount nodes { id } } }`, nil)
+		crudEqual(t, "cancelled campaigns", d.Campaigns.ids(), []string{schedID})
 	})
 
 	t.Run("a sent campaign can no longer change", func(t *testing.T) {
 		sent := mk(t, map[string]any{"name": "Sent one", "subject": "Final"})
-		id := testenv.Str(sent, "id")
-		sent = c.ok(t, update, map[string]any{"id": id, "in": map[string]any{"status": "SENT"}})["updateCampaign"].(map[string]any)
-		crudEqual(t, "status", sent["status"], "SENT")
+		id := sent.ID
+		sent = upd(t, id, map[string]any{"status": "SENT"})
+		crudEqual(t, "status", sent.Status, "SENT")
 		for _, in := range []map[string]any{{"name": "Edited"}, {"status": "CANCELLED"}, {"status": "DRAFT"}, {"subject": "Oops"}} {
 			c.fails(t, update, map[string]any{"id": id, "in": in}, "CONFLICT", "")
 		}
-		crudEqual(t, "sent campaign", c.get(t, "campaign", id, crudCampaignFields), sent)
+		crudEqual(t, "sent campaign", crudGet[crudCampaign](t, c, "campaign", id, crudCampaignFields), &sent)
 	})
 
 	t.Run("delete", func(t *testing.T) {
-		d := c.ok(t, del, map[string]any{"id": draftID})
-		crudEqual(t, "deleteCampaign", d["deleteCampaign"], draftID)
-		if got := c.get(t, "campaign", draftID, "id"); got != nil {
-			t.Errorf("campaign(id) after delete = %v, want null", got)
+		d := crudDo[struct{ DeleteCampaign *string }](t, c, del, map[string]any{"id": draftID})
+		crudEqual(t, "deleteCampaign", d.DeleteCampaign, &draftID)
+		if got := crudGet[struct{ ID string }](t, c, "campaign", draftID, "id"); got != nil {
+			t.Errorf("campaign(id) after delete = %+v, want null", *got)
 		}
 		c.fails(t, del, map[string]any{"id": draftID}, "NOT_FOUND", "")
 		c.fails(t, update, map[string]any{"id": draftID, "in": map[string]any{"name": "x"}}, "NOT_FOUND", "")
 		c.fails(t, del, map[string]any{"id": ids.New(ids.Campaign)}, "NOT_FOUND", "")
 		// The list it used is untouched.
-		if got := c.get(t, "list", list, "id"); got == nil {
-			t.Error("deleting a campaign deleted its list")
+		if got := crudGet[struct{ ID string }](t, c, "list", list, "id"); got == nil || got.ID != list {
+			t.Errorf("deleting a campaign deleted its list: list(id) = %+v", got)
 		}
 	})
 }
@@ -1207,64 +1461,87 @@ func TestCrudCampaigns(t *testing.T) {
 
 const crudDealFields = `id title amount currency stage contact { id email } closeDate createdAt updatedAt`
 
+// crudDeal is a deal asked for crudDealFields.
+type crudDeal struct {
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Amount   int64  `json:"amount"`
+	Currency string `json:"currency"`
+	Stage    string `json:"stage"`
+	Contact  *struct {
+		ID    string `json:"id"`
+		Email string `json:"email"`
+	} `json:"contact"`
+	CloseDate *string `json:"closeDate"`
+	CreatedAt string  `json:"createdAt"`
+	UpdatedAt string  `json:"updatedAt"`
+}
+
 func TestCrudDeals(t *testing.T) {
 	t.Parallel()
 	c := crudSetup(t)
 	const create = `mutation($in: CreateDealInput!) { createDeal(input: $in) { ` + crudDealFields + ` } }`
 	const update = `mutation($id: ID!, $in: UpdateDealInput!) { updateDeal(id: $id, input: $in) { ` + crudDealFields + ` } }`
 	const del = `mutation($id: ID!) { deleteDeal(id: $id) }`
-	mk := func(t *testing.T, in map[string]any) map[string]any {
+	mk := func(t *testing.T, in map[string]any) crudDeal {
 		t.Helper()
-		return c.ok(t, create, map[string]any{"in": in})["createDeal"].(map[string]any)
+		return crudWrite[crudDeal](t, c, create, map[string]any{"in": in})
+	}
+	upd := func(t *testing.T, id string, in map[string]any) crudDeal {
+		t.Helper()
+		return crudWrite[crudDeal](t, c, update, map[string]any{"id": id, "in": in})
 	}
 	alice := c.newContact(t, "alice@example.com")
 	bob := c.newContact(t, "bob@example.com")
 
 	plain := mk(t, map[string]any{"title": "Starter"})
-	plainID := testenv.Str(plain, "id")
+	plainID := plain.ID
 	if ids.Kind(plainID) != ids.Deal {
 		t.Errorf("deal id %q is not a dea_ id", plainID)
 	}
-	crudEqual(t, "default amount", plain["amount"], float64(0))
-	crudEqual(t, "default currency", plain["currency"], "USD")
-	crudEqual(t, "default stage", plain["stage"], "LEAD")
-	if plain["contact"] != nil || plain["closeDate"] != nil {
-		t.Errorf("contact, closeDate = %v, %v; want null", plain["contact"], plain["closeDate"])
+	crudEqual(t, "default amount", plain.Amount, int64(0))
+	crudEqual(t, "default currency", plain.Currency, "USD")
+	crudEqual(t, "default stage", plain.Stage, "LEAD")
+	if plain.Contact != nil || plain.CloseDate != nil {
+		t.Errorf("contact, closeDate = %v, %v; want null", plain.Contact, plain.CloseDate)
 	}
-	crudEqual(t, "deal(id)", c.get(t, "deal", plainID, crudDealFields), plain)
+	crudEqual(t, "deal(id)", crudGet[crudDeal](t, c, "deal", plainID, crudDealFields), &plain)
 
 	full := mk(t, map[string]any{"title": "Enterprise", "amount": 1250000, "currency": "usd", "stage": "PROPOSAL",
 		"contactId": alice, "closeDate": "2026-12-31"})
-	fullID := testenv.Str(full, "id")
-	crudEqual(t, "amount", full["amount"], float64(1250000))
-	crudEqual(t, "currency upper-cased", full["currency"], "USD")
-	crudEqual(t, "stage", full["stage"], "PROPOSAL")
-	crudEqual(t, "contact", full["contact"], map[string]any{"id": alice, "email": "alice@example.com"})
-	crudEqual(t, "closeDate", full["closeDate"], "2026-12-31")
-	crudEqual(t, "deal(id) round trip", c.get(t, "deal", fullID, crudDealFields), full)
+	fullID := full.ID
+	crudEqual(t, "amount", full.Amount, int64(1250000))
+	crudEqual(t, "currency upper-cased", full.Currency, "USD")
+	crudEqual(t, "stage", full.Stage, "PROPOSAL")
+	if full.Contact == nil || full.Contact.ID != alice || full.Contact.Email != "alice@example.com" {
+		t.Errorf("contact = %+v, want %s alice@example.com", full.Contact, alice)
+	}
+	crudEqual(t, "closeDate", full.CloseDate, crudStr("2026-12-31"))
+	crudEqual(t, "deal(id) round trip", crudGet[crudDeal](t, c, "deal", fullID, crudDealFields), &full)
 
 	t.Run("currencies", func(t *testing.T) {
 		for in, want := range map[string]string{"eur": "EUR", " gbp ": "GBP", "JPY": "JPY", "Chf": "CHF"} {
 			got := mk(t, map[string]any{"title": "FX " + in, "currency": in})
-			crudEqual(t, "currency "+in, got["currency"], want)
+			crudEqual(t, "currency "+in, got.Currency, want)
 		}
 	})
 
 	t.Run("empty closeDate is no date", func(t *testing.T) {
 		got := mk(t, map[string]any{"title": "Undated", "closeDate": ""})
-		if got["closeDate"] != nil {
-			t.Errorf(`closeDate "" = %v, want null`, got["closeDate"])
+		if got.CloseDate != nil {
+			t.Errorf(`closeDate "" = %q, want null`, *got.CloseDate)
 		}
 	})
 
 	t.Run("large amounts are exact", func(t *testing.T) {
 		got := mk(t, map[string]any{"title": "Whale", "amount": 9007199254740991})
-		crudEqual(t, "amount", got["amount"], float64(9007199254740991))
-		crudEqual(t, "deal(id).amount", c.get(t, "deal", testenv.Str(got, "id"), "amount")["amount"], float64(9007199254740991))
+		crudEqual(t, "amount", got.Amount, int64(9007199254740991))
+		type amount struct{ Amount int64 }
+		crudEqual(t, "deal(id).amount", crudGet[amount](t, c, "deal", got.ID, "amount"), &amount{9007199254740991})
 	})
 
 	t.Run("validation", func(t *testing.T) {
-		before := c.count(t, `{ deals { totalCount } }`, nil, "deals", "totalCount")
+		before := c.count(t, `{ deals { totalCount } }`, nil, "deals")
 		for _, tc := range []struct {
 			name  string
 			in    map[string]any
@@ -1290,24 +1567,25 @@ func TestCrudDeals(t *testing.T) {
 				c.fails(t, create, map[string]any{"in": tc.in}, tc.code, tc.field)
 			})
 		}
-		after := c.count(t, `{ deals { totalCount } }`, nil, "deals", "totalCount")
+		after := c.count(t, `{ deals { totalCount } }`, nil, "deals")
 		if after != before {
 			t.Errorf("invalid creates changed deals totalCount from %d to %d", before, after)
 		}
 	})
 
 	t.Run("update is partial", func(t *testing.T) {
-		got := c.ok(t, update, map[string]any{"id": fullID, "in": map[string]any{"stage": "WON"}})["updateDeal"].(map[string]any)
-		crudEqual(t, "stage", got["stage"], "WON")
-		for _, f := range []string{"title", "amount", "currency", "contact", "closeDate", "createdAt"} {
-			crudEqual(t, f+" unchanged", got[f], full[f])
+		got := upd(t, fullID, map[string]any{"stage": "WON"})
+		want := full
+		want.Stage, want.UpdatedAt = "WON", got.UpdatedAt // only the stage changes (and updatedAt)
+		crudEqual(t, "updateDeal(stage)", got, want)
+		got = upd(t, fullID, map[string]any{"contactId": bob, "closeDate": "2027-01-15", "amount": 5, "currency": "eur"})
+		if got.Contact == nil || got.Contact.ID != bob {
+			t.Errorf("contact = %+v, want %s", got.Contact, bob)
 		}
-		got = c.ok(t, update, map[string]any{"id": fullID, "in": map[string]any{"contactId": bob, "closeDate": "2027-01-15", "amount": 5, "currency": "eur"}})["updateDeal"].(map[string]any)
-		crudEqual(t, "contact", testenv.Str(got, "contact", "id"), bob)
-		crudEqual(t, "closeDate", got["closeDate"], "2027-01-15")
-		crudEqual(t, "amount", got["amount"], float64(5))
-		crudEqual(t, "currency", got["currency"], "EUR")
-		crudEqual(t, "stage unchanged", got["stage"], "WON")
+		crudEqual(t, "closeDate", got.CloseDate, crudStr("2027-01-15"))
+		crudEqual(t, "amount", got.Amount, int64(5))
+		crudEqual(t, "currency", got.Currency, "EUR")
+		crudEqual(t, "stage unchanged", got.Stage, "WON")
 		for _, tc := range []struct {
 			in    map[string]any
 			code  string
@@ -1321,15 +1599,15 @@ func TestCrudDeals(t *testing.T) {
 		} {
 			c.fails(t, update, map[string]any{"id": fullID, "in": tc.in}, tc.code, tc.field)
 		}
-		crudEqual(t, "deal after rejected updates", c.get(t, "deal", fullID, crudDealFields), got)
+		crudEqual(t, "deal after rejected updates", crudGet[crudDeal](t, c, "deal", fullID, crudDealFields), &got)
 		c.fails(t, update, map[string]any{"id": ids.New(ids.Deal), "in": map[string]any{"title": "x"}}, "NOT_FOUND", "")
 	})
 
 	t.Run("filters and Contact.deals", func(t *testing.T) {
 		// Now: fullID is WON with bob; plain is LEAD without contact; the currency and whale
 		// deals are LEAD without contact.
-		a1 := testenv.Str(mk(t, map[string]any{"title": "A1", "contactId": alice, "stage": "QUALIFIED"}), "id")
-		a2 := testenv.Str(mk(t, map[string]any{"title": "A2", "contactId": alice, "stage": "WON"}), "id")
+		a1 := mk(t, map[string]any{"title": "A1", "contactId": alice, "stage": "QUALIFIED"}).ID
+		a2 := mk(t, map[string]any{"title": "A2", "contactId": alice, "stage": "WON"}).ID
 		for _, tc := range []struct {
 			filter map[string]any
 			want   []string
@@ -1342,35 +1620,66 @@ func TestCrudDeals(t *testing.T) {
 			{map[string]any{"contactId": alice, "stage": "WON"}, []string{a2}},
 			{map[string]any{"contactId": ids.New(ids.Contact)}, []string{}},
 		} {
-			d := c.ok(t, `query($f: DealFilter) { deals(filter: $f) { totalCount nodes { id } } }`, map[string]any{"f": tc.filter})
-			crudEqual(t, fmt.Sprintf("deals(filter: %v)", tc.filter), crudIDs(t, d, "deals", "nodes"), testenv.Sorted(tc.want...))
-			crudEqual(t, fmt.Sprintf("deals(filter: %v).totalCount", tc.filter), testenv.Get(d, "deals", "totalCount"), float64(len(tc.want)))
+			d := crudDo[struct{ Deals crudIDConn }](t, c, `query($f: DealFilter) { deals(filter: $f) { totalCount nodes { id } } }`,
+				map[string]any{"f": tc.filter})
+			crudEqual(t, fmt.Sprintf("deals(filter: %v)", tc.filter), d.Deals.ids(), testenv.Sorted(tc.want...))
+			crudEqual(t, fmt.Sprintf("deals(filter: %v).totalCount", tc.filter), d.Deals.TotalCount, crudInt(len(tc.want)))
 		}
-		ct := c.get(t, "contact", alice, `deals { totalCount nodes { id title stage contact { id } } }`)
-		crudEqual(t, "alice's deals", crudIDs(t, ct, "deals", "nodes"), testenv.Sorted(a1, a2))
-		crudEqual(t, "alice's deals totalCount", testenv.Get(ct, "deals", "totalCount"), float64(2))
-		crudEqual(t, "deal.contact inside Contact.deals", testenv.Str(ct, "deals", "nodes", 0, "contact", "id"), alice)
-		d := c.ok(t, `{ contacts(orderBy: {field: EMAIL, direction: ASC}) { nodes { email deals { totalCount } } } }`, nil)
-		crudEqual(t, "deals per contact", testenv.Get(d, "contacts", "nodes"), []any{
-			map[string]any{"email": "alice@example.com", "deals": map[string]any{"totalCount": float64(2)}},
-			map[string]any{"email": "bob@example.com", "deals": map[string]any{"totalCount": float64(1)}},
+		type ref struct{ ID string }
+		ct := crudGet[struct {
+			Deals struct {
+				TotalCount *int
+				Nodes      []struct {
+					ID, Title, Stage string
+					Contact          *ref
+				}
+			}
+		}](t, c, "contact", alice, `deals { totalCount nodes { id title stage contact { id } } }`)
+		if ct == nil {
+			t.Fatal("alice is gone")
+		}
+		var aliceDeals []string
+		for _, n := range ct.Deals.Nodes {
+			aliceDeals = append(aliceDeals, n.ID)
+		}
+		crudEqual(t, "alice's deals", testenv.Sorted(aliceDeals...), testenv.Sorted(a1, a2))
+		crudEqual(t, "alice's deals totalCount", ct.Deals.TotalCount, crudInt(2))
+		for _, n := range ct.Deals.Nodes {
+			crudEqual(t, "deal.contact inside Contact.deals", n.Contact, &ref{alice})
+		}
+		type perContact struct {
+			Email string
+			Deals crudTotal
+		}
+		d := crudDo[struct{ Contacts struct{ Nodes []perContact } }](t, c,
+			`{ contacts(orderBy: {field: EMAIL, direction: ASC}) { nodes { email deals { totalCount } } } }`, nil)
+		crudEqual(t, "deals per contact", d.Contacts.Nodes, []perContact{
+			{"alice@example.com", crudTotal{crudInt(2)}},
+			{"bob@example.com", crudTotal{crudInt(1)}},
 		})
 	})
 
 	t.Run("unlink contact and delete", func(t *testing.T) {
-		got := c.ok(t, update, map[string]any{"id": fullID, "in": map[string]any{"contactId": "", "closeDate": ""}})["updateDeal"]
-		crudEqual(t, "unlinked", testenv.Get(got, "contact"), nil)
-		crudEqual(t, "closeDate cleared", testenv.Get(got, "closeDate"), nil)
-		d := c.ok(t, del, map[string]any{"id": fullID})
-		crudEqual(t, "deleteDeal", d["deleteDeal"], fullID)
-		if got := c.get(t, "deal", fullID, "id"); got != nil {
-			t.Errorf("deal(id) after delete = %v, want null", got)
+		got := upd(t, fullID, map[string]any{"contactId": "", "closeDate": ""})
+		if got.Contact != nil {
+			t.Errorf("contact after unlinking = %+v, want null", *got.Contact)
+		}
+		if got.CloseDate != nil {
+			t.Errorf("closeDate after clearing = %q, want null", *got.CloseDate)
+		}
+		d := crudDo[struct{ DeleteDeal *string }](t, c, del, map[string]any{"id": fullID})
+		crudEqual(t, "deleteDeal", d.DeleteDeal, &fullID)
+		if got := crudGet[struct{ ID string }](t, c, "deal", fullID, "id"); got != nil {
+			t.Errorf("deal(id) after delete = %+v, want null", *got)
 		}
 		c.fails(t, del, map[string]any{"id": fullID}, "NOT_FOUND", "")
 		c.fails(t, del, map[string]any{"id": "dea_nope"}, "NOT_FOUND", "")
-		if got := c.get(t, "contact", bob, "id deals { totalCount }"); testenv.Get(got, "deals", "totalCount") != float64(0) {
-			t.Errorf("bob after deleting his deal = %v, want the contact with no deals", got)
+		type withDeals struct {
+			ID    string
+			Deals crudTotal
 		}
+		got2 := crudGet[withDeals](t, c, "contact", bob, "id deals { totalCount }")
+		crudEqual(t, "bob after deleting his deal", got2, &withDeals{bob, crudTotal{crudInt(0)}})
 	})
 }
 
@@ -1392,14 +1701,19 @@ func crudLoadProspects(t *testing.T, env *testenv.Env) map[string]string {
 	}
 	// Prospect ids by the first word of the name, read through the API.
 	_, key := env.Tenant(t, "Catalog reader")
-	d := env.Query(t, key, `{ prospects(first: 100) { totalCount nodes { id fullName } } }`, nil).MustData(t)
-	if got := testenv.Get(d, "prospects", "totalCount"); got != float64(len(records)) {
-		t.Fatalf("prospects totalCount = %v, want %d", got, len(records))
+	d := testenv.Decode[struct {
+		Prospects struct {
+			TotalCount *int
+			Nodes      []struct{ ID, FullName string }
+		}
+	}](t, env.Query(t, key, `{ prospects(first: 100) { totalCount nodes { id fullName } } }`, nil))
+	if got := d.Prospects.TotalCount; got == nil || *got != len(records) {
+		t.Fatalf("prospects totalCount = %s, want %d", crudIntString(got), len(records))
 	}
 	out := map[string]string{}
-	for _, p := range testenv.Get(d, "prospects", "nodes").([]any) {
-		first, _, _ := strings.Cut(testenv.Str(p, "fullName"), " ")
-		out[first] = testenv.Str(p, "id")
+	for _, p := range d.Prospects.Nodes {
+		first, _, _ := strings.Cut(p.FullName, " ")
+		out[first] = p.ID
 	}
 	return out
 }
@@ -1410,10 +1724,24 @@ func TestCrudProspects(t *testing.T) {
 	p := crudLoadProspects(t, c.env)
 
 	t.Run("read", func(t *testing.T) {
-		d := c.ok(t, `query($f: ProspectFilter) { prospects(filter: $f) { totalCount nodes { id fullName email title company industry location } } }`,
+		type prospect struct {
+			ID       string  `json:"id"`
+			FullName string  `json:"fullName"`
+			Email    string  `json:"email"`
+			Title    *string `json:"title"`
+			Company  *string `json:"company"`
+			Industry *string `json:"industry"`
+			Location *string `json:"location"`
+		}
+		d := crudDo[struct {
+			Prospects struct {
+				TotalCount *int       `json:"totalCount"`
+				Nodes      []prospect `json:"nodes"`
+			} `json:"prospects"`
+		}](t, c, `query($f: ProspectFilter) { prospects(filter: $f) { totalCount nodes { id fullName email title company industry location } } }`,
 			map[string]any{"f": map[string]any{"company": "analytical engines"}})
-		crudEqual(t, "Ada", testenv.Get(d, "prospects", "nodes"), []any{map[string]any{"id": p["Ada"], "fullName": "Ada Lovelace",
-			"email": "ada@analytical.io", "title": "Chief Engineer", "company": "Analytical Engines", "industry": "Computing", "location": "London"}})
+		crudEqual(t, "Ada", d.Prospects.Nodes, []prospect{{ID: p["Ada"], FullName: "Ada Lovelace", Email: "ada@analytical.io",
+			Title: crudStr("Chief Engineer"), Company: crudStr("Analytical Engines"), Industry: crudStr("Computing"), Location: crudStr("London")}})
 		if ids.Kind(p["Ada"]) != ids.Prospect {
 			t.Errorf("prospect id %q is not a prs_ id", p["Ada"])
 		}
@@ -1443,13 +1771,15 @@ func TestCrudProspects(t *testing.T) {
 			{map[string]any{"industry": "Government", "location": "london"}, []string{"Alan"}},
 			{map[string]any{"search": "a", "industry": "aerospace"}, []string{"Katherine"}},
 		} {
-			d := c.ok(t, `query($f: ProspectFilter) { prospects(filter: $f) { totalCount nodes { id } } }`, map[string]any{"f": tc.filter})
+			d := crudDo[struct{ Prospects crudIDConn }](t, c, `query($f: ProspectFilter) { prospects(filter: $f) { totalCount nodes { id } } }`,
+				map[string]any{"f": tc.filter})
 			want := make([]string, len(tc.want))
 			for i, name := range tc.want {
 				want[i] = p[name]
 			}
-			crudEqual(t, fmt.Sprintf("prospects(filter: %v)", tc.filter), crudIDs(t, d, "prospects", "nodes"), testenv.Sorted(want...))
-			crudEqual(t, fmt.Sprintf("prospects(filter: %v).totalCount", tc.filter), testenv.Get(d, "prospects", "totalCount"), float64(len(want)))
+			crudEqual(t, fmt.Sprintf("prospects(filter: %v)", tc.filter), d.Prospects.ids(), testenv.Sorted(want...))
+			n := len(want)
+			crudEqual(t, fmt.Sprintf("prospects(filter: %v).totalCount", tc.filter), d.Prospects.TotalCount, &n)
 		}
 	})
 
@@ -1458,46 +1788,55 @@ func TestCrudProspects(t *testing.T) {
 	list := c.newList(t, "Imported")
 
 	t.Run("import with a list", func(t *testing.T) {
-		d := c.ok(t, imp, map[string]any{"p": []string{p["Ada"], p["Grace"], p["Linus"], p["Katherine"], p["Ada"]}, "l": list})
-		got, _ := d["importProspects"].([]any)
+		got := crudDo[struct{ ImportProspects []crudContact }](t, c, imp,
+			map[string]any{"p": []string{p["Ada"], p["Grace"], p["Linus"], p["Katherine"], p["Ada"]}, "l": list}).ImportProspects
 		if len(got) != 4 {
-			t.Fatalf("importProspects returned %d contacts, want 4: %v", len(got), got)
+			t.Fatalf("importProspects returned %d contacts, want 4: %+v", len(got), got)
 		}
-		ada := got[0].(map[string]any)
-		if ids.Kind(testenv.Str(ada, "id")) != ids.Contact {
-			t.Errorf("imported contact id %q is not a ctc_ id", testenv.Str(ada, "id"))
+		ada := got[0]
+		if ids.Kind(ada.ID) != ids.Contact {
+			t.Errorf("imported contact id %q is not a ctc_ id", ada.ID)
 		}
-		crudEqual(t, "Ada email", ada["email"], "ada@analytical.io")
-		crudEqual(t, "Ada firstName", ada["firstName"], "Ada")
-		crudEqual(t, "Ada lastName", ada["lastName"], "Lovelace")
-		crudEqual(t, "Ada fullName", ada["fullName"], "Ada Lovelace")
-		crudEqual(t, "Ada company", ada["company"], "Analytical Engines")
-		crudEqual(t, "Ada title", ada["title"], "Chief Engineer")
-		crudEqual(t, "Ada tags", crudStrings(ada["tags"]), []string{})
-		crudEqual(t, "contact(id) of Ada", c.get(t, "contact", testenv.Str(ada, "id"), crudContactFields), ada)
+		crudEqual(t, "Ada email", ada.Email, "ada@analytical.io")
+		crudEqual(t, "Ada firstName", ada.FirstName, crudStr("Ada"))
+		crudEqual(t, "Ada lastName", ada.LastName, crudStr("Lovelace"))
+		crudEqual(t, "Ada fullName", ada.FullName, "Ada Lovelace")
+		crudEqual(t, "Ada company", ada.Company, crudStr("Analytical Engines"))
+		crudEqual(t, "Ada title", ada.Title, crudStr("Chief Engineer"))
+		crudEqual(t, "Ada tags", ada.Tags, []string{})
+		crudEqual(t, "contact(id) of Ada", crudGet[crudContact](t, c, "contact", ada.ID, crudContactFields), &ada)
 
 		// A prospect whose email is already a contact yields that contact, unchanged.
 		crudEqual(t, "Grace is the existing contact", got[1], existing)
 
-		linus := got[2].(map[string]any)
-		crudEqual(t, "Linus firstName", linus["firstName"], "Linus")
-		crudEqual(t, "Linus lastName", linus["lastName"], nil)
-		crudEqual(t, "Linus fullName", linus["fullName"], "Linus")
-		kat := got[3].(map[string]any)
-		crudEqual(t, "Katherine firstName", kat["firstName"], "Katherine")
-		crudEqual(t, "Katherine lastName", kat["lastName"], "Coleman Johnson")
+		linus := got[2]
+		crudEqual(t, "Linus firstName", linus.FirstName, crudStr("Linus"))
+		crudEqual(t, "Linus lastName", linus.LastName, (*string)(nil))
+		crudEqual(t, "Linus fullName", linus.FullName, "Linus")
+		kat := got[3]
+		crudEqual(t, "Katherine firstName", kat.FirstName, crudStr("Katherine"))
+		crudEqual(t, "Katherine lastName", kat.LastName, crudStr("Coleman Johnson"))
 
 		if n := c.contactCount(t); n != 4 {
 			t.Errorf("contacts totalCount = %d, want 4 (no duplicate of Grace)", n)
 		}
-		l := c.get(t, "list", list, `contactCount contacts { nodes { id } }`)
-		crudEqual(t, "list contactCount", l["contactCount"], float64(4))
-		crudEqual(t, "list members", crudIDs(t, l, "contacts", "nodes"),
-			testenv.Sorted(testenv.Str(ada, "id"), testenv.Str(existing, "id"), testenv.Str(linus, "id"), testenv.Str(kat, "id")))
+		l := crudGet[struct {
+			ContactCount *int       `json:"contactCount"`
+			Contacts     crudIDConn `json:"contacts"`
+		}](t, c, "list", list, `contactCount contacts { nodes { id } }`)
+		if l == nil {
+			t.Fatal("the list is gone")
+		}
+		four := 4
+		crudEqual(t, "list contactCount", l.ContactCount, &four)
+		crudEqual(t, "list members", l.Contacts.ids(), testenv.Sorted(ada.ID, existing.ID, linus.ID, kat.ID))
 
 		// Importing again creates nothing new.
-		d = c.ok(t, imp, map[string]any{"p": []string{p["Ada"]}})
-		crudEqual(t, "re-imported Ada", testenv.Str(d, "importProspects", 0, "id"), testenv.Str(ada, "id"))
+		again := crudDo[struct{ ImportProspects []crudContact }](t, c, imp, map[string]any{"p": []string{p["Ada"]}}).ImportProspects
+		if len(again) != 1 {
+			t.Fatalf("re-import returned %d contacts, want 1", len(again))
+		}
+		crudEqual(t, "re-imported Ada", again[0].ID, ada.ID)
 		if n := c.contactCount(t); n != 4 {
 			t.Errorf("contacts totalCount after re-import = %d, want 4", n)
 		}
@@ -1517,7 +1856,7 @@ func TestCrudProspects(t *testing.T) {
 		if n := c.contactCount(t); n != before {
 			t.Errorf("contacts totalCount after failed imports = %d, want %d", n, before)
 		}
-		n := c.count(t, `{ contacts(filter: {search: "alan@bletchley"}) { totalCount } }`, nil, "contacts", "totalCount")
+		n := c.count(t, `{ contacts(filter: {search: "alan@bletchley"}) { totalCount } }`, nil, "contacts")
 		if n != 0 {
 			t.Errorf("Alan was imported by a failed call")
 		}
@@ -1525,11 +1864,15 @@ func TestCrudProspects(t *testing.T) {
 
 	t.Run("the catalog is shared, imports are not", func(t *testing.T) {
 		_, key2 := c.env.Tenant(t, "Second")
-		d := c.env.Query(t, key2, `{ prospects { totalCount } contacts { totalCount } }`, nil).MustData(t)
-		crudEqual(t, "prospects seen by another workspace", testenv.Get(d, "prospects", "totalCount"), float64(5))
-		crudEqual(t, "contacts of another workspace", testenv.Get(d, "contacts", "totalCount"), float64(0))
-		d = c.env.Query(t, key2, imp, map[string]any{"p": []string{p["Ada"]}}).MustData(t)
-		crudEqual(t, "Ada imported into the second workspace", testenv.Str(d, "importProspects", 0, "email"), "ada@analytical.io")
+		d := testenv.Decode[struct{ Prospects, Contacts crudTotal }](t, c.env.Query(t, key2, `{ prospects { totalCount } contacts { totalCount } }`, nil))
+		five, zero := 5, 0
+		crudEqual(t, "prospects seen by another workspace", d.Prospects.TotalCount, &five)
+		crudEqual(t, "contacts of another workspace", d.Contacts.TotalCount, &zero)
+		imported := testenv.Decode[struct{ ImportProspects []crudContact }](t, c.env.Query(t, key2, imp, map[string]any{"p": []string{p["Ada"]}})).ImportProspects
+		if len(imported) != 1 {
+			t.Fatalf("import into the second workspace returned %d contacts, want 1", len(imported))
+		}
+		crudEqual(t, "Ada imported into the second workspace", imported[0].Email, "ada@analytical.io")
 		if n := c.contactCount(t); n != 4 {
 			t.Errorf("first workspace contacts = %d, want 4", n)
 		}
@@ -1545,8 +1888,8 @@ func TestCrudNode(t *testing.T) {
 	p := crudLoadProspects(t, c.env)
 	contact := c.newContact(t, "node@example.com")
 	list := c.newList(t, "Node list")
-	campaign := testenv.Str(c.ok(t, `mutation { createCampaign(input: {name: "Node campaign"}) { id } }`, nil), "createCampaign", "id")
-	deal := testenv.Str(c.ok(t, `mutation { createDeal(input: {title: "Node deal"}) { id } }`, nil), "createDeal", "id")
+	campaign := crudDo[struct{ CreateCampaign struct{ ID string } }](t, c, `mutation { createCampaign(input: {name: "Node campaign"}) { id } }`, nil).CreateCampaign.ID
+	deal := crudDo[struct{ CreateDeal struct{ ID string } }](t, c, `mutation { createDeal(input: {title: "Node deal"}) { id } }`, nil).CreateDeal.ID
 
 	const q = `query($id: ID!) { node(id: $id) { __typename id
 		... on Contact { email }
@@ -1555,20 +1898,38 @@ func TestCrudNode(t *testing.T) {
 		... on Deal { title }
 		... on Prospect { fullName }
 	} }`
-	for _, tc := range []struct {
-		id   string
-		want map[string]any
-	}{
-		{contact, map[string]any{"__typename": "Contact", "id": contact, "email": "node@example.com"}},
-		{list, map[string]any{"__typename": "List", "id": list, "name": "Node list"}},
-		{campaign, map[string]any{"__typename": "Campaign", "id": campaign, "name": "Node campaign", "status": "DRAFT"}},
-		{deal, map[string]any{"__typename": "Deal", "id": deal, "title": "Node deal"}},
-		{p["Ada"], map[string]any{"__typename": "Prospect", "id": p["Ada"], "fullName": "Ada Lovelace"}},
+	// node is every type's fields at once: a field another type's fragment asks for must be
+	// absent, which decodes as nil.
+	type node struct {
+		Typename string  `json:"__typename"`
+		ID       string  `json:"id"`
+		Email    *string `json:"email"`
+		Name     *string `json:"name"`
+		Status   *string `json:"status"`
+		Title    *string `json:"title"`
+		FullName *string `json:"fullName"`
+	}
+	for _, tc := range []node{
+		{Typename: "Contact", ID: contact, Email: crudStr("node@example.com")},
+		{Typename: "List", ID: list, Name: crudStr("Node list")},
+		{Typename: "Campaign", ID: campaign, Name: crudStr("Node campaign"), Status: crudStr("DRAFT")},
+		{Typename: "Deal", ID: deal, Title: crudStr("Node deal")},
+		{Typename: "Prospect", ID: p["Ada"], FullName: crudStr("Ada Lovelace")},
 	} {
-		t.Run(tc.want["__typename"].(string), func(t *testing.T) {
-			d := c.ok(t, q, map[string]any{"id": tc.id})
-			crudEqual(t, "node", d["node"], tc.want)
+		t.Run(tc.Typename, func(t *testing.T) {
+			d := crudDo[struct{ Node *node }](t, c, q, map[string]any{"id": tc.ID})
+			crudEqual(t, "node", d.Node, &tc)
 		})
+	}
+	// nodeOf asks for node(id) with key and returns it; the answer must hold node, null or not.
+	nodeOf := func(t *testing.T, key, id string) *node {
+		t.Helper()
+		d := testenv.Decode[map[string]*node](t, c.env.Query(t, key, q, map[string]any{"id": id}))
+		v, present := d["node"]
+		if !present {
+			t.Fatalf("node(%q) is missing from the answer", id)
+		}
+		return v
 	}
 
 	wsID := c.ws.ID
@@ -1579,20 +1940,18 @@ func TestCrudNode(t *testing.T) {
 	}
 	for _, id := range nulls {
 		t.Run(fmt.Sprintf("null for %q", id), func(t *testing.T) {
-			r := c.env.Query(t, c.key, q, map[string]any{"id": id})
-			d := r.MustData(t)
-			if v, present := d["node"]; !present || v != nil {
-				t.Errorf("node(%q) = %v, want null", id, v)
+			if v := nodeOf(t, c.key, id); v != nil {
+				t.Errorf("node(%q) = %+v, want null", id, *v)
 			}
 		})
 	}
 
 	t.Run("deleted objects are null", func(t *testing.T) {
-		c.ok(t, `mutation($id: ID!) { deleteContact(id: $id) }`, map[string]any{"id": contact})
-		c.ok(t, `mutation($id: ID!) { deleteDeal(id: $id) }`, map[string]any{"id": deal})
+		c.del(t, "deleteContact", contact)
+		c.del(t, "deleteDeal", deal)
 		for _, id := range []string{contact, deal} {
-			if d := c.ok(t, q, map[string]any{"id": id}); d["node"] != nil {
-				t.Errorf("node(%q) after delete = %v, want null", id, d["node"])
+			if v := nodeOf(t, c.key, id); v != nil {
+				t.Errorf("node(%q) after delete = %+v, want null", id, *v)
 			}
 		}
 	})
@@ -1600,13 +1959,15 @@ func TestCrudNode(t *testing.T) {
 	t.Run("another workspace's objects are null", func(t *testing.T) {
 		_, key2 := c.env.Tenant(t, "Snoop")
 		for _, id := range []string{list, campaign} {
-			d := c.env.Query(t, key2, q, map[string]any{"id": id}).MustData(t)
-			if d["node"] != nil {
-				t.Errorf("node(%q) from another workspace = %v, want null", id, d["node"])
+			if v := nodeOf(t, key2, id); v != nil {
+				t.Errorf("node(%q) from another workspace = %+v, want null", id, *v)
 			}
 		}
 		// The shared catalog is visible to everyone.
-		d := c.env.Query(t, key2, q, map[string]any{"id": p["Grace"]}).MustData(t)
-		crudEqual(t, "prospect from another workspace", testenv.Str(d, "node", "__typename"), "Prospect")
+		v := nodeOf(t, key2, p["Grace"])
+		if v == nil {
+			t.Fatal("prospect from another workspace is null")
+		}
+		crudEqual(t, "prospect from another workspace", v.Typename, "Prospect")
 	})
 }

@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -231,35 +230,6 @@ func (r *Response) MustData(t testing.TB) map[string]any {
 	return r.Data
 }
 
-// Get walks a decoded JSON value by object keys and array indexes: Get(data, "contacts", "nodes", 0, "id").
-func Get(v any, path ...any) any {
-	for _, p := range path {
-		switch k := p.(type) {
-		case string:
-			m, ok := v.(map[string]any)
-			if !ok {
-				return nil
-			}
-			v = m[k]
-		case int:
-			a, ok := v.([]any)
-			if !ok || k >= len(a) {
-				return nil
-			}
-			v = a[k]
-		default:
-			panic(fmt.Sprintf("testenv.Get: bad path element %v", p))
-		}
-	}
-	return v
-}
-
-// Str is Get for a string.
-func Str(v any, path ...any) string {
-	s, _ := Get(v, path...).(string)
-	return s
-}
-
 // Sorted is a sorted copy of ids, never nil: for comparing sets of ids whatever their order,
 // with reflect.DeepEqual against ids decoded from a response.
 func Sorted(ids ...string) []string {
@@ -271,7 +241,7 @@ func Sorted(ids ...string) []string {
 // Decode decodes the response's data into a T after checking it is a 200 without errors, as
 // MustData does. Fields of T match the response's by their json tags (or names, case
 // insensitively), and a response field T does not declare is refused, so a misspelt field
-// fails the test instead of reading as zero. Typed structs read better than Get/Str walks.
+// fails the test instead of reading as zero.
 func Decode[T any](t testing.TB, r *Response) T {
 	t.Helper()
 	r.MustData(t)
