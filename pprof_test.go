@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -38,4 +39,25 @@ func TestPprofListener(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "goroutine") {
 		t.Errorf("GET /debug/pprof/: %d %.200s", resp.StatusCode, body)
 	}
+}
+
+// TestServeRunsWhenThePprofAddressIsTaken: the profiles are a diagnostic aid; an address
+// already in use (another profiler in the process, as a benchmark harness may inject) is
+// reported and the API still starts and serves.
+func TestServeRunsWhenThePprofAddressIsTaken(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	c := newCLIEnv(t)
+	serveBriefly(t, func(k string) string {
+		switch k {
+		case "ADDR":
+			return "127.0.0.1:0"
+		case "PPROF_ADDR":
+			return taken.Addr().String()
+		}
+		return c.getenv(k)
+	})
 }

@@ -193,12 +193,13 @@ func (c *cli) serve(ctx context.Context) error {
 		}
 	}
 	if c.cfg.PprofAddr != "" {
-		_, stopPprof, err := startPprof(c.cfg.PprofAddr, c.log)
-		if err != nil {
-			_ = ln.Close()
-			return fmt.Errorf("PPROF_ADDR: %w", err)
+		// Profiles are a diagnostic aid: an address that cannot be bound (taken by another
+		// profiler already in the process, say) is reported, and the API serves regardless.
+		if _, stopPprof, err := startPprof(c.cfg.PprofAddr, c.log); err != nil {
+			c.log.Warn("PPROF_ADDR: profiles not served", "err", err)
+		} else {
+			defer stopPprof()
 		}
-		defer stopPprof()
 	}
 	if c.cfg.MetricsAddr != "" {
 		_, stopMetrics, err := serveSide("metrics", c.cfg.MetricsAddr, application.Handler.MetricsHandler(), c.log)
