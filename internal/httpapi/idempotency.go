@@ -6,12 +6,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/wbk/crm/internal/apperr"
 	"github.com/wbk/crm/internal/auth"
@@ -33,7 +31,9 @@ func (a *API) idempotent(w http.ResponseWriter, r *http.Request, p *auth.Princip
 		writeError(w, r, &apperr.Error{Code: apperr.EBADREQUEST, Message: "Idempotency-Key must be one header of 1 to 255 printable ASCII characters"})
 		return
 	}
-	if !isMutation(params.Query, params.OperationName) {
+	// The decoder's cheap pass (cached by query text) already knows the operation's kind; a
+	// query that does not parse is no mutation, and gqlgen answers it as usual.
+	if a.shapeOf(r.Context(), params.Query).Operation(params.OperationName) != ast.Mutation {
 		a.gql.ServeHTTP(w, r)
 		return
 	}
@@ -98,11 +98,7 @@ func (a *API) idempotent(w http.ResponseWriter, r *http.Request, p *auth.Princip
 	a.gql.ServeHTTP(buf, r.WithContext(txCtx))
 	status := buf.status()
 	if s := stateFrom(ctx); s != nil {
-		s.mu.Lock()
-		if s.status != 0 {
-			status = s.status
-		}
-		s.mu.Unlock()
+		status = s.statusOr(status)
 	}
 	// Only an operation that ran is recorded (its 200 may carry errors such as CONFLICT, which
 	// a retry must see again). A refusal (403, 429, 400) ran nothing and a failure (503)
@@ -141,11 +137,7 @@ func replay(w http.ResponseWriter, r *http.Request, rec *store.IdempotencyRecord
 			Message: "this Idempotency-Key was used with a different request body; use a new key for a new request"})
 		return
 	}
-	ct := "application/json"
-	if strings.Contains(r.Header.Get("Accept"), "application/graphql-response+json") {
-		ct = "application/graphql-response+json"
-	}
-	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Type", responseType(r))
 	w.Header().Set("Idempotent-Replayed", "true")
 	w.WriteHeader(rec.Status)
 	_, _ = w.Write([]byte(rec.Body))
@@ -162,23 +154,6 @@ func validIdempotencyKey(k string) bool {
 		}
 	}
 	return true
-}
-
-// isMutation reports whether the selected operation of query is a mutation. A query that does
-// not parse is not: gqlgen answers it as usual.
-func isMutation(query, operationName string) bool {
-	doc, err := parser.ParseQuery(&ast.Source{Input: query})
-	if err != nil {
-		return false
-	}
-	if operationName == "" {
-		if len(doc.Operations) != 1 {
-			return false
-		}
-		return doc.Operations[0].Operation == ast.Mutation
-	}
-	op := doc.Operations.ForName(operationName)
-	return op != nil && op.Operation == ast.Mutation
 }
 
 // bufferedResponse holds a response until its idempotency record is committed. Headers go

@@ -46,7 +46,7 @@ func (s *Store) LockIdempotencyKey(ctx context.Context, keyID, key string) (bool
 	if requestTxFrom(ctx) == nil {
 		return false, errors.New("store: LockIdempotencyKey outside a request transaction")
 	}
-	if s.dialect != "postgres" {
+	if s.dialect != Postgres {
 		return true, nil
 	}
 	var locked bool // the key joins the API key id with ":" (text cannot hold NUL)
