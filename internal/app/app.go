@@ -62,6 +62,9 @@ type Config struct {
 	CORSOrigins []string
 	// APQCache keeps automatic persisted queries; nil: a bounded in-process LRU.
 	APQCache graphql.Cache[string]
+	// GenericExecution leaves every field to gqlgen's generated executor, without the direct
+	// path for hot reads (resolvers.Direct); the tests compare the two answers.
+	GenericExecution bool
 }
 
 // App is the built application: its HTTP handler and the services the server runs beside it
@@ -105,13 +108,18 @@ func New(cfg Config) *App {
 		a.Limiter.Now = cfg.Now
 		a.Usage.Now = cfg.Now
 	}
-	schema := NewExecutableSchema(&resolvers.Resolver{
+	root := &resolvers.Resolver{
 		Store:      cfg.Store,
 		UsageStats: a.Usage,
 		Limits:     httpapi.RateLimits{Limiter: a.Limiter},
 		Lexi:       lexi.NewService(cfg.Store, cfg.Assistant, a.Events),
 		Events:     keyCheckedEvents{events: a.Events, auth: a.Auth},
-	})
+	}
+	schema := NewExecutableSchema(root)
+	var direct graphql.HandlerExtension
+	if !cfg.GenericExecution {
+		direct = resolvers.NewDirect(root, schema.Schema())
+	}
 	a.Handler = httpapi.New(httpapi.Config{
 		Schema: schema,
 		// Dataloaders live for one operation, whatever the transport: a websocket carries
@@ -123,7 +131,7 @@ func New(cfg Config) *App {
 		Store: cfg.Store, Auth: a.Auth, Limiter: a.Limiter, Usage: a.Usage, Log: cfg.Log, SDL: cfg.SDL,
 		MaxBodyBytes: cfg.MaxBodyBytes, Registry: cfg.Registry, MetricsElsewhere: cfg.MetricsElsewhere,
 		RequestTimeout: cfg.RequestTimeout, WebsocketInitTimeout: cfg.WebsocketInitTimeout,
-		CORSOrigins: cfg.CORSOrigins, APQCache: cfg.APQCache,
+		CORSOrigins: cfg.CORSOrigins, APQCache: cfg.APQCache, Direct: direct,
 	})
 	cfg.Limits.OnFallback = a.Handler.CountLimitStoreFallback
 	return a

@@ -76,6 +76,9 @@ type Config struct {
 	CORSOrigins []string
 	// APQCache keeps automatic persisted queries by hash; nil: a bounded in-process LRU.
 	APQCache graphql.Cache[string]
+	// Direct, when set, answers the root fields it knows without gqlgen's per-field
+	// execution (a graphql.RootFieldInterceptor); it runs after every gate, innermost.
+	Direct graphql.HandlerExtension
 }
 
 // API is the application's HTTP handler.
@@ -177,6 +180,9 @@ func (a *API) newGraphQLServer() *handler.Server {
 	srv.Use(presented{textGate{}})
 	srv.Use(presented{access.OperationGate{}})
 	srv.Use(presented{limitGate{api: a, es: schema}})
+	if a.cfg.Direct != nil {
+		srv.Use(a.cfg.Direct)
+	}
 	srv.AroundResponses(a.rateLimitExtension)
 	srv.AroundOperations(a.countWebsocketOperation)
 	if per := a.cfg.PerOperation; per != nil {

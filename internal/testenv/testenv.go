@@ -51,6 +51,9 @@ type Options struct {
 	// RequestTimeout and WebsocketInitTimeout shorten the handler's deadlines; 0: defaults.
 	RequestTimeout       time.Duration
 	WebsocketInitTimeout time.Duration
+	// GenericExecution turns off the direct path for hot reads: gqlgen's generated executor
+	// answers every field (app.Config.GenericExecution).
+	GenericExecution bool
 }
 
 // LiftedPlans are limits no test reaches.
@@ -111,7 +114,8 @@ func NewOn(t testing.TB, st *store.Store, limits *ratelimit.Failover, o Options)
 	}
 	a := app.New(app.Config{Store: st, Log: QuietLogger(), SDL: "type Query { viewer: Viewer! }",
 		Limits: limits, Plans: plans, Now: o.Now,
-		RequestTimeout: o.RequestTimeout, WebsocketInitTimeout: o.WebsocketInitTimeout})
+		RequestTimeout: o.RequestTimeout, WebsocketInitTimeout: o.WebsocketInitTimeout,
+		GenericExecution: o.GenericExecution})
 	broker := a.Events
 	t.Cleanup(broker.Close)
 	if o.ListenURL != "" && st.Dialect() == store.Postgres {
