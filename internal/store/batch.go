@@ -39,31 +39,62 @@ var (
 // nested reads the pages of one relation for many parents in one statement: inner selects the
 // children with their parent's id and their row number within the parent (a window function),
 // and the outer query keeps the first limit+1 of each parent.
-type nested[T, C any] struct {
+type nested[T, E, C any] struct {
 	rel   *Relation
 	model any
-	table string
-	// join, when set, reaches the parent through a link table aliased m.
-	join      string
-	parentCol string
-	rows      rowScanner[T]
-	id        func(*T) string
-	conn      func(*pageResult[T], models.Counter) *C
+	rows  rowScanner[T]
+	id    func(*T) string
+	edge  func(cursor string, node *T) E
+	conn  func(edges []*E, info *models.PageInfo) C
+	// The statement's text, written once: it depends on the relation only.
+	innerSelect, join, parentIn, idAfter, outerSelect string
+}
+
+// newNested describes a relation whose children live in table and whose parent is parentCol,
+// reached through join when that is set (a link table aliased m).
+func newNested[T, E, C any](rel *Relation, model any, table, join, parentCol string, rows rowScanner[T], id func(*T) string,
+	edge func(string, *T) E, conn func([]*E, *models.PageInfo) C) nested[T, E, C] {
+	return nested[T, E, C]{rel: rel, model: model, rows: rows, id: id, edge: edge, conn: conn, join: join,
+		innerSelect: rows.selectList(table) + ", " + parentCol + " AS parent_id, ROW_NUMBER() OVER (PARTITION BY " + parentCol +
+			" ORDER BY " + table + ".id) AS rn",
+		parentIn:    parentCol + " IN ?",
+		idAfter:     table + ".id > ?",
+		outerSelect: rows.selectList("t") + ", t.parent_id, t.rn",
+	}
 }
 
 var (
-	listsOfContact = nested[models.List, models.ListConnection]{rel: ListsOfContact, model: &models.List{}, table: "lists",
-		join:      "JOIN list_memberships m ON m.list_id = lists.id AND m.workspace_id = lists.workspace_id",
-		parentCol: "m.contact_id", rows: listRows, id: func(l *models.List) string { return l.ID }, conn: listConnection}
-	dealsOfContact = nested[models.Deal, models.DealConnection]{rel: DealsOfContact, model: &models.Deal{}, table: "deals",
-		parentCol: "deals.contact_id", rows: dealRows, id: func(d *models.Deal) string { return d.ID }, conn: dealConnection}
-	membersOfList = nested[models.Contact, models.ContactConnection]{rel: MembersOfList, model: &models.Contact{}, table: "contacts",
-		join:      "JOIN list_memberships m ON m.contact_id = contacts.id AND m.workspace_id = contacts.workspace_id",
-		parentCol: "m.list_id", rows: contactRows, id: func(c *models.Contact) string { return c.ID }, conn: contactConnection}
+	listsOfContact = newNested(ListsOfContact, &models.List{}, "lists",
+		"JOIN list_memberships m ON m.list_id = lists.id AND m.workspace_id = lists.workspace_id", "m.contact_id",
+		listRows, func(l *models.List) string { return l.ID },
+		func(c string, n *models.List) models.ListEdge { return models.ListEdge{Cursor: c, Node: n} },
+		func(e []*models.ListEdge, info *models.PageInfo) models.ListConnection {
+			return models.ListConnection{Edges: e, PageInfo: info}
+		})
+	dealsOfContact = newNested(DealsOfContact, &models.Deal{}, "deals", "", "deals.contact_id",
+		dealRows, func(d *models.Deal) string { return d.ID },
+		func(c string, n *models.Deal) models.DealEdge { return models.DealEdge{Cursor: c, Node: n} },
+		func(e []*models.DealEdge, info *models.PageInfo) models.DealConnection {
+			return models.DealConnection{Edges: e, PageInfo: info}
+		})
+	membersOfList = newNested(MembersOfList, &models.Contact{}, "contacts",
+		"JOIN list_memberships m ON m.contact_id = contacts.id AND m.workspace_id = contacts.workspace_id", "m.list_id",
+		contactRows, func(c *models.Contact) string { return c.ID },
+		func(c string, n *models.Contact) models.ContactEdge { return models.ContactEdge{Cursor: c, Node: n} },
+		func(e []*models.ContactEdge, info *models.PageInfo) models.ContactConnection {
+			return models.ContactConnection{Edges: e, PageInfo: info}
+		})
 )
 
-// pages reads the page of every parent; a parent without children gets an empty page.
-func (n nested[T, C]) pages(s *Store, ctx context.Context, parentIDs []string, args PageArgs) (map[string]*C, error) {
+// nestedRowsPerParent is the rows a batch presizes for per parent: most parents have fewer
+// children than a page holds (a contact is in a few lists, has a deal or none), and the slice
+// still grows past it when they have more.
+const nestedRowsPerParent = 2
+
+// pages reads the page of every parent; a parent without children gets an empty page. The
+// batch's rows, edges, page infos and connections are each one allocation, however many
+// parents and rows it has.
+func (n nested[T, E, C]) pages(s *Store, ctx context.Context, parentIDs []string, args PageArgs) (map[string]*C, error) {
 	spec, err := args.spec()
 	if err != nil {
 		return nil, err
@@ -71,56 +102,92 @@ func (n nested[T, C]) pages(s *Store, ctx context.Context, parentIDs []string, a
 	if spec.cursor != nil && spec.cursor.Order != n.rel.order {
 		return nil, apperr.Invalid("after", "after is not a cursor of this connection")
 	}
-	out := make(map[string]*C, len(parentIDs))
-	found := map[string]*pageResult[T]{}
+	// page is the page of parentIDs[i]: its rows are rows[start:end]; a parent listed twice
+	// has the page of its first place.
+	page := make(map[string]int, len(parentIDs))
+	for i, id := range parentIDs {
+		if _, dup := page[id]; !dup {
+			page[id] = i
+		}
+	}
+	spans := make([]struct{ start, end int }, len(parentIDs))
+	infos := make([]models.PageInfo, len(parentIDs))
+	for i := range infos {
+		// As on root connections, a page read after a cursor has a previous page.
+		infos[i].HasPreviousPage = spec.cursor != nil && spec.limit > 0
+	}
+	var rows []T
 	if spec.limit > 0 {
 		db := s.read(ctx)
-		idCol := n.table + ".id"
-		inner := db.Model(n.model).
-			Select(n.rows.selectList(n.table) + ", " + n.parentCol + " AS parent_id, ROW_NUMBER() OVER (PARTITION BY " + n.parentCol + " ORDER BY " + idCol + ") AS rn")
+		inner := db.Model(n.model).Select(n.innerSelect)
 		if n.join != "" {
 			inner = inner.Joins(n.join)
 		}
-		inner = inner.Where(n.parentCol+" IN ?", parentIDs)
+		inner = inner.Where(n.parentIn, parentIDs)
 		if spec.cursor != nil {
-			inner = inner.Where(idCol+" > ?", spec.cursor.ID)
+			inner = inner.Where(n.idAfter, spec.cursor.ID)
 		}
-		var parentID string
-		var rn int
-		q := db.Table("(?) AS t", inner).Select(n.rows.selectList("t")+", t.parent_id, t.rn").
+		q := db.Table("(?) AS t", inner).Select(n.outerSelect).
 			Where("t.rn <= ?", spec.limit+1).Order("t.parent_id").Order("t.rn")
-		err = n.rows.scanAll(q, func() []any { return []any{&parentID, &rn} }, func(item *T) {
-			p := found[parentID]
-			if p == nil {
-				p = &pageResult[T]{info: &models.PageInfo{HasPreviousPage: spec.cursor != nil}}
-				found[parentID] = p
+		var (
+			parentID, current string
+			rn                int
+			at                = -1
+		)
+		// The rows come ordered by parent: each parent's rows are contiguous.
+		keep := func(row int) bool {
+			if parentID != current || at < 0 {
+				current = parentID
+				i, ok := page[parentID]
+				if !ok {
+					at = -1
+					return false
+				}
+				at = i
 			}
-			if len(p.items) == spec.limit {
-				p.info.HasNextPage = true
-				return
+			if rn > spec.limit {
+				infos[at].HasNextPage = true
+				return false
 			}
-			p.items = append(p.items, item)
-		})
+			if spans[at].end == 0 {
+				spans[at].start = row
+			}
+			spans[at].end = row + 1
+			return true
+		}
+		rows, err = n.rows.scanAll(q, make([]T, 0, len(parentIDs)*min(spec.limit+1, nestedRowsPerParent)), []any{&parentID, &rn}, keep)
 		if err != nil {
 			return nil, s.translate(err)
 		}
 	}
-	for _, id := range parentIDs {
-		p := found[id]
-		if p == nil {
-			// As on root connections, a page read after a cursor has a previous page.
-			p = &pageResult[T]{info: &models.PageInfo{HasPreviousPage: args.After != nil && spec.limit > 0}}
+	var cursors []string
+	if !args.SkipCursors {
+		cursors = make([]string, len(rows))
+	}
+	edges := make([]E, len(rows))
+	edgePtrs := make([]*E, len(rows))
+	conns := make([]C, len(parentIDs))
+	out := make(map[string]*C, len(parentIDs))
+	for i, id := range parentIDs {
+		if first := page[id]; first != i {
+			out[id] = &conns[first]
+			continue
 		}
-		p.cursors = make([]string, len(p.items))
-		if !args.SkipCursors {
-			for i, item := range p.items {
-				p.cursors[i] = cursor{Order: n.rel.order, ID: n.id(item)}.encode()
+		sp, info := spans[i], &infos[i]
+		for j := sp.start; j < sp.end; j++ {
+			c := ""
+			if cursors != nil {
+				cursors[j] = cursor{Order: n.rel.order, ID: n.id(&rows[j])}.encode()
+				c = cursors[j]
 			}
-			if k := len(p.cursors); k > 0 {
-				p.info.StartCursor, p.info.EndCursor = &p.cursors[0], &p.cursors[k-1]
-			}
+			edges[j] = n.edge(c, &rows[j])
+			edgePtrs[j] = &edges[j]
 		}
-		out[id] = n.conn(p, nil)
+		if cursors != nil && sp.end > sp.start {
+			info.StartCursor, info.EndCursor = &cursors[sp.start], &cursors[sp.end-1]
+		}
+		conns[i] = n.conn(edgePtrs[sp.start:sp.end:sp.end], info)
+		out[id] = &conns[i]
 	}
 	return out, nil
 }

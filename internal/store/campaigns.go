@@ -41,10 +41,7 @@ func (s *Store) Campaigns(ctx context.Context, args PageArgs, filter *models.Cam
 	if err != nil {
 		return nil, s.translate(err)
 	}
-	edges := make([]*models.CampaignEdge, len(page.items))
-	for i, n := range page.items {
-		edges[i] = &models.CampaignEdge{Cursor: page.cursors[i], Node: n}
-	}
+	edges := edgesOf(page, func(c string, n *models.Campaign) models.CampaignEdge { return models.CampaignEdge{Cursor: c, Node: n} })
 	return &models.CampaignConnection{Edges: edges, PageInfo: page.info, Count: s.counter(&models.Campaign{}, scope)}, nil
 }
 

@@ -40,6 +40,8 @@ var contactOrders = map[models.ContactOrderField]ordering[models.Contact]{
 		id:    func(c *models.Contact) string { return c.ID }},
 }
 
+var contactSelect = contactRows.selectList("contacts")
+
 // Contacts pages through the workspace's contacts, newest first unless ordered otherwise.
 func (s *Store) Contacts(ctx context.Context, args PageArgs, filter *models.ContactFilter, order *models.ContactOrder) (*models.ContactConnection, error) {
 	ord := contactOrders[models.ContactOrderFieldCreatedAt]
@@ -52,7 +54,7 @@ func (s *Store) Contacts(ctx context.Context, args PageArgs, filter *models.Cont
 		ord = o
 		ord.desc = order.Direction == models.OrderDirectionDesc
 	}
-	ord.rows = &contactRows
+	ord.rows, ord.selectList = &contactRows, contactSelect
 	scope := contactFilter(filter)
 	page, err := paginate(s.read(ctx).Model(&models.Contact{}).Scopes(scope), args, ord)
 	if err != nil {
@@ -84,10 +86,7 @@ func contactFilter(f *models.ContactFilter) func(*gorm.DB) *gorm.DB {
 }
 
 func contactConnection(p *pageResult[models.Contact], count models.Counter) *models.ContactConnection {
-	edges := make([]*models.ContactEdge, len(p.items))
-	for i, n := range p.items {
-		edges[i] = &models.ContactEdge{Cursor: p.cursors[i], Node: n}
-	}
+	edges := edgesOf(p, func(c string, n *models.Contact) models.ContactEdge { return models.ContactEdge{Cursor: c, Node: n} })
 	return &models.ContactConnection{Edges: edges, PageInfo: p.info, Count: count}
 }
 

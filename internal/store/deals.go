@@ -56,10 +56,7 @@ func (s *Store) Deals(ctx context.Context, args PageArgs, filter *models.DealFil
 }
 
 func dealConnection(p *pageResult[models.Deal], count models.Counter) *models.DealConnection {
-	edges := make([]*models.DealEdge, len(p.items))
-	for i, n := range p.items {
-		edges[i] = &models.DealEdge{Cursor: p.cursors[i], Node: n}
-	}
+	edges := edgesOf(p, func(c string, n *models.Deal) models.DealEdge { return models.DealEdge{Cursor: c, Node: n} })
 	return &models.DealConnection{Edges: edges, PageInfo: p.info, Count: count}
 }
 

@@ -126,27 +126,23 @@ func (s *Store) RotateAPIKey(ctx context.Context, id string, grace time.Duration
 // KeyByHash finds a key and its workspace in one indexed query; it is the whole cost of
 // authenticating a request, so it reads the row without GORM's reflective scan.
 func (s *Store) KeyByHash(ctx context.Context, hash string) (*models.ApiKey, *models.Workspace, error) {
-	var (
-		k     models.ApiKey
-		ws    models.Workspace
-		found bool
-	)
-	q := s.read(AsSystem(ctx)).Table("api_keys").
-		Select(apiKeyRows.selectList("api_keys")+", workspaces.name, workspaces.plan").
+	var ws models.Workspace
+	q := s.read(AsSystem(ctx)).Table("api_keys").Select(keyByHashSelect).
 		Joins("JOIN workspaces ON workspaces.id = api_keys.workspace_id").
 		Where("api_keys.key_hash = ?", hash).Limit(1)
-	err := apiKeyRows.scanAll(q, func() []any { return []any{&ws.Name, &ws.Plan} }, func(row *models.ApiKey) {
-		k, found = *row, true
-	})
+	rows, err := apiKeyRows.scanAll(q, make([]models.ApiKey, 0, 1), []any{&ws.Name, &ws.Plan}, nil)
 	if err != nil {
 		return nil, nil, s.translate(err)
 	}
-	if !found {
+	if len(rows) == 0 {
 		return nil, nil, apperr.NotFound("key", "")
 	}
+	k := &rows[0]
 	ws.ID = k.WorkspaceID
-	return &k, &ws, nil
+	return k, &ws, nil
 }
+
+var keyByHashSelect = apiKeyRows.selectList("api_keys") + ", workspaces.name, workspaces.plan"
 
 // touchAPIKeys records when keys were last used; a value older than the stored one is
 // ignored, so instances flushing out of order never move lastUsedAt back.

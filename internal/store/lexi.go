@@ -214,10 +214,7 @@ func (s *Store) LexiTasks(ctx context.Context, args PageArgs, status *models.Lex
 	if err != nil {
 		return nil, s.translate(err)
 	}
-	edges := make([]*models.LexiTaskEdge, len(page.items))
-	for i, n := range page.items {
-		edges[i] = &models.LexiTaskEdge{Cursor: page.cursors[i], Node: n}
-	}
+	edges := edgesOf(page, func(c string, n *models.LexiTask) models.LexiTaskEdge { return models.LexiTaskEdge{Cursor: c, Node: n} })
 	return &models.LexiTaskConnection{Edges: edges, PageInfo: page.info, Count: s.counter(&models.LexiTask{}, scope)}, nil
 }
 

@@ -57,10 +57,7 @@ func (s *Store) Lists(ctx context.Context, args PageArgs, filter *models.ListFil
 }
 
 func listConnection(p *pageResult[models.List], count models.Counter) *models.ListConnection {
-	edges := make([]*models.ListEdge, len(p.items))
-	for i, n := range p.items {
-		edges[i] = &models.ListEdge{Cursor: p.cursors[i], Node: n}
-	}
+	edges := edgesOf(p, func(c string, n *models.List) models.ListEdge { return models.ListEdge{Cursor: c, Node: n} })
 	return &models.ListConnection{Edges: edges, PageInfo: p.info, Count: count}
 }
 

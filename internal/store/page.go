@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -145,14 +144,44 @@ type ordering[T any] struct {
 	isTime bool
 	value  func(*T) string // the row's value of column, as the cursor stores it
 	id     func(*T) string
-	// rows, when set, reads the page without GORM's reflective scan.
-	rows *rowScanner[T]
+	// rows, when set, reads the page without GORM's reflective scan, selecting selectList.
+	rows       *rowScanner[T]
+	selectList string
 }
 
 type pageResult[T any] struct {
-	items   []*T
+	items []*T
+	// cursors are the items' cursors; nil when the query selects none (PageArgs.SkipCursors).
 	cursors []string
 	info    *models.PageInfo
+}
+
+func (p *pageResult[T]) cursor(i int) string {
+	if p.cursors == nil {
+		return ""
+	}
+	return p.cursors[i]
+}
+
+// edgesOf builds a page's edges in two allocations whatever its length: the edges in one
+// slice, the pointers the connection types hold in another.
+func edgesOf[T, E any](p *pageResult[T], edge func(cursor string, node *T) E) []*E {
+	slab := make([]E, len(p.items))
+	out := make([]*E, len(p.items))
+	for i, n := range p.items {
+		slab[i] = edge(p.cursor(i), n)
+		out[i] = &slab[i]
+	}
+	return out
+}
+
+// pointersTo points at every element of rows: a page's items, read into one slice.
+func pointersTo[T any](rows []T) []*T {
+	out := make([]*T, len(rows))
+	for i := range rows {
+		out[i] = &rows[i]
+	}
+	return out
 }
 
 // paginate runs one keyset query: limit+1 rows tell whether another page follows.
@@ -205,11 +234,11 @@ func paginate[T any](q *gorm.DB, args PageArgs, ord ordering[T]) (*pageResult[T]
 	q = q.Order(ord.idCol + dir).Limit(spec.limit + 1)
 	var rows []*T
 	if ord.rows != nil {
-		table, _, _ := strings.Cut(ord.idCol, ".")
-		err := ord.rows.scanAll(q.Select(ord.rows.selectList(table)), nil, func(item *T) { rows = append(rows, item) })
+		slab, err := ord.rows.scanAll(q.Select(ord.selectList), make([]T, 0, spec.limit+1), nil, nil)
 		if err != nil {
 			return nil, err
 		}
+		rows = pointersTo(slab)
 	} else if err := q.Find(&rows).Error; err != nil {
 		return nil, err
 	}
@@ -222,20 +251,20 @@ func paginate[T any](q *gorm.DB, args PageArgs, ord ordering[T]) (*pageResult[T]
 			rows[i], rows[j] = rows[j], rows[i]
 		}
 	}
-	res := &pageResult[T]{items: rows, cursors: make([]string, len(rows)), info: &models.PageInfo{}}
-	for i, r := range rows {
-		if args.SkipCursors {
-			break
+	res := &pageResult[T]{items: rows, info: &models.PageInfo{}}
+	if !args.SkipCursors {
+		res.cursors = make([]string, len(rows))
+		for i, r := range rows {
+			c := cursor{Order: ord.name, ID: ord.id(r)}
+			if ord.value != nil {
+				c.Value = ord.value(r)
+			}
+			res.cursors[i] = c.encode()
 		}
-		c := cursor{Order: ord.name, ID: ord.id(r)}
-		if ord.value != nil {
-			c.Value = ord.value(r)
+		if len(rows) > 0 {
+			res.info.StartCursor = &res.cursors[0]
+			res.info.EndCursor = &res.cursors[len(rows)-1]
 		}
-		res.cursors[i] = c.encode()
-	}
-	if len(rows) > 0 && !args.SkipCursors {
-		res.info.StartCursor = &res.cursors[0]
-		res.info.EndCursor = &res.cursors[len(rows)-1]
 	}
 	if spec.backward {
 		res.info.HasPreviousPage = more

@@ -43,10 +43,7 @@ func (s *Store) Prospects(ctx context.Context, args PageArgs, filter *models.Pro
 	if err != nil {
 		return nil, s.translate(err)
 	}
-	edges := make([]*models.ProspectEdge, len(page.items))
-	for i, n := range page.items {
-		edges[i] = &models.ProspectEdge{Cursor: page.cursors[i], Node: n}
-	}
+	edges := edgesOf(page, func(c string, n *models.Prospect) models.ProspectEdge { return models.ProspectEdge{Cursor: c, Node: n} })
 	return &models.ProspectConnection{Edges: edges, PageInfo: page.info, Count: s.counter(&models.Prospect{}, scope)}, nil
 }
 

@@ -28,29 +28,32 @@ func (r rowScanner[T]) selectList(table string) string {
 	return strings.Join(cols, ", ")
 }
 
-// scanAll runs q and reads each row into a new T; extra receives the row's columns after the
-// model's (parent id and row number of a nested page).
-func (r rowScanner[T]) scanAll(q *gorm.DB, extra func() []any, each func(*T)) error {
+// scanAll runs q and appends each row to rows, which it returns: a page's rows live in one
+// slice instead of one allocation each (presize rows' capacity from the page size). extra
+// receives the row's columns after the model's (a nested page's parent id and row number) and
+// keep, when set, sees each row's index in the returned slice once they are read, and drops
+// the row by returning false.
+func (r rowScanner[T]) scanAll(q *gorm.DB, rows []T, extra []any, keep func(i int) bool) ([]T, error) {
 	defer lockRequestTx(q.Statement.Context)() // the rows are read after GORM's callbacks
-	rows, err := q.Rows()
+	sqlRows, err := q.Rows()
 	if err != nil {
-		return err
+		return rows, err
 	}
-	defer rows.Close()
-	var tail []any
-	if extra != nil {
-		tail = extra() // the same destinations for every row
-	}
-	dest := make([]any, 0, len(r.columns)+len(tail)) // reused: one allocation per read, not per row
-	for rows.Next() {
-		item := new(T)
-		dest = append(r.fields(item, dest[:0]), tail...)
-		if err := rows.Scan(dest...); err != nil {
-			return err
+	defer sqlRows.Close()
+	dest := make([]any, 0, len(r.columns)+len(extra)) // reused: one allocation per read, not per row
+	var zero T
+	for sqlRows.Next() {
+		rows = append(rows, zero)
+		item := &rows[len(rows)-1]
+		dest = append(r.fields(item, dest[:0]), extra...)
+		if err := sqlRows.Scan(dest...); err != nil {
+			return rows[:len(rows)-1], err
 		}
-		each(item)
+		if keep != nil && !keep(len(rows)-1) {
+			rows = rows[:len(rows)-1]
+		}
 	}
-	return rows.Err()
+	return rows, sqlRows.Err()
 }
 
 var contactRows = rowScanner[models.Contact]{
