@@ -34,26 +34,33 @@ func (r rowScanner[T]) selectList(table string) string {
 // keep, when set, sees each row's index in the returned slice once they are read, and drops
 // the row by returning false.
 func (r rowScanner[T]) scanAll(q *gorm.DB, rows []T, extra []any, keep func(i int) bool) ([]T, error) {
+	dest := make([]any, 0, len(r.columns)+len(extra)) // reused: one allocation per read, not per row
+	read := func(src rowSource) error {
+		var zero T
+		for src.Next() {
+			rows = append(rows, zero)
+			dest = append(r.fields(&rows[len(rows)-1], dest[:0]), extra...)
+			if err := src.Scan(dest...); err != nil {
+				rows = rows[:len(rows)-1]
+				return err
+			}
+			if keep != nil && !keep(len(rows)-1) {
+				rows = rows[:len(rows)-1]
+			}
+		}
+		return src.Err()
+	}
+	if nr := nativeReadsFor(q); nr != nil {
+		err := nr.query(q, &[]T{}, read)
+		return rows, err
+	}
 	defer lockRequestTx(q.Statement.Context)() // the rows are read after GORM's callbacks
 	sqlRows, err := q.Rows()
 	if err != nil {
 		return rows, err
 	}
 	defer sqlRows.Close()
-	dest := make([]any, 0, len(r.columns)+len(extra)) // reused: one allocation per read, not per row
-	var zero T
-	for sqlRows.Next() {
-		rows = append(rows, zero)
-		item := &rows[len(rows)-1]
-		dest = append(r.fields(item, dest[:0]), extra...)
-		if err := sqlRows.Scan(dest...); err != nil {
-			return rows[:len(rows)-1], err
-		}
-		if keep != nil && !keep(len(rows)-1) {
-			rows = rows[:len(rows)-1]
-		}
-	}
-	return rows, sqlRows.Err()
+	return rows, read(sqlRows)
 }
 
 var contactRows = rowScanner[models.Contact]{

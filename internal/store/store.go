@@ -130,8 +130,14 @@ func Open(opts Options) (*Store, error) {
 	if dialect == SQLite {
 		maxIdle = 1
 	}
-	if err := registerReadRetry(db, dropIdleConnections(sqlDB, maxIdle)); err != nil {
+	dropIdle := dropIdleConnections(sqlDB, maxIdle)
+	if err := registerReadRetry(db, dropIdle); err != nil {
 		return nil, err
+	}
+	if dialect == Postgres {
+		if err := db.Use(&nativeReads{pool: sqlDB, dropIdle: dropIdle}); err != nil {
+			return nil, err
+		}
 	}
 	if err := registerRequestTxCallbacks(db); err != nil {
 		return nil, err
