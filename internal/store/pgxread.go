@@ -3,8 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
+	"unsafe"
 
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -28,6 +32,10 @@ type rowSource interface {
 	Scan(dest ...any) error
 	Err() error
 }
+
+// readRows reads a statement's rows from src. destFor, when set, may replace a row's
+// destinations (dest, in the statement's column order) before they are scanned.
+type readRows func(src rowSource, destFor func(dest []any)) error
 
 const nativeReadsName = "store:native_reads"
 
@@ -57,7 +65,7 @@ func nativeReadsFor(q *gorm.DB) *nativeReads {
 // query builds q's SELECT through GORM's callbacks without running it, runs it with pgx and
 // hands its rows to read. model is a destination of q's row type for GORM's dry run; no row
 // is read into it.
-func (nr *nativeReads) query(q *gorm.DB, model any, read func(rowSource) error) error {
+func (nr *nativeReads) query(q *gorm.DB, model any, read readRows) error {
 	built := q.Session(&gorm.Session{DryRun: true, Logger: logger.Discard}).Find(model)
 	if built.Error != nil {
 		return built.Error
@@ -77,7 +85,7 @@ func (nr *nativeReads) query(q *gorm.DB, model any, read func(rowSource) error) 
 }
 
 // run runs one statement on a pooled connection and returns the number of rows read.
-func (nr *nativeReads) run(ctx context.Context, text string, vars []any, read func(rowSource) error) (int64, error) {
+func (nr *nativeReads) run(ctx context.Context, text string, vars []any, read readRows) (int64, error) {
 	conn, err := nr.pool.Conn(ctx)
 	if err != nil {
 		return 0, err
@@ -91,7 +99,7 @@ func (nr *nativeReads) run(ctx context.Context, text string, vars []any, read fu
 		}
 		defer rows.Close()
 		counted.rowSource = rows
-		if err := read(counted); err != nil {
+		if err := read(counted, textColumns(rows.FieldDescriptions())); err != nil {
 			return err
 		}
 		rows.Close()
@@ -112,4 +120,109 @@ func (c *countedRows) Next() bool {
 	}
 	c.n++
 	return true
+}
+
+// textColumns returns the destFor that reads a statement's text columns into one arena: a
+// *string or **string destination of a text column receives a string of the arena instead of
+// a string allocated for it, so a page's text costs a few allocations instead of one per
+// column and row. Consecutive equal values of a column (the workspace id, a nested page's
+// parent id) share one string.
+func textColumns(fields []pgconn.FieldDescription) func(dest []any) {
+	var cols []arenaText
+	arena := &textArena{}
+	for i, f := range fields {
+		if f.DataTypeOID == pgtype.TextOID || f.DataTypeOID == pgtype.VarcharOID {
+			if cols == nil {
+				cols = make([]arenaText, len(fields))
+			}
+			cols[i].arena = arena
+		}
+	}
+	if cols == nil {
+		return nil
+	}
+	return func(dest []any) {
+		for i := range dest {
+			col := &cols[i]
+			if col.arena == nil {
+				continue
+			}
+			switch d := dest[i].(type) {
+			case *string:
+				col.str, col.ptr = d, nil
+				dest[i] = col
+			case **string:
+				col.str, col.ptr = nil, d
+				dest[i] = col
+			}
+		}
+	}
+}
+
+// arenaText is the destination of one text column: the current row's *string or **string.
+type arenaText struct {
+	arena *textArena
+	str   *string
+	ptr   **string
+	last  string // the column's previous value
+}
+
+var errNullText = errors.New("store: NULL in a column read into a string")
+
+// ScanBytes is pgtype.BytesScanner: pgx hands the column's bytes over without copying them;
+// they are valid until the next row.
+func (t *arenaText) ScanBytes(b []byte) error {
+	if b == nil { // NULL
+		if t.ptr == nil {
+			return errNullText
+		}
+		*t.ptr = nil
+		return nil
+	}
+	if string(b) != t.last {
+		t.last = t.arena.text(b)
+	}
+	if t.ptr != nil {
+		*t.ptr = t.arena.pointer(t.last)
+	} else {
+		*t.str = t.last
+	}
+	return nil
+}
+
+// textArena holds the text of one statement's rows in a few large chunks. Its strings point
+// into the chunks (unsafe.String): that is safe because a chunk's bytes are never written
+// again once a string points at them; a value that does not fit starts a new chunk instead of
+// growing the old one. A chunk lives as long as any string of it, which for a page's rows is
+// as long as the request that reads them.
+type textArena struct {
+	chunk   []byte
+	strings []string // the targets of **string destinations, also in chunks
+}
+
+const (
+	minTextChunk = 256
+	maxTextChunk = 32 << 10
+)
+
+func (a *textArena) text(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if cap(a.chunk)-len(a.chunk) < len(b) {
+		size := min(max(2*cap(a.chunk), minTextChunk), maxTextChunk)
+		a.chunk = make([]byte, 0, max(size, len(b)))
+	}
+	start := len(a.chunk)
+	a.chunk = append(a.chunk, b...)
+	return unsafe.String(&a.chunk[start], len(b))
+}
+
+// pointer returns a new *string holding s; the strings are allocated in chunks too.
+func (a *textArena) pointer(s string) *string {
+	if len(a.strings) == cap(a.strings) {
+		a.strings = make([]string, 0, min(max(2*cap(a.strings), 16), 256))
+	}
+	a.strings = append(a.strings, s)
+	return &a.strings[len(a.strings)-1]
 }

@@ -35,11 +35,14 @@ func (r rowScanner[T]) selectList(table string) string {
 // the row by returning false.
 func (r rowScanner[T]) scanAll(q *gorm.DB, rows []T, extra []any, keep func(i int) bool) ([]T, error) {
 	dest := make([]any, 0, len(r.columns)+len(extra)) // reused: one allocation per read, not per row
-	read := func(src rowSource) error {
+	read := func(src rowSource, destFor func([]any)) error {
 		var zero T
 		for src.Next() {
 			rows = append(rows, zero)
 			dest = append(r.fields(&rows[len(rows)-1], dest[:0]), extra...)
+			if destFor != nil {
+				destFor(dest)
+			}
 			if err := src.Scan(dest...); err != nil {
 				rows = rows[:len(rows)-1]
 				return err
@@ -60,7 +63,7 @@ func (r rowScanner[T]) scanAll(q *gorm.DB, rows []T, extra []any, keep func(i in
 		return rows, err
 	}
 	defer sqlRows.Close()
-	return rows, read(sqlRows)
+	return rows, read(sqlRows, nil)
 }
 
 var contactRows = rowScanner[models.Contact]{
