@@ -92,8 +92,8 @@ var (
 const nestedRowsPerParent = 2
 
 // pages reads the page of every parent; a parent without children gets an empty page. The
-// batch's rows, edges, page infos and connections are each one allocation, however many
-// parents and rows it has.
+// batch's edges, page infos and connections are each one allocation, and its rows a few,
+// however many parents and rows it has.
 func (n nested[T, E, C]) pages(s *Store, ctx context.Context, parentIDs []string, args PageArgs) (map[string]*C, error) {
 	spec, err := args.spec()
 	if err != nil {
@@ -116,7 +116,7 @@ func (n nested[T, E, C]) pages(s *Store, ctx context.Context, parentIDs []string
 		// As on root connections, a page read after a cursor has a previous page.
 		infos[i].HasPreviousPage = spec.cursor != nil && spec.limit > 0
 	}
-	var rows []T
+	var rows []*T
 	if spec.limit > 0 {
 		db := s.read(ctx)
 		inner := db.Model(n.model).Select(n.innerSelect)
@@ -155,7 +155,7 @@ func (n nested[T, E, C]) pages(s *Store, ctx context.Context, parentIDs []string
 			spans[at].end = row + 1
 			return true
 		}
-		rows, err = n.rows.scanAll(q, make([]T, 0, len(parentIDs)*min(spec.limit+1, nestedRowsPerParent)), []any{&parentID, &rn}, keep)
+		rows, err = n.rows.scanAll(q, len(parentIDs)*min(spec.limit+1, nestedRowsPerParent), []any{&parentID, &rn}, keep)
 		if err != nil {
 			return nil, s.translate(err)
 		}
@@ -177,10 +177,10 @@ func (n nested[T, E, C]) pages(s *Store, ctx context.Context, parentIDs []string
 		for j := sp.start; j < sp.end; j++ {
 			c := ""
 			if cursors != nil {
-				cursors[j] = cursor{Order: n.rel.order, ID: n.id(&rows[j])}.encode()
+				cursors[j] = cursor{Order: n.rel.order, ID: n.id(rows[j])}.encode()
 				c = cursors[j]
 			}
-			edges[j] = n.edge(c, &rows[j])
+			edges[j] = n.edge(c, rows[j])
 			edgePtrs[j] = &edges[j]
 		}
 		if cursors != nil && sp.end > sp.start {

@@ -130,14 +130,14 @@ func (s *Store) KeyByHash(ctx context.Context, hash string) (*models.ApiKey, *mo
 	q := s.read(AsSystem(ctx)).Table("api_keys").Select(keyByHashSelect).
 		Joins("JOIN workspaces ON workspaces.id = api_keys.workspace_id").
 		Where("api_keys.key_hash = ?", hash).Limit(1)
-	rows, err := apiKeyRows.scanAll(q, make([]models.ApiKey, 0, 1), []any{&ws.Name, &ws.Plan}, nil)
+	rows, err := apiKeyRows.scanAll(q, 1, []any{&ws.Name, &ws.Plan}, nil)
 	if err != nil {
 		return nil, nil, s.translate(err)
 	}
 	if len(rows) == 0 {
 		return nil, nil, apperr.NotFound("key", "")
 	}
-	k := &rows[0]
+	k := rows[0]
 	ws.ID = k.WorkspaceID
 	return k, &ws, nil
 }

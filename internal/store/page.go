@@ -175,15 +175,6 @@ func edgesOf[T, E any](p *pageResult[T], edge func(cursor string, node *T) E) []
 	return out
 }
 
-// pointersTo points at every element of rows: a page's items, read into one slice.
-func pointersTo[T any](rows []T) []*T {
-	out := make([]*T, len(rows))
-	for i := range rows {
-		out[i] = &rows[i]
-	}
-	return out
-}
-
 // paginate runs one keyset query: limit+1 rows tell whether another page follows.
 func paginate[T any](q *gorm.DB, args PageArgs, ord ordering[T]) (*pageResult[T], error) {
 	spec, err := args.spec()
@@ -234,11 +225,10 @@ func paginate[T any](q *gorm.DB, args PageArgs, ord ordering[T]) (*pageResult[T]
 	q = q.Order(ord.idCol + dir).Limit(spec.limit + 1)
 	var rows []*T
 	if ord.rows != nil {
-		slab, err := ord.rows.scanAll(q.Select(ord.selectList), make([]T, 0, spec.limit+1), nil, nil)
-		if err != nil {
+		var err error
+		if rows, err = ord.rows.scanAll(q.Select(ord.selectList), spec.limit+1, nil, nil); err != nil {
 			return nil, err
 		}
-		rows = pointersTo(slab)
 	} else if err := q.Find(&rows).Error; err != nil {
 		return nil, err
 	}

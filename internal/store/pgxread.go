@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -12,6 +14,8 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"github.com/wbk/crm/models"
 )
 
 // The hot reads (scanAll: a page of contacts, the nested lists and deals, the key lookup) read
@@ -149,21 +153,26 @@ func textColumns(fields []pgconn.FieldDescription) func(dest []any) {
 			}
 			switch d := dest[i].(type) {
 			case *string:
-				col.str, col.ptr = d, nil
+				col.str, col.ptr, col.list = d, nil, nil
 				dest[i] = col
 			case **string:
-				col.str, col.ptr = nil, d
+				col.str, col.ptr, col.list = nil, d, nil
+				dest[i] = col
+			case *models.StringList:
+				col.str, col.ptr, col.list = nil, nil, d
 				dest[i] = col
 			}
 		}
 	}
 }
 
-// arenaText is the destination of one text column: the current row's *string or **string.
+// arenaText is the destination of one text column: the current row's *string, **string or
+// *models.StringList (a JSON array in a text column: a contact's tags).
 type arenaText struct {
 	arena *textArena
 	str   *string
 	ptr   **string
+	list  *models.StringList
 	last  string // the column's previous value
 }
 
@@ -172,6 +181,9 @@ var errNullText = errors.New("store: NULL in a column read into a string")
 // ScanBytes is pgtype.BytesScanner: pgx hands the column's bytes over without copying them;
 // they are valid until the next row.
 func (t *arenaText) ScanBytes(b []byte) error {
+	if t.list != nil {
+		return t.scanList(b)
+	}
 	if b == nil { // NULL
 		if t.ptr == nil {
 			return errNullText
@@ -188,6 +200,60 @@ func (t *arenaText) ScanBytes(b []byte) error {
 		*t.str = t.last
 	}
 	return nil
+}
+
+// scanList reads a JSON array of strings. Arrays as the store writes them (json.Marshal of
+// strings that need no escaping) become substrings of one arena string, with one allocation
+// for the slice; anything else is left to models.StringList.Scan.
+func (t *arenaText) scanList(b []byte) error {
+	if b == nil { // NULL
+		return t.list.Scan(nil)
+	}
+	n, plain := plainStringArray(b)
+	if !plain {
+		return t.list.Scan(b)
+	}
+	text := t.arena.text(b)
+	list := make(models.StringList, 0, n)
+	for i := 1; len(list) < n; {
+		end := i + 1 + strings.IndexByte(text[i+1:], '"')
+		list = append(list, text[i+1:end])
+		i = end + 2 // past the closing quote and the comma
+	}
+	*t.list = list
+	return nil
+}
+
+// plainStringArray reports whether b is a JSON array of strings without escapes or control
+// characters, written without spaces, and how many strings it holds.
+func plainStringArray(b []byte) (n int, ok bool) {
+	if len(b) < 2 || b[0] != '[' || b[len(b)-1] != ']' || !utf8.Valid(b) {
+		return 0, false
+	}
+	body := b[1 : len(b)-1]
+	for i := 0; i < len(body); {
+		if body[i] != '"' {
+			return 0, false
+		}
+		j := i + 1
+		for ; j < len(body) && body[j] != '"'; j++ {
+			if body[j] == '\\' || body[j] < 0x20 {
+				return 0, false
+			}
+		}
+		if j == len(body) {
+			return 0, false
+		}
+		n++
+		i = j + 1
+		if i < len(body) {
+			if body[i] != ',' || i == len(body)-1 {
+				return 0, false
+			}
+			i++
+		}
+	}
+	return n, true
 }
 
 // textArena holds the text of one statement's rows in a few large chunks. Its strings point

@@ -28,27 +28,34 @@ func (r rowScanner[T]) selectList(table string) string {
 	return strings.Join(cols, ", ")
 }
 
-// scanAll runs q and appends each row to rows, which it returns: a page's rows live in one
-// slice instead of one allocation each (presize rows' capacity from the page size). extra
-// receives the row's columns after the model's (a nested page's parent id and row number) and
-// keep, when set, sees each row's index in the returned slice once they are read, and drops
-// the row by returning false.
-func (r rowScanner[T]) scanAll(q *gorm.DB, rows []T, extra []any, keep func(i int) bool) ([]T, error) {
+// scanAll runs q and reads each row into a new T. The rows are allocated in chunks, the
+// first of hint rows (a page's size), so that a page costs a few allocations instead of one
+// per row and its rows are never copied as it grows. extra receives the row's columns after
+// the model's (a nested page's parent id and row number) and keep, when set, sees each row's
+// index in the result once they are read, and drops the row by returning false.
+func (r rowScanner[T]) scanAll(q *gorm.DB, hint int, extra []any, keep func(i int) bool) ([]*T, error) {
+	hint = max(hint, 1)
+	rows := make([]*T, 0, hint)
+	var chunk []T
 	dest := make([]any, 0, len(r.columns)+len(extra)) // reused: one allocation per read, not per row
 	read := func(src rowSource, destFor func([]any)) error {
 		var zero T
 		for src.Next() {
-			rows = append(rows, zero)
-			dest = append(r.fields(&rows[len(rows)-1], dest[:0]), extra...)
+			if len(chunk) == cap(chunk) {
+				chunk = make([]T, 0, max(hint, len(rows)))
+			}
+			chunk = append(chunk, zero)
+			item := &chunk[len(chunk)-1]
+			dest = append(r.fields(item, dest[:0]), extra...)
 			if destFor != nil {
 				destFor(dest)
 			}
 			if err := src.Scan(dest...); err != nil {
-				rows = rows[:len(rows)-1]
 				return err
 			}
+			rows = append(rows, item)
 			if keep != nil && !keep(len(rows)-1) {
-				rows = rows[:len(rows)-1]
+				rows, chunk = rows[:len(rows)-1], chunk[:len(chunk)-1] // the slot is reused
 			}
 		}
 		return src.Err()
