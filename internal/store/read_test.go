@@ -142,3 +142,53 @@ func sameJSON(t *testing.T, what string, got, want any) {
 		t.Errorf("%s:\n got %s\nwant %s", what, g, w)
 	}
 }
+
+// TestNestedPagesInARequestTransaction: a nested page read inside a request transaction (an
+// idempotent mutation's response) reads the same as outside it. It used to wait forever: the
+// read held the transaction's turn while GORM built its subquery, whose callbacks waited for
+// that turn.
+func TestNestedPagesInARequestTransaction(t *testing.T) {
+	st := testdb.Open(t)
+	ws, err := st.CreateWorkspace(context.Background(), "Tx", models.PlanPro)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := store.WithWorkspace(context.Background(), ws.ID)
+	l, err := st.CreateList(ctx, models.CreateListInput{Name: "L"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var contactIDs []string
+	for i := range 3 {
+		c, err := st.CreateContact(ctx, models.CreateContactInput{Email: fmt.Sprintf("tx%d@example.com", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		contactIDs = append(contactIDs, c.ID)
+	}
+	if _, err := st.AddContactsToList(ctx, l.ID, contactIDs[:2]); err != nil {
+		t.Fatal(err)
+	}
+	five := 5
+	outside, err := st.ListsOfContacts(ctx, contactIDs, store.PageArgs{First: &five})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rctx, rt, err := st.BeginRequest(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Rollback()
+	// On PostgreSQL this goes through database/sql, the parent ids as one text[] parameter in
+	// its text form.
+	inside, err := st.ListsOfContacts(rctx, contactIDs, store.PageArgs{First: &five})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range contactIDs {
+		sameJSON(t, "lists of "+id, inside[id], outside[id])
+	}
+	if len(inside[contactIDs[0]].Edges) != 1 || len(inside[contactIDs[2]].Edges) != 0 {
+		t.Errorf("pages %d and %d lists long, want 1 and 0", len(inside[contactIDs[0]].Edges), len(inside[contactIDs[2]].Edges))
+	}
+}

@@ -127,6 +127,11 @@ type heldKey struct{}
 
 func registerRequestTxCallbacks(db *gorm.DB) error {
 	before := func(db *gorm.DB) {
+		if db.DryRun {
+			// Nothing runs: a subquery being built into its statement (Table("(?) AS t",
+			// inner)) while that statement holds the turn, which would wait for itself.
+			return
+		}
 		if unlock := lockRequestTx(db.Statement.Context); requestTxFrom(db.Statement.Context) != nil {
 			db.Statement.Settings.Store(heldKey{}, unlock)
 		}
