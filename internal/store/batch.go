@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
+	"strings"
 
 	"github.com/wbk/crm/internal/apperr"
 	"github.com/wbk/crm/models"
@@ -47,7 +49,7 @@ type nested[T, E, C any] struct {
 	edge  func(cursor string, node *T) E
 	conn  func(edges []*E, info *models.PageInfo) C
 	// The statement's text, written once: it depends on the relation only.
-	innerSelect, join, parentIn, idAfter, outerSelect string
+	innerSelect, join, parentIn, parentAny, idAfter, outerSelect string
 }
 
 // newNested describes a relation whose children live in table and whose parent is parentCol,
@@ -58,6 +60,7 @@ func newNested[T, E, C any](rel *Relation, model any, table, join, parentCol str
 		innerSelect: rows.selectList(table) + ", " + parentCol + " AS parent_id, ROW_NUMBER() OVER (PARTITION BY " + parentCol +
 			" ORDER BY " + table + ".id) AS rn",
 		parentIn:    parentCol + " IN ?",
+		parentAny:   parentCol + " = ANY(?)",
 		idAfter:     table + ".id > ?",
 		outerSelect: rows.selectList("t") + ", t.parent_id, t.rn",
 	}
@@ -123,7 +126,11 @@ func (n nested[T, E, C]) pages(s *Store, ctx context.Context, parentIDs []string
 		if n.join != "" {
 			inner = inner.Joins(n.join)
 		}
-		inner = inner.Where(n.parentIn, parentIDs)
+		if s.dialect == Postgres {
+			inner = inner.Where(n.parentAny, textArray(parentIDs))
+		} else {
+			inner = inner.Where(n.parentIn, parentIDs)
+		}
 		if spec.cursor != nil {
 			inner = inner.Where(n.idAfter, spec.cursor.ID)
 		}
@@ -228,4 +235,31 @@ func (s *Store) CountChildren(ctx context.Context, rel *Relation, parentIDs []st
 		out[r.ParentID] = r.N
 	}
 	return out, nil
+}
+
+// textArray binds a list as one PostgreSQL text[] parameter ("= ANY(?)") instead of one
+// parameter per element ("IN (?, ?, …)"): the statement's text no longer depends on the
+// number of parents, so a connection prepares it once instead of once per batch size, and
+// GORM does not box every element. The native reads hand it to pgx as []string; through
+// database/sql (reads in a transaction) it is the array's text form.
+type textArray []string
+
+func (a textArray) Value() (driver.Value, error) {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, s := range a {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('"')
+		for j := 0; j < len(s); j++ {
+			if s[j] == '"' || s[j] == '\\' {
+				b.WriteByte('\\')
+			}
+			b.WriteByte(s[j])
+		}
+		b.WriteByte('"')
+	}
+	b.WriteByte('}')
+	return b.String(), nil
 }

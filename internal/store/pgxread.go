@@ -76,6 +76,11 @@ func (nr *nativeReads) query(q *gorm.DB, model any, read readRows) error {
 	}
 	ctx := built.Statement.Context
 	text, vars := built.Statement.SQL.String(), built.Statement.Vars
+	for i, v := range vars {
+		if a, ok := v.(textArray); ok {
+			vars[i] = []string(a) // pgx writes it as a binary text[] without a detour through text
+		}
+	}
 	begin := time.Now()
 	n, err := nr.run(ctx, text, vars, read)
 	if err != nil && n == 0 && isBrokenConnection(err) {

@@ -40,3 +40,21 @@ func TestArenaStringList(t *testing.T) {
 		}
 	})
 }
+
+// TestTextArrayValue: the text form of a text[] parameter, quoted so that any id reads back.
+func TestTextArrayValue(t *testing.T) {
+	cases := []struct {
+		in   textArray
+		want string
+	}{
+		{textArray{}, `{}`},
+		{textArray{"con_1"}, `{"con_1"}`},
+		{textArray{"a", "b,c", `q"uote`, `back\slash`, "", "NULL", "{x}"}, `{"a","b,c","q\"uote","back\\slash","","NULL","{x}"}`},
+	}
+	for _, c := range cases {
+		got, err := c.in.Value()
+		if err != nil || got != c.want {
+			t.Errorf("%q: got %v, %v; want %s", []string(c.in), got, err, c.want)
+		}
+	}
+}
