@@ -1197,3 +1197,30 @@ func (g *diffGen) request() diffRequest {
 	}
 	return r
 }
+
+// TestDirectPathIsTakenForTheDashboard: the dashboard read goes through the direct path, not
+// through a silent fallback to gqlgen's executor (which would answer the same, so the
+// differential tests cannot tell). The direct path's reason to exist is to skip gqlgen's
+// per-field allocations, so the answer costs it less than half of gqlgen's allocations
+// (issue #10 aims at about a fifth). Allocations are counted, not timed.
+func TestDirectPathIsTakenForTheDashboard(t *testing.T) {
+	st := testenv.OpenStore(t)
+	limits := testenv.LimitStore(t, testenv.UniquePrefix())
+	generic := testenv.NewOn(t, st, limits, testenv.Options{GenericExecution: true})
+	direct := testenv.NewOn(t, st, limits, testenv.Options{})
+	ws, key := generic.Tenant(t, "Dashboard")
+	seedDashboard(t, st, ws)
+	r := diffRequest{query: diffDashboard}
+	allocs := func(h http.Handler) float64 {
+		return testing.AllocsPerRun(20, func() {
+			if got := diffServe(h, r.build(key)); got.status != http.StatusOK {
+				t.Fatalf("status %d: %s", got.status, got.body)
+			}
+		})
+	}
+	g, d := allocs(generic.Handler), allocs(direct.Handler)
+	t.Logf("allocations per dashboard request: %.0f through gqlgen, %.0f through the direct path", g, d)
+	if d >= g/2 {
+		t.Errorf("the dashboard allocates %.0f times per request with the direct path, %.0f without: not under half, so the direct path is not taken", d, g)
+	}
+}
