@@ -619,6 +619,19 @@ func diffCorpus() []diffCase {
 		{name: "the same field under two aliases with different arguments", query: `{ contacts(first: 10) { nodes { ident: id id mail: email
 		  one: lists(first: 1) { nodes { id } } three: lists(first: 3) { nodes { id name } totalCount }
 		  d0: deals(first: 0) { totalCount } d5: deals(first: 5) { ` + diffPageInfo + ` } lists(first: 2) { nodes { id } } } } }`},
+		// One nested relation selected under several aliases: reads that may be shared must
+		// still give each selection its own page, count and cursors.
+		{name: "same page size, different after", query: `query($after: String) { contacts(first: 40) { nodes { id
+		  a: lists(first: 2) { nodes { id } } b: lists(first: 2, after: $after) { nodes { id } pageInfo { hasPreviousPage } }
+		  c: deals(first: 2) { nodes { id } } d: deals(first: 2, after: "DEALCURSOR") { nodes { id } } } } }`,
+			vars: func(f *diffFixture) map[string]any { return map[string]any{"after": f.listCursors[1]} }},
+		{name: "totalCount under one alias only", query: `{ contacts(first: 40) { nodes { id
+		  a: lists(first: 2) { totalCount } b: lists(first: 2) { nodes { id } } c: deals(first: 3) { nodes { id } } d: deals(first: 3) { totalCount } } } }`},
+		{name: "cursors under one alias only", query: `{ contacts(first: 40) { nodes { id
+		  a: lists(first: 2) { edges { cursor } } b: lists(first: 2) { nodes { id } } c: deals(first: 3) { nodes { id } } d: deals(first: 3) { pageInfo { endCursor } }
+		  e: deals(first: 3) { edges { node { id } } } } } }`},
+		{name: "the same relation under nodes and edges.node with other arguments", query: `{ contacts(first: 20) { nodes { lists(first: 1) { totalCount nodes { id } } }
+		  edges { node { lists(first: 1) { edges { cursor } } l3: lists(first: 3) { totalCount } } } } }`},
 		{name: "aliases on connection parts", query: `{ contacts(first: 4) { total: totalCount count: totalCount e: edges { c: cursor n: node { i: id t: __typename } } p: pageInfo { more: hasNextPage end: endCursor } } }`},
 		{name: "fields repeated and merged", query: `{ contacts(first: 5) { nodes { id id email
 		  lists(first: 2) { nodes { id } } lists(first: 2) { nodes { name } totalCount } lists(first: 2) { nodes { id createdAt } } }
@@ -1122,7 +1135,7 @@ func (g *diffGen) selection(typ string, budget int) string {
 	var parts []string
 	for len(parts) == 0 {
 		for _, field := range def.Fields {
-			if strings.HasPrefix(field.Name, "__") || !g.chance(0.35) {
+			if strings.HasPrefix(field.Name, "__") || !g.chance(diffFieldChance(typ, field.Name)) {
 				continue
 			}
 			if part := g.field(typ, field, budget); part != "" {
@@ -1139,12 +1152,45 @@ func (g *diffGen) selection(typ string, budget int) string {
 			parts = append(parts, g.spread(typ, budget))
 		}
 	}
+	// A nested connection already selected, again under an alias with the same arguments
+	// and a selection of its own: the direct path reads such twins once, and each must still
+	// get its own totalCount, cursors and fields.
+	if budget > 0 && g.chance(0.35) {
+		for _, field := range def.Fields {
+			prior, ok := g.args[typ+"."+field.Name]
+			if !ok || !strings.HasSuffix(field.Type.Name(), "Connection") {
+				continue
+			}
+			// Sometimes the same page size from another cursor: a different read.
+			if !strings.Contains(prior, "after:") && g.chance(0.4) {
+				own := map[string][]string{"lists": g.f.listCursors, "deals": g.f.dealCursors, "contacts": g.f.memberCursors}[field.Name]
+				after := g.cursor("after", own)
+				if prior == "" {
+					prior = "(" + after + ")"
+				} else {
+					prior = strings.TrimSuffix(prior, ")") + ", " + after + ")"
+				}
+			}
+			parts = append(parts, g.name("a")+": "+field.Name+prior+" "+g.selection(field.Type.Name(), budget-1))
+		}
+	}
 	g.rnd.Shuffle(len(parts), func(i, j int) { parts[i], parts[j] = parts[j], parts[i] })
 	// A field asked twice: gqlgen merges it into the first's place.
 	if g.chance(0.1) {
 		parts = append(parts, parts[g.rnd.IntN(len(parts))])
 	}
 	return "{ " + strings.Join(parts, " ") + " }"
+}
+
+// diffFieldChance is how likely a selection set selects a field. List.contacts,
+// List.contactCount and Deal.contact are rarer than the rest: the direct path hands a root
+// field that selects them back to gqlgen, and most operations should test the direct path.
+func diffFieldChance(typ, field string) float64 {
+	switch typ + "." + field {
+	case "List.contacts", "List.contactCount", "Deal.contact":
+		return 0.08
+	}
+	return 0.35
 }
 
 // field selects one field of typ, or nothing when it is a connection beyond the budget.
@@ -1161,7 +1207,11 @@ func (g *diffGen) field(typ string, field *ast.FieldDefinition, budget int) stri
 	}
 	b.WriteString(field.Name)
 	if len(field.Arguments) > 0 {
-		if aliased {
+		if prior, ok := g.args[typ+"."+field.Name]; aliased && ok && g.chance(0.5) {
+			// The same arguments under an alias, with its own selection: the direct path
+			// shares one read between such fields, and each must still get what it selects.
+			b.WriteString(prior)
+		} else if aliased {
 			b.WriteString(g.arguments(typ, field))
 		} else {
 			key := typ + "." + field.Name
