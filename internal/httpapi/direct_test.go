@@ -16,11 +16,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"os/exec"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // the time zone of TestDirectPathAnswersAsGqlgenInAnotherTimeZone, on any machine
 
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -54,6 +57,9 @@ const foreignMarker = "intruder"
 
 func newDiffFixture(t testing.TB) *diffFixture {
 	t.Helper()
+	if _, offset := time.Now().Zone(); os.Getenv("DIFF_TIME_ZONE_CHILD") != "" && offset == 0 {
+		t.Fatalf("TZ=%s did not take: the local time zone is UTC", os.Getenv("TZ"))
+	}
 	st := testenv.OpenStore(t)
 	limits := testenv.LimitStore(t, testenv.UniquePrefix())
 	// One clock for both rate limiters: the windows' resetAt in extensions.rateLimit then
@@ -1342,5 +1348,24 @@ func TestDirectPathIsTakenForTheDashboard(t *testing.T) {
 				t.Errorf("the dashboard allocates %.0f times per request with the direct path, %.0f without: not under half, so the direct path is not taken", d, g)
 			}
 		})
+	}
+}
+
+// TestDirectPathAnswersAsGqlgenInAnotherTimeZone runs the differential tests again in a
+// process whose local time zone is not UTC (+05:45, with a 45-minute offset). The PostgreSQL
+// driver hands back timestamps in the local zone, and gqlgen's Time marshaler converts them to
+// UTC: the direct path must too, and on a UTC machine nobody would notice if it did not.
+func TestDirectPathAnswersAsGqlgenInAnotherTimeZone(t *testing.T) {
+	if os.Getenv("DIFF_TIME_ZONE_CHILD") != "" {
+		t.Skip("already the child process")
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestDirectPath(AnswersAsGqlgen|AnswersRandomQueriesAsGqlgen)$", "-test.count=1")
+	cmd.Env = append(os.Environ(), "TZ=Asia/Kathmandu", "DIFF_TIME_ZONE_CHILD=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("in time zone Asia/Kathmandu: %v\n%s", err, out)
+	}
+	if !bytes.Contains(out, []byte("PASS")) {
+		t.Fatalf("the child process ran no test:\n%s", out)
 	}
 }
