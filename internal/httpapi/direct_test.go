@@ -872,6 +872,9 @@ func TestDirectPathPagesLikeGqlgen(t *testing.T) {
 						vars["last"] = 7
 					}
 					got := f.ask(t, diffRequest{query: query, vars: vars})
+					if t.Failed() {
+						t.FailNow() // the next page would start from a cursor already wrong
+					}
 					var a answer
 					if err := json.Unmarshal(got.body, &a); err != nil {
 						t.Fatal(err)
@@ -889,10 +892,16 @@ func TestDirectPathPagesLikeGqlgen(t *testing.T) {
 						if !conn.PageInfo.HasNextPage {
 							break
 						}
+						if conn.PageInfo.EndCursor == nil {
+							t.Fatalf("hasNextPage without an endCursor: %s", got.body)
+						}
 						vars["after"] = *conn.PageInfo.EndCursor
 					} else {
 						if !conn.PageInfo.HasPreviousPage {
 							break
+						}
+						if conn.PageInfo.StartCursor == nil {
+							t.Fatalf("hasPreviousPage without a startCursor: %s", got.body)
 						}
 						vars["before"] = *conn.PageInfo.StartCursor
 					}
