@@ -8,6 +8,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -348,6 +349,9 @@ func tooLarge(limit int64) *apperr.Error {
 func asAppError(err error) *apperr.Error {
 	if e := apperr.As(err); e != nil {
 		return e
+	}
+	if errors.Is(err, context.Canceled) {
+		return clientGone()
 	}
 	return &apperr.Error{Code: apperr.EINTERNAL, Message: "internal error"}
 }
