@@ -4,8 +4,10 @@ package httpapi_test
 // itself instead of through gqlgen's per-field execution. Nothing may tell the two apart: the
 // tests below send every request to two handlers on one database and one rate-limit store, one
 // built with the direct path and one without it (testenv.Options.GenericExecution), and
-// compare status, Content-Type and body byte for byte. Only the rate-limit numbers that each
-// call legitimately changes are normalized (diffAnswer.normalize says which and why).
+// compare status, Content-Type and body byte for byte. Two things legitimately differ and are
+// normalized, nothing else: the rate-limit counters each call changes (diffNormalize), and the
+// order of errors, which gqlgen itself does not keep from one call to the next
+// (diffErrorOrder). Both requests of a pair carry one X-Request-Id, so errors' requestId match.
 
 import (
 	"bytes"
