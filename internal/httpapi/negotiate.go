@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
@@ -61,7 +62,9 @@ type errorBody struct {
 }
 
 // writeGraphQL writes a GraphQL response body with the negotiated media type. A 503 carries
-// Retry-After.
+// Retry-After. An executed operation's *graphql.Response is written by writeResponse, which
+// copies the executor's data once instead of re-scanning it; anything else (the refusals'
+// errorBody) goes through encoding/json.
 func writeGraphQL(w http.ResponseWriter, r *http.Request, status int, body any) {
 	h := w.Header()
 	h.Set("Content-Type", responseType(r))
@@ -69,5 +72,9 @@ func writeGraphQL(w http.ResponseWriter, r *http.Request, status int, body any) 
 		h.Set("Retry-After", retryAfterUnavailable)
 	}
 	w.WriteHeader(status)
+	if resp, ok := body.(*graphql.Response); ok {
+		writeResponse(w, resp)
+		return
+	}
 	_ = json.NewEncoder(w).Encode(body)
 }
