@@ -281,9 +281,9 @@ func (a *API) finish(r *http.Request, sum summary, took time.Duration) {
 	if p := sum.principal; p != nil {
 		prefix = p.Key.Prefix
 		plan := string(p.Workspace.Plan)
-		a.metrics.calls.WithLabelValues(plan).Inc()
+		a.metrics.callSeries.get(plan).Inc()
 		if sum.failed {
-			a.metrics.errors.WithLabelValues(plan).Inc()
+			a.metrics.errorSeries.get(plan).Inc()
 		}
 		a.cfg.Usage.Record(usage.Event{KeyID: p.Key.ID, WorkspaceID: p.Workspace.ID, At: a.cfg.Limiter.Now(),
 			Cost: int(sum.charged), Failed: sum.failed, Operations: sum.fields, FailedOperations: sum.failedOps})
@@ -292,8 +292,12 @@ func (a *API) finish(r *http.Request, sum summary, took time.Duration) {
 	if sum.status >= 500 {
 		level = slog.LevelWarn
 	}
-	a.cfg.Log.Log(r.Context(), level, "graphql request", "method", r.Method, "status", sum.status,
-		"operation", sum.operation, "key", prefix, "duration", took, "cost", sum.charged)
+	// Checked first: the attributes cost allocations even when the level is off (Debug, as
+	// in production), and this runs for every request.
+	if a.cfg.Log.Enabled(r.Context(), level) {
+		a.cfg.Log.Log(r.Context(), level, "graphql request", "method", r.Method, "status", sum.status,
+			"operation", sum.operation, "key", prefix, "duration", took, "cost", sum.charged)
+	}
 }
 
 func (a *API) serveGraphQL(w http.ResponseWriter, r *http.Request) {
