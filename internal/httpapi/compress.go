@@ -138,12 +138,16 @@ func (rw *responseWriter) compressibleType() bool {
 func (rw *responseWriter) decide(compress bool) {
 	rw.decided = true
 	h := rw.w.Header()
-	if rw.authenticated {
-		h.Set("Cache-Control", "private, no-store")
-		h.Add("Vary", "Authorization")
-	}
-	if rw.compressibleType() {
-		h.Add("Vary", "Accept-Encoding")
+	compressible := rw.compressibleType()
+	switch {
+	case rw.authenticated && compressible:
+		h["Cache-Control"] = privateNoStoreValue
+		addVary(h, varyAuthorizationAcceptEncoding)
+	case rw.authenticated:
+		h["Cache-Control"] = privateNoStoreValue
+		addVary(h, varyAuthorization)
+	case compressible:
+		addVary(h, varyAcceptEncoding)
 	}
 	if compress {
 		h.Del("Content-Length")

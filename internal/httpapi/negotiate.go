@@ -39,6 +39,9 @@ func responseType(r *http.Request) string {
 // accepts reports whether r's Accept header lists media (exactly, not through a wildcard).
 func accepts(r *http.Request, media string) bool {
 	for _, header := range r.Header.Values("Accept") {
+		if !containsFold(header, media) {
+			continue // the media type is not in this header: nothing to parse
+		}
 		for part := range strings.SplitSeq(header, ",") {
 			mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
 			if err != nil || !strings.EqualFold(mt, media) {
@@ -49,6 +52,17 @@ func accepts(r *http.Request, media string) bool {
 					continue
 				}
 			}
+			return true
+		}
+	}
+	return false
+}
+
+// containsFold reports whether substr is within s, ASCII case-insensitively (media types are
+// ASCII tokens), without lowering a copy of s.
+func containsFold(s, substr string) bool {
+	for i := 0; i+len(substr) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(substr)], substr) {
 			return true
 		}
 	}
@@ -67,7 +81,11 @@ type errorBody struct {
 // errorBody) goes through encoding/json.
 func writeGraphQL(w http.ResponseWriter, r *http.Request, status int, body any) {
 	h := w.Header()
-	h.Set("Content-Type", responseType(r))
+	if responseType(r) == mediaGraphQLResponse {
+		h["Content-Type"] = graphQLResponseType
+	} else {
+		h["Content-Type"] = jsonResponseType
+	}
 	if status == http.StatusServiceUnavailable && h.Get("Retry-After") == "" {
 		h.Set("Retry-After", retryAfterUnavailable)
 	}
