@@ -77,7 +77,9 @@ func saneRequestID(id string) bool {
 func newRequestID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go ≥ 1.24)
-	return hex.EncodeToString(b[:])
+	var id [32]byte
+	hex.Encode(id[:], b[:])
+	return string(id[:])
 }
 
 // cors is the CORS policy: "*" (any origin) or a list of exact origins.
