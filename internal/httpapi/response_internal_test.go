@@ -3,6 +3,9 @@ package httpapi
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -118,3 +121,41 @@ func TestRateLimitDocEncodesAsTheMapItWas(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
+
+// BenchmarkWriteResponse compares writing a dashboard-sized response (~13 KB of data) as
+// writeGraphQL did before (encoding/json) and as it does now.
+func BenchmarkWriteResponse(b *testing.B) {
+	var data bytes.Buffer
+	data.WriteString(`{"contacts":{"nodes":[`)
+	for i := range 50 {
+		if i > 0 {
+			data.WriteByte(',')
+		}
+		fmt.Fprintf(&data, `{"id":"ct_%026d","email":"c%02d@example.com","fullName":"First%d Last%d","company":"Acme & Co",`+
+			`"lists":{"nodes":[{"id":"li_1","name":"List 1"},{"id":"li_2","name":"List 2"}]},`+
+			`"deals":{"nodes":[{"id":"de_%d","title":"Deal %d","amount":1000,"stage":"LEAD"}]}}`, i, i, i, i, i, i)
+	}
+	data.WriteString(`]}}`)
+	resp := &graphql.Response{Data: data.Bytes(), Extensions: map[string]any{"rateLimit": rateLimitDoc(&ratelimit.Result{}, 1)}}
+	b.Run("encoding/json", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(data.Len()))
+		for b.Loop() {
+			_ = json.NewEncoder(io.Discard).Encode(resp)
+		}
+	})
+	b.Run("writeResponse", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(data.Len()))
+		w := discardWriter{header: http.Header{}}
+		for b.Loop() {
+			writeResponse(w, resp)
+		}
+	})
+}
+
+type discardWriter struct{ header http.Header }
+
+func (w discardWriter) Header() http.Header       { return w.header }
+func (discardWriter) WriteHeader(int)             {}
+func (discardWriter) Write(p []byte) (int, error) { return len(p), nil }
