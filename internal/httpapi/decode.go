@@ -183,11 +183,11 @@ func checkQueryPresent(p *graphql.RawParams) *apperr.Error {
 // checkShape refuses a document over the token, field or depth limit with QUERY_TOO_COMPLEX,
 // and a subscription sent as a plain HTTP request, before gqlgen parses and validates it.
 // A document that does not parse goes on: gqlgen reports its syntax error.
-func (a *API) checkShape(r *http.Request, p *graphql.RawParams) *apperr.Error {
+func (a *API) checkShape(ctx context.Context, r *http.Request, p *graphql.RawParams) *apperr.Error {
 	if p.Query == "" {
 		return nil
 	}
-	shape := a.shapeOf(r.Context(), p.Query)
+	shape := a.shapeOf(ctx, p.Query)
 	if shape.Refused != cost.ReasonNone {
 		return tooComplexShape(shape.Refused)
 	}
