@@ -29,10 +29,10 @@ var smallBodies = sync.Pool{New: func() any {
 
 // acceptsGzip reads Accept-Encoding: gzip (or *) with a non-zero quality.
 func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+	for part := range strings.SplitSeq(r.Header.Get("Accept-Encoding"), ",") {
 		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		name = strings.ToLower(strings.TrimSpace(name))
-		if name != "gzip" && name != "*" {
+		name = strings.TrimSpace(name)
+		if !strings.EqualFold(name, "gzip") && name != "*" {
 			continue
 		}
 		q := strings.TrimSpace(params)
@@ -151,7 +151,7 @@ func (rw *responseWriter) decide(compress bool) {
 	}
 	if compress {
 		h.Del("Content-Length")
-		h.Set("Content-Encoding", "gzip")
+		h["Content-Encoding"] = gzipEncodingValue
 		rw.zw = gzipPool.Get().(*gzip.Writer)
 		rw.zw.Reset(rw.w)
 	}

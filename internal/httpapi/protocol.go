@@ -34,6 +34,7 @@ var (
 	anyOriginValue      = []string{"*"}
 	exposedHeadersValue = []string{corsExposed}
 	privateNoStoreValue = []string{"private, no-store"}
+	gzipEncodingValue   = []string{"gzip"}
 	graphQLResponseType = []string{mediaGraphQLResponse}
 	jsonResponseType    = []string{mediaJSON}
 
