@@ -123,6 +123,39 @@ func (b *responseBuffer) appendMarshalled(dst []byte, v any) ([]byte, error) {
 	return append(dst, out[:len(out)-1]...), nil // Encode ends with a newline
 }
 
+// rewriteBytes are the bytes whose presence may make appendCompactData change the data:
+// the escaped ones, whitespace that can only stand between tokens (JSON strings hold tab,
+// newline and carriage return escaped) and the backslash, without which every quote opens or
+// closes a string.
+const rewriteBytes = "<>&\xe2\t\n\r\\"
+
+// needsRewrite reports whether appendCompactData must rewrite src, using the vectorised
+// bytes.IndexByte and bytes.Count instead of a loop over every byte: the executor's data is
+// compact and, in the usual response, holds none of rewriteBytes, so it is copied as is.
+func needsRewrite(src []byte) bool {
+	for i := 0; i < len(rewriteBytes); i++ {
+		if bytes.IndexByte(src, rewriteBytes[i]) >= 0 {
+			return true
+		}
+	}
+	// Spaces remain ("First Last"). Without backslashes, a space is inside a string exactly
+	// when an odd number of quotes precede it.
+	quotes, from := 0, 0
+	for {
+		i := bytes.IndexByte(src[from:], ' ')
+		if i < 0 {
+			return false
+		}
+		quotes += bytes.Count(src[from:from+i], quote)
+		if quotes%2 == 0 {
+			return true
+		}
+		from += i + 1
+	}
+}
+
+var quote = []byte{'"'}
+
 // dataSpecial marks the bytes appendCompactData looks at; everything else is copied as is.
 var dataSpecial = [256]bool{'"': true, '\\': true, '<': true, '>': true, '&': true, 0xE2: true,
 	' ': true, '\t': true, '\n': true, '\r': true}
@@ -134,6 +167,9 @@ const lowerHex = "0123456789abcdef"
 // strings escaped as \u003c, \u003e, \u0026, \u2028 and \u2029. The data is valid JSON (the
 // executor wrote it), so unlike encoding/json this does not validate it: one pass, one copy.
 func appendCompactData(dst, src []byte) []byte {
+	if !needsRewrite(src) {
+		return append(dst, src...)
+	}
 	start, inString := 0, false
 	for i := 0; i < len(src); i++ {
 		c := src[i]

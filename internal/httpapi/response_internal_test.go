@@ -49,6 +49,8 @@ func TestWriteResponseMatchesEncodingJSON(t *testing.T) {
 			`{"name":"<b>Tom & \"Jerry\"</b>","note":"line` + "\u2028" + `sep` + "\u2029" + `end","path":"a\\b\\","x":"\u00e9\u20ac"}`)}},
 		{"data with whitespace between tokens", &graphql.Response{Data: json.RawMessage(
 			"{ \"a\" : [ 1 ,\n\t2 ] ,\r\n \"b\" : \"keep  these spaces\" , \"c\" : { } }\n")}},
+		{"spaces inside strings only", &graphql.Response{Data: json.RawMessage(`{"name":"First Last","q":"a \" b"}`)}},
+		{"a space outside strings only", &graphql.Response{Data: json.RawMessage(`{"name":"First Last", "company":"Acme"}`)}},
 		{"all fields", &graphql.Response{Errors: gqlerror.List{fieldErr}, Data: json.RawMessage(`{"n":[1,2.5,-3e2,true,false,null]}`),
 			Label: "deferred <label>", Path: ast.Path{ast.PathName("contacts"), ast.PathIndex(2)}, HasNext: &yes,
 			Extensions: rateLimit}},
@@ -79,7 +81,7 @@ func TestWriteResponseWritesNothingWhenAMemberCannotBeMarshalled(t *testing.T) {
 // json.RawMessage.
 func FuzzAppendCompactData(f *testing.F) {
 	for _, seed := range []string{`{}`, `null`, `{"a":"<&>"}`, " [ 1 , \"\\\" \\\\\" ] ", `"` + "\u2028\u2029\u20ac" + `"`,
-		`{"a":{"b":[{"c":"\u003c"}]}}`} {
+		`{"a":{"b":[{"c":"\u003c"}]}}`, `{"a":"x y", "b":"z"}`, `{"a":"x \" y"}`, `["a b" ,"c"]`} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -131,7 +133,7 @@ func BenchmarkWriteResponse(b *testing.B) {
 		if i > 0 {
 			data.WriteByte(',')
 		}
-		fmt.Fprintf(&data, `{"id":"ct_%026d","email":"c%02d@example.com","fullName":"First%d Last%d","company":"Acme & Co",`+
+		fmt.Fprintf(&data, `{"id":"ct_%026d","email":"c%02d@example.com","fullName":"First%d Last%d","company":"Acme Co",`+
 			`"lists":{"nodes":[{"id":"li_1","name":"List 1"},{"id":"li_2","name":"List 2"}]},`+
 			`"deals":{"nodes":[{"id":"de_%d","title":"Deal %d","amount":1000,"stage":"LEAD"}]}}`, i, i, i, i, i, i)
 	}
