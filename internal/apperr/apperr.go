@@ -28,6 +28,7 @@ const (
 	ETIMEOUT      Code = "ETIMEOUT"      // the request's deadline passed before it finished
 	EUNAVAILABLE  Code = "EUNAVAILABLE"  // a dependency (the database) does not answer
 	EINTERNAL     Code = "EINTERNAL"     // a bug or an unexpected failure
+	ECANCELED     Code = "ECANCELED"     // the client went away before its answer
 
 	EIDEMPOTENCYREUSED   Code = "EIDEMPOTENCYREUSED"   // an Idempotency-Key sent again with another body
 	EIDEMPOTENCYINFLIGHT Code = "EIDEMPOTENCYINFLIGHT" // an Idempotency-Key whose first request still runs

@@ -43,8 +43,17 @@ func DisplayPrefix(key string) string {
 // HashKey is what the database stores. Keys carry 256 bits of randomness, so a fast hash is
 // enough: nothing is left to brute-force.
 func HashKey(key string) string {
-	sum := sha256.Sum256([]byte(key))
-	return hex.EncodeToString(sum[:])
+	var sum [sha256.Size]byte
+	if len(key) == keyLen { // every request's key: hashed from the stack, not a heap copy
+		var b [keyLen]byte
+		copy(b[:], key)
+		sum = sha256.Sum256(b[:])
+	} else {
+		sum = sha256.Sum256([]byte(key))
+	}
+	var out [2 * sha256.Size]byte
+	hex.Encode(out[:], sum[:])
+	return string(out[:])
 }
 
 // WellFormed reports whether s has the key format and a matching checksum.
@@ -58,11 +67,29 @@ func WellFormed(s string) bool {
 			return false
 		}
 	}
-	return s[len(KeyPrefix)+bodyLen:] == checksum(body)
+	sum := checksumOf(body)
+	return s[len(KeyPrefix)+bodyLen:] == string(sum[:])
 }
 
 func checksum(body string) string {
-	return encodeBase62(big.NewInt(int64(crc32.ChecksumIEEE([]byte(body)))), checksumLen)
+	sum := checksumOf(body)
+	return string(sum[:])
+}
+
+// checksumOf is the base62 CRC32 (IEEE) of body, computed without allocating: every request
+// checks one.
+func checksumOf(body string) [checksumLen]byte {
+	crc := ^uint32(0)
+	for i := 0; i < len(body); i++ {
+		crc = crc32.IEEETable[byte(crc)^body[i]] ^ (crc >> 8)
+	}
+	n := uint64(^crc) // 62^6 > 2^32: six digits hold any CRC32
+	var out [checksumLen]byte
+	for i := checksumLen - 1; i >= 0; i-- {
+		out[i] = base62[n%62]
+		n /= 62
+	}
+	return out
 }
 
 func encodeBase62(n *big.Int, width int) string {

@@ -92,18 +92,22 @@ const maxSteps = 10 * MaxFields
 // spread again in the same selection set adds nothing: its fields are merged, not run twice.
 // This also keeps fragments that spread the next one twice from expanding exponentially.
 func (w *walker) selectionSet(set ast.SelectionSet, depth int) int {
-	return w.collect(set, depth, map[string]bool{})
+	nodes, _ := w.collect(set, depth, nil)
+	return nodes
 }
 
-func (w *walker) collect(set ast.SelectionSet, depth int, seen map[string]bool) int {
+// collect prices a selection set; seen holds the named fragments spread in it so far. It is
+// made on the first spread and handed back: most selection sets spread none, and a map for
+// each field would be an allocation each.
+func (w *walker) collect(set ast.SelectionSet, depth int, seen map[string]bool) (int, map[string]bool) {
 	nodes := 0
 	for _, sel := range set {
 		if w.over != ReasonNone {
-			return nodes
+			return nodes, seen
 		}
 		if w.steps++; w.steps > maxSteps {
 			w.over = ReasonFields
-			return nodes
+			return nodes, seen
 		}
 		switch s := sel.(type) {
 		case *ast.Field:
@@ -115,11 +119,11 @@ func (w *walker) collect(set ast.SelectionSet, depth int, seen map[string]bool) 
 			w.fields++
 			if w.fields > MaxFields {
 				w.over = ReasonFields
-				return nodes
+				return nodes, seen
 			}
 			if depth > MaxDepth {
 				w.over = ReasonDepth
-				return nodes
+				return nodes, seen
 			}
 			child := w.selectionSet(s.SelectionSet, depth+1)
 			n := child
@@ -131,14 +135,21 @@ func (w *walker) collect(set ast.SelectionSet, depth int, seen map[string]bool) 
 			nodes = add(nodes, n)
 		case *ast.FragmentSpread:
 			if s.Definition != nil && !seen[s.Name] {
+				if seen == nil {
+					seen = map[string]bool{}
+				}
 				seen[s.Name] = true
-				nodes = add(nodes, w.collect(s.Definition.SelectionSet, depth, seen))
+				var n int
+				n, seen = w.collect(s.Definition.SelectionSet, depth, seen)
+				nodes = add(nodes, n)
 			}
 		case *ast.InlineFragment:
-			nodes = add(nodes, w.collect(s.SelectionSet, depth, seen))
+			var n int
+			n, seen = w.collect(s.SelectionSet, depth, seen)
+			nodes = add(nodes, n)
 		}
 	}
-	return nodes
+	return nodes, seen
 }
 
 // countRootFields counts the fields a mutation runs: each alias is a call of its own.
@@ -169,7 +180,7 @@ func isDryRun(set ast.SelectionSet, vars map[string]any) bool {
 // that each spread the next one twice would expand exponentially.
 func RootFields(set ast.SelectionSet) []*ast.Field {
 	var out []*ast.Field
-	seen := map[string]bool{}
+	var seen map[string]bool // made on the first spread: most operations have none
 	var walk func(ast.SelectionSet)
 	walk = func(set ast.SelectionSet) {
 		for _, sel := range set {
@@ -178,6 +189,9 @@ func RootFields(set ast.SelectionSet) []*ast.Field {
 				out = append(out, s)
 			case *ast.FragmentSpread:
 				if s.Definition != nil && !seen[s.Name] {
+					if seen == nil {
+						seen = map[string]bool{}
+					}
 					seen[s.Name] = true
 					walk(s.Definition.SelectionSet)
 				}

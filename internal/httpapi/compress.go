@@ -20,12 +20,19 @@ var gzipPool = sync.Pool{New: func() any {
 	return zw
 }}
 
+// smallBodies hold the start of a response until it reaches gzipMinBytes (or ends, which
+// is where most error responses stay): one buffer per request would be an allocation each.
+var smallBodies = sync.Pool{New: func() any {
+	b := make([]byte, 0, gzipMinBytes)
+	return &b
+}}
+
 // acceptsGzip reads Accept-Encoding: gzip (or *) with a non-zero quality.
 func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+	for part := range strings.SplitSeq(r.Header.Get("Accept-Encoding"), ",") {
 		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		name = strings.ToLower(strings.TrimSpace(name))
-		if name != "gzip" && name != "*" {
+		name = strings.TrimSpace(name)
+		if !strings.EqualFold(name, "gzip") && name != "*" {
 			continue
 		}
 		q := strings.TrimSpace(params)
@@ -50,8 +57,8 @@ type responseWriter struct {
 	authenticated bool
 
 	status  int
-	buf     []byte
-	decided bool // the status line is sent; zw != nil means the body is compressed
+	held    *[]byte // the body so far while undecided, from smallBodies; nil when empty
+	decided bool    // the status line is sent; zw != nil means the body is compressed
 	zw      *gzip.Writer
 }
 
@@ -81,12 +88,23 @@ func (rw *responseWriter) Write(p []byte) (int, error) {
 		}
 		return rw.w.Write(p)
 	}
-	rw.buf = append(rw.buf, p...)
-	if len(rw.buf) < gzipMinBytes {
+	if rw.heldLen()+len(p) < gzipMinBytes {
+		if rw.held == nil {
+			rw.held = smallBodies.Get().(*[]byte)
+		}
+		*rw.held = append(*rw.held, p...)
 		return len(p), nil
 	}
+	// Enough to decide: what is held goes first, then p as it is, without copying a large
+	// body into the holding buffer.
 	rw.decide(rw.gzipOK && rw.compressibleType())
-	return len(p), rw.flushBuffer()
+	if err := rw.flushBuffer(); err != nil {
+		return 0, err
+	}
+	if rw.zw != nil {
+		return rw.zw.Write(p)
+	}
+	return rw.w.Write(p)
 }
 
 // Flush sends what is buffered: a streaming handler (SSE) wants its event on the wire now.
@@ -120,16 +138,20 @@ func (rw *responseWriter) compressibleType() bool {
 func (rw *responseWriter) decide(compress bool) {
 	rw.decided = true
 	h := rw.w.Header()
-	if rw.authenticated {
-		h.Set("Cache-Control", "private, no-store")
-		h.Add("Vary", "Authorization")
-	}
-	if rw.compressibleType() {
-		h.Add("Vary", "Accept-Encoding")
+	compressible := rw.compressibleType()
+	switch {
+	case rw.authenticated && compressible:
+		h["Cache-Control"] = privateNoStoreValue
+		addVary(h, varyAuthorizationAcceptEncoding)
+	case rw.authenticated:
+		h["Cache-Control"] = privateNoStoreValue
+		addVary(h, varyAuthorization)
+	case compressible:
+		addVary(h, varyAcceptEncoding)
 	}
 	if compress {
 		h.Del("Content-Length")
-		h.Set("Content-Encoding", "gzip")
+		h["Content-Encoding"] = gzipEncodingValue
 		rw.zw = gzipPool.Get().(*gzip.Writer)
 		rw.zw.Reset(rw.w)
 	}
@@ -149,18 +171,28 @@ func (rw *responseWriter) sendUndecided() {
 	_ = rw.flushBuffer()
 }
 
+func (rw *responseWriter) heldLen() int {
+	if rw.held == nil {
+		return 0
+	}
+	return len(*rw.held)
+}
+
 func (rw *responseWriter) flushBuffer() error {
-	if len(rw.buf) == 0 {
+	if rw.held == nil {
 		return nil
 	}
-	b := rw.buf
-	rw.buf = nil
+	b := *rw.held
 	var err error
 	if rw.zw != nil {
 		_, err = rw.zw.Write(b)
 	} else {
 		_, err = rw.w.Write(b)
 	}
+	// Both writers are done with b when Write returns (io.Writer's contract).
+	*rw.held = b[:0]
+	smallBodies.Put(rw.held)
+	rw.held = nil
 	return err
 }
 

@@ -56,17 +56,24 @@ func readParams(w http.ResponseWriter, r *http.Request, limit int64) (*graphql.R
 		return paramsFromQuery(r.URL.RawQuery)
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
-	var tooBig *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooBig):
-		return nil, tooLarge(limit)
-	case err != nil:
+	if err != nil {
+		if tooBig := (*http.MaxBytesError)(nil); errors.As(err, &tooBig) {
+			return nil, tooLarge(limit)
+		}
 		return nil, badRequest("could not read the request body")
 	}
 	// gqlgen's own transports (server-sent events) read the body again.
-	r.Body = io.NopCloser(bytes.NewReader(body))
+	replay := new(replayedBody)
+	replay.Reset(body)
+	r.Body = replay
 	return paramsFromBody(body)
 }
+
+// replayedBody is a request body read already, to be read again: one allocation where
+// io.NopCloser(bytes.NewReader(body)) takes two.
+type replayedBody struct{ bytes.Reader }
+
+func (*replayedBody) Close() error { return nil }
 
 // rawBody is a POST body before its members' types are checked.
 type rawBody struct {
@@ -122,6 +129,13 @@ func decodeMember(name string, raw json.RawMessage, first byte, into any) *apper
 		}
 		return badRequest("%s must be %s", name, kind)
 	}
+	if first == '"' {
+		// A string has no numbers to keep: Unmarshal spares the Decoder and its buffer.
+		if err := json.Unmarshal(raw, into); err != nil {
+			return badRequest("%s could not be decoded", name)
+		}
+		return nil
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	if err := dec.Decode(into); err != nil {
@@ -169,11 +183,11 @@ func checkQueryPresent(p *graphql.RawParams) *apperr.Error {
 // checkShape refuses a document over the token, field or depth limit with QUERY_TOO_COMPLEX,
 // and a subscription sent as a plain HTTP request, before gqlgen parses and validates it.
 // A document that does not parse goes on: gqlgen reports its syntax error.
-func (a *API) checkShape(r *http.Request, p *graphql.RawParams) *apperr.Error {
+func (a *API) checkShape(ctx context.Context, r *http.Request, p *graphql.RawParams) *apperr.Error {
 	if p.Query == "" {
 		return nil
 	}
-	shape := a.shapeOf(r.Context(), p.Query)
+	shape := a.shapeOf(ctx, p.Query)
 	if shape.Refused != cost.ReasonNone {
 		return tooComplexShape(shape.Refused)
 	}

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -16,6 +17,9 @@ import (
 
 // This file is the one place that turns application error codes into what callers see:
 // GraphQL extensions.code and, for errors that stop a whole request, the HTTP status.
+
+// statusClientClosedRequest is nginx's status for a request whose client went away.
+const statusClientClosedRequest = 499
 
 type transportCode struct {
 	graphql string
@@ -37,6 +41,8 @@ var transportCodes = map[apperr.Code]transportCode{
 	apperr.ETIMEOUT:      {"TIMEOUT", http.StatusServiceUnavailable},
 	apperr.EUNAVAILABLE:  {"SERVICE_UNAVAILABLE", http.StatusServiceUnavailable},
 	apperr.EINTERNAL:     {"INTERNAL_SERVER_ERROR", http.StatusInternalServerError},
+	// Nobody reads it: the status is for the request log and metrics, as nginx's 499.
+	apperr.ECANCELED: {"CLIENT_CLOSED_REQUEST", statusClientClosedRequest},
 
 	apperr.EIDEMPOTENCYREUSED:   {"IDEMPOTENCY_KEY_REUSED", http.StatusUnprocessableEntity},
 	apperr.EIDEMPOTENCYINFLIGHT: {"CONFLICT", http.StatusConflict},
@@ -81,6 +87,9 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			state.recordError(rootKey(gqlErr))
 		}
 		appErr := apperr.As(err)
+		if appErr == nil && errors.Is(err, context.Canceled) {
+			appErr = clientGone()
+		}
 		if appErr == nil {
 			if gqlErr.Err == nil || gqlErr.Extensions["code"] != nil {
 				return withRequestID(ctx, gqlErr) // gqlgen's own parse and validation errors
@@ -94,11 +103,18 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			gqlErr.Extensions["field"] = argumentField(gqlErr)
 		}
 		// A dependency fault or a deadline fails the whole response (503), even from a field.
-		if state != nil && (graphql.GetFieldContext(ctx) == nil || appErr.Code == apperr.EUNAVAILABLE || appErr.Code == apperr.ETIMEOUT) {
+		if state != nil && (graphql.GetFieldContext(ctx) == nil || appErr.Code == apperr.EUNAVAILABLE ||
+			appErr.Code == apperr.ETIMEOUT || appErr.Code == apperr.ECANCELED) {
 			state.setStatus(tc.status)
 		}
 		return withRequestID(ctx, gqlErr)
 	}
+}
+
+// clientGone is the error of a request whose client closed it: the statements it ran were
+// cancelled with it. Not a bug, so not logged as one.
+func clientGone() *apperr.Error {
+	return &apperr.Error{Code: apperr.ECANCELED, Message: "the client closed the request before its answer"}
 }
 
 // gate is an extension that may refuse an operation before it runs.

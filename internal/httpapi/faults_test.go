@@ -1,11 +1,17 @@
 package httpapi_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -173,4 +179,69 @@ func TestFaultReadsSurviveARestart(t *testing.T) {
 	if got := concurrently(); got["200 "] != clients {
 		t.Errorf("after %d backends were terminated: answers %v, want %d × 200", n, got, clients)
 	}
+}
+
+// TestClientThatGoesAwayIsNotAnError: a client that closes its request while the query waits
+// on the database cancels the statement; the request ends as 499 CLIENT_CLOSED_REQUEST and
+// the server logs no error for it (it was logged as an "unexpected error", INTERNAL, when
+// load generators dropped their connections).
+func TestClientThatGoesAwayIsNotAnError(t *testing.T) {
+	if os.Getenv("TEST_DATABASE_URL") == "" {
+		t.Skip("TEST_DATABASE_URL is not set: the lock that holds the query needs PostgreSQL")
+	}
+	var logs bytes.Buffer
+	var mu sync.Mutex
+	log := slog.New(slog.NewJSONHandler(lockedWriter{&mu, &logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	pgURL, _ := testenv.DatabaseURL(t)
+	st := testenv.OpenStoreAt(t, pgURL, "")
+	env := testenv.NewOn(t, st, testenv.LimitStore(t, testenv.UniquePrefix()), testenv.Options{Log: log})
+	_, key := env.Tenant(t, "Gone")
+	admin, err := pgx.Connect(context.Background(), os.Getenv("TEST_DATABASE_URL"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = admin.Close(context.Background()) }()
+	tx, err := admin.Begin(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = tx.Rollback(context.Background()) }()
+	schema, _ := url.Parse(pgURL)
+	if _, err := tx.Exec(context.Background(), "LOCK TABLE "+pgx.Identifier{schema.Query().Get("search_path"), "contacts"}.Sanitize()+" IN ACCESS EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	for _, query := range []string{`{ contacts(first: 5) { nodes { id lists(first: 2) { nodes { id } } } } }`, `{ contacts { totalCount } }`} {
+		ctx, cancel := context.WithCancel(context.Background())
+		body, _ := json.Marshal(map[string]any{"query": query})
+		req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+key)
+		rec := httptest.NewRecorder()
+		done := make(chan struct{})
+		go func() { env.Handler.ServeHTTP(rec, req); close(done) }()
+		time.Sleep(300 * time.Millisecond) // the query is waiting on the lock by now
+		cancel()
+		<-done
+		if rec.Code != 499 || !strings.Contains(rec.Body.String(), `"CLIENT_CLOSED_REQUEST"`) {
+			t.Errorf("%s: status %d %s, want 499 CLIENT_CLOSED_REQUEST", query, rec.Code, rec.Body)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(line, `"level":"ERROR"`) || strings.Contains(line, `"level":"WARN"`) {
+			t.Errorf("logged: %s", line)
+		}
+	}
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

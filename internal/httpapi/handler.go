@@ -8,6 +8,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -91,6 +92,8 @@ type API struct {
 	metrics *metrics
 	// inflight holds the Idempotency-Keys whose first request runs in this process.
 	inflight sync.Map
+	// beforeWrite is rateLimitHeaders as a func value made once, not per request.
+	beforeWrite func(http.Header, *requestState)
 }
 
 // New builds the handler.
@@ -117,6 +120,7 @@ func New(cfg Config) *API {
 	}
 	a := &API{cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(cfg.Registry), shapes: lru.New[cost.Shape](1000)}
 	a.gql = a.newGraphQLServer()
+	a.beforeWrite = a.rateLimitHeaders
 
 	a.mux.Handle("/graphql", a.graphqlHandler())
 	pg := playground.New()
@@ -260,14 +264,19 @@ func (a *API) graphqlHandler() http.Handler {
 			liftDeadlines(w)
 		}
 		start := time.Now()
-		state := &requestState{method: r.Method}
-		sw := &statusWriter{ResponseWriter: w, state: state, beforeWrite: a.rateLimitHeaders}
+		// The state and its writer in one allocation: every request has both.
+		rs := &struct {
+			state requestState
+			sw    statusWriter
+		}{state: requestState{method: r.Method}}
+		state, sw := &rs.state, &rs.sw
+		*sw = statusWriter{ResponseWriter: w, state: state, beforeWrite: a.beforeWrite}
 		// Every statement runs under the request's context, so the deadline bounds them all;
 		// a statement still waiting then fails (TIMEOUT) and its transaction rolls back.
 		// An event stream lives as long as its subscription, like a websocket.
 		ctx, cancel := requestContext(withState(r.Context(), state), a.cfg.RequestTimeout, wantsEventStream(r))
 		defer cancel()
-		a.serveGraphQL(sw, r.WithContext(ctx))
+		a.serveGraphQL(ctx, sw, r)
 		a.finish(r, state.summary(sw.status()), time.Since(start))
 	})
 }
@@ -280,9 +289,9 @@ func (a *API) finish(r *http.Request, sum summary, took time.Duration) {
 	if p := sum.principal; p != nil {
 		prefix = p.Key.Prefix
 		plan := string(p.Workspace.Plan)
-		a.metrics.calls.WithLabelValues(plan).Inc()
+		a.metrics.callSeries.get(plan).Inc()
 		if sum.failed {
-			a.metrics.errors.WithLabelValues(plan).Inc()
+			a.metrics.errorSeries.get(plan).Inc()
 		}
 		a.cfg.Usage.Record(usage.Event{KeyID: p.Key.ID, WorkspaceID: p.Workspace.ID, At: a.cfg.Limiter.Now(),
 			Cost: int(sum.charged), Failed: sum.failed, Operations: sum.fields, FailedOperations: sum.failedOps})
@@ -291,11 +300,18 @@ func (a *API) finish(r *http.Request, sum summary, took time.Duration) {
 	if sum.status >= 500 {
 		level = slog.LevelWarn
 	}
-	a.cfg.Log.Log(r.Context(), level, "graphql request", "method", r.Method, "status", sum.status,
-		"operation", sum.operation, "key", prefix, "duration", took, "cost", sum.charged)
+	// Checked first: the attributes cost allocations even when the level is off (Debug, as
+	// in production), and this runs for every request.
+	if a.cfg.Log.Enabled(r.Context(), level) {
+		a.cfg.Log.Log(r.Context(), level, "graphql request", "method", r.Method, "status", sum.status,
+			"operation", sum.operation, "key", prefix, "duration", took, "cost", sum.charged)
+	}
 }
 
-func (a *API) serveGraphQL(w http.ResponseWriter, r *http.Request) {
+// serveGraphQL serves a /graphql request under ctx, r's context with the request's state and
+// deadline. r keeps its own context until the operation is handed to gqlgen: one copy of
+// the request instead of one per context added.
+func (a *API) serveGraphQL(ctx context.Context, w http.ResponseWriter, r *http.Request) {
 	if err := checkEnvelope(r); err != nil {
 		writeError(w, r, err)
 		return
@@ -304,28 +320,29 @@ func (a *API) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, tooLarge(a.cfg.MaxBodyBytes))
 		return
 	}
-	p, err := a.cfg.Auth.Authenticate(r.Context(), r.Header.Get("Authorization"))
+	p, err := a.cfg.Auth.Authenticate(ctx, r.Header.Get("Authorization"))
 	if err != nil {
 		writeError(w, r, asAppError(err))
 		return
 	}
-	if s := stateFrom(r.Context()); s != nil {
-		s.setPrincipal(p)
+	state := stateFrom(ctx)
+	if state != nil {
+		state.setPrincipal(p)
 	}
 	params, perr := readParams(w, r, a.cfg.MaxBodyBytes)
 	if perr == nil {
-		perr = a.checkShape(r, params)
+		perr = a.checkShape(ctx, r, params)
 	}
 	if perr != nil {
 		// Refused before charging, like a 403: the key's windows as they are.
 		var ext map[string]any
-		if rate := currentRate(r.Context(), a.cfg.Limiter, stateFrom(r.Context())); rate != nil {
+		if rate := currentRate(ctx, a.cfg.Limiter, state); rate != nil {
 			ext = map[string]any{"rateLimit": rateLimitDoc(rate, 0)}
 		}
 		writeErrorWith(w, r, perr, ext)
 		return
 	}
-	ctx := context.WithValue(auth.WithPrincipal(r.Context(), p), paramsKey{}, params)
+	ctx = context.WithValue(auth.WithPrincipal(ctx, p), paramsKey{}, params)
 	if key, ok := r.Header["Idempotency-Key"]; ok && r.Method == http.MethodPost {
 		a.idempotent(w, r.WithContext(ctx), p, key, params)
 		return
@@ -348,6 +365,9 @@ func tooLarge(limit int64) *apperr.Error {
 func asAppError(err error) *apperr.Error {
 	if e := apperr.As(err); e != nil {
 		return e
+	}
+	if errors.Is(err, context.Canceled) {
+		return clientGone()
 	}
 	return &apperr.Error{Code: apperr.EINTERNAL, Message: "internal error"}
 }

@@ -138,6 +138,10 @@ func retrySeconds(d time.Duration) int64 {
 
 // rateLimitHeaders writes the rate-limit headers (docs/api.md) of an authenticated response. A request
 // that was not charged (refused earlier, or a dry run) reports its key's windows as they are.
+//
+// Every response carries them, so they are set with two allocations instead of two or three
+// per header: the values are appended to one buffer on the stack and cut from one string,
+// their one-element slices from one array.
 func (a *API) rateLimitHeaders(h http.Header, state *requestState) {
 	res := currentRate(context.Background(), a.cfg.Limiter, state)
 	if res == nil {
@@ -145,20 +149,58 @@ func (a *API) rateLimitHeaders(h http.Header, state *requestState) {
 	}
 	now := a.cfg.Limiter.Now()
 	day, minute := res.Day, res.Minute
-	h.Set("X-RateLimit-Limit", strconv.FormatInt(day.Limit, 10))
-	h.Set("X-RateLimit-Remaining", strconv.FormatInt(day.Remaining, 10))
-	h.Set("X-RateLimit-Used", strconv.FormatInt(day.Used, 10))
-	h.Set("X-RateLimit-Reset", strconv.FormatInt(day.ResetAt.Unix(), 10))
-	h.Set("X-RateLimit-Minute-Limit", strconv.FormatInt(minute.Limit, 10))
-	h.Set("X-RateLimit-Minute-Remaining", strconv.FormatInt(minute.Remaining, 10))
-	h.Set("X-RateLimit-Minute-Reset", strconv.FormatInt(minute.ResetAt.Unix(), 10))
-	h.Set("X-RateLimit-Cost", strconv.FormatInt(res.Cost, 10))
-	h.Set("RateLimit-Policy", fmt.Sprintf(`"day";q=%d;w=86400, "minute";q=%d;w=60`, day.Limit, minute.Limit))
-	h.Set("RateLimit", fmt.Sprintf(`"day";r=%d;t=%d, "minute";r=%d;t=%d`,
-		day.Remaining, secondsUntil(now, day.ResetAt), minute.Remaining, secondsUntil(now, minute.ResetAt)))
+	var ends [len(rateLimitHeaderKeys)]int
+	b := make([]byte, 0, 320)
+	b = strconv.AppendInt(b, day.Limit, 10)
+	ends[0] = len(b)
+	b = strconv.AppendInt(b, day.Remaining, 10)
+	ends[1] = len(b)
+	b = strconv.AppendInt(b, day.Used, 10)
+	ends[2] = len(b)
+	b = strconv.AppendInt(b, day.ResetAt.Unix(), 10)
+	ends[3] = len(b)
+	b = strconv.AppendInt(b, minute.Limit, 10)
+	ends[4] = len(b)
+	b = strconv.AppendInt(b, minute.Remaining, 10)
+	ends[5] = len(b)
+	b = strconv.AppendInt(b, minute.ResetAt.Unix(), 10)
+	ends[6] = len(b)
+	b = strconv.AppendInt(b, res.Cost, 10)
+	ends[7] = len(b)
+	// "day";q=%d;w=86400, "minute";q=%d;w=60
+	b = strconv.AppendInt(append(b, `"day";q=`...), day.Limit, 10)
+	b = strconv.AppendInt(append(b, `;w=86400, "minute";q=`...), minute.Limit, 10)
+	b = append(b, ";w=60"...)
+	ends[8] = len(b)
+	// "day";r=%d;t=%d, "minute";r=%d;t=%d
+	b = strconv.AppendInt(append(b, `"day";r=`...), day.Remaining, 10)
+	b = strconv.AppendInt(append(b, ";t="...), secondsUntil(now, day.ResetAt), 10)
+	b = strconv.AppendInt(append(b, `, "minute";r=`...), minute.Remaining, 10)
+	b = strconv.AppendInt(append(b, ";t="...), secondsUntil(now, minute.ResetAt), 10)
+	ends[9] = len(b)
+	n := 10
 	if res.Exceeded != ratelimit.WindowNone {
-		h.Set("Retry-After", strconv.FormatInt(retrySeconds(res.RetryAfter), 10))
+		b = strconv.AppendInt(b, retrySeconds(res.RetryAfter), 10)
+		ends[10] = len(b)
+		n = 11
 	}
+	text := string(b)
+	values := make([]string, n)
+	start := 0
+	for i := range n {
+		values[i] = text[start:ends[i]]
+		start = ends[i]
+		h[rateLimitHeaderKeys[i]] = values[i : i+1 : i+1] // full: an Add to one cannot reach the next
+	}
+}
+
+// rateLimitHeaderKeys are the rate-limit headers in the order rateLimitHeaders writes their
+// values, in the canonical form Header.Set stores them in (X-RateLimit-Limit is stored, and
+// sent, as X-Ratelimit-Limit).
+var rateLimitHeaderKeys = [...]string{
+	"X-Ratelimit-Limit", "X-Ratelimit-Remaining", "X-Ratelimit-Used", "X-Ratelimit-Reset",
+	"X-Ratelimit-Minute-Limit", "X-Ratelimit-Minute-Remaining", "X-Ratelimit-Minute-Reset", "X-Ratelimit-Cost",
+	"Ratelimit-Policy", "Ratelimit", "Retry-After",
 }
 
 func secondsUntil(now, t time.Time) int64 {
@@ -211,12 +253,31 @@ func reportedCost(ctx context.Context, r *ratelimit.Result) int64 {
 	return r.Cost
 }
 
-func rateLimitDoc(r *ratelimit.Result, cost int64) map[string]any {
-	return map[string]any{
-		"cost": cost, "limit": r.Day.Limit, "remaining": r.Day.Remaining, "used": r.Day.Used,
-		"resetAt": r.Day.ResetAt.UTC().Format(time.RFC3339),
-		"minute": map[string]any{"limit": r.Minute.Limit, "remaining": r.Minute.Remaining, "used": r.Minute.Used,
-			"resetAt": r.Minute.ResetAt.UTC().Format(time.RFC3339)},
+// rateLimitReport is extensions.rateLimit. Its members are in the order encoding/json writes
+// the keys of a map (sorted), which is what this document was: the bytes clients see did not
+// change when it became a struct, which encodes without sorting keys or boxing each value.
+type rateLimitReport struct {
+	Cost      int64                 `json:"cost"`
+	Limit     int64                 `json:"limit"`
+	Minute    rateLimitWindowReport `json:"minute"`
+	Remaining int64                 `json:"remaining"`
+	ResetAt   string                `json:"resetAt"`
+	Used      int64                 `json:"used"`
+}
+
+type rateLimitWindowReport struct {
+	Limit     int64  `json:"limit"`
+	Remaining int64  `json:"remaining"`
+	ResetAt   string `json:"resetAt"`
+	Used      int64  `json:"used"`
+}
+
+func rateLimitDoc(r *ratelimit.Result, cost int64) *rateLimitReport {
+	return &rateLimitReport{
+		Cost: cost, Limit: r.Day.Limit, Remaining: r.Day.Remaining, Used: r.Day.Used,
+		ResetAt: r.Day.ResetAt.UTC().Format(time.RFC3339),
+		Minute: rateLimitWindowReport{Limit: r.Minute.Limit, Remaining: r.Minute.Remaining, Used: r.Minute.Used,
+			ResetAt: r.Minute.ResetAt.UTC().Format(time.RFC3339)},
 	}
 }
 

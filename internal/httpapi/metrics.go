@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -14,6 +15,22 @@ type metrics struct {
 	errors         *prometheus.CounterVec
 	rateLimited    *prometheus.CounterVec
 	storeFallbacks prometheus.Counter
+
+	// The series every request touches, by their label values: WithLabelValues hashes and
+	// checks the values and formats the status on every call.
+	requestSeries series[requestLabels, requestSeries]
+	callSeries    series[string, prometheus.Counter]
+	errorSeries   series[string, prometheus.Counter]
+}
+
+type requestLabels struct {
+	operation string
+	status    int
+}
+
+type requestSeries struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -42,6 +59,12 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		Help: "Rate-limit operations served from process memory because Redis did not answer.",
 	})
 	reg.MustRegister(m.requests, m.duration, m.calls, m.errors, m.rateLimited, m.storeFallbacks)
+	m.requestSeries.create = func(l requestLabels) requestSeries {
+		return requestSeries{requests: m.requests.WithLabelValues(l.operation, strconv.Itoa(l.status)),
+			duration: m.duration.WithLabelValues(l.operation)}
+	}
+	m.callSeries.create = func(plan string) prometheus.Counter { return m.calls.WithLabelValues(plan) }
+	m.errorSeries.create = func(plan string) prometheus.Counter { return m.errors.WithLabelValues(plan) }
 	return m
 }
 
@@ -49,6 +72,38 @@ func (m *metrics) observe(operation string, status int, d time.Duration) {
 	if operation == "" {
 		operation = "none"
 	}
-	m.requests.WithLabelValues(operation, strconv.Itoa(status)).Inc()
-	m.duration.WithLabelValues(operation).Observe(d.Seconds())
+	s := m.requestSeries.get(requestLabels{operation, status})
+	s.requests.Inc()
+	s.duration.Observe(d.Seconds())
+}
+
+// series keeps a metric vector's children by their label values. A child is made on first
+// use, as WithLabelValues makes it, so /metrics lists the same series as without the cache.
+// The label values are bounded (root fields of the schema, statuses, plans), and so is the
+// cache, like the vector itself.
+type series[K comparable, V any] struct {
+	create func(K) V
+
+	mu       sync.RWMutex
+	children map[K]V
+}
+
+func (s *series[K, V]) get(k K) V {
+	s.mu.RLock()
+	v, ok := s.children[k]
+	s.mu.RUnlock()
+	if ok {
+		return v
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if v, ok := s.children[k]; ok {
+		return v
+	}
+	if s.children == nil {
+		s.children = map[K]V{}
+	}
+	v = s.create(k)
+	s.children[k] = v
+	return v
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
@@ -38,6 +39,9 @@ func responseType(r *http.Request) string {
 // accepts reports whether r's Accept header lists media (exactly, not through a wildcard).
 func accepts(r *http.Request, media string) bool {
 	for _, header := range r.Header.Values("Accept") {
+		if !containsFold(header, media) {
+			continue // the media type is not in this header: nothing to parse
+		}
 		for part := range strings.SplitSeq(header, ",") {
 			mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
 			if err != nil || !strings.EqualFold(mt, media) {
@@ -54,6 +58,17 @@ func accepts(r *http.Request, media string) bool {
 	return false
 }
 
+// containsFold reports whether substr is within s, ASCII case-insensitively (media types are
+// ASCII tokens), without lowering a copy of s.
+func containsFold(s, substr string) bool {
+	for i := 0; i+len(substr) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(substr)], substr) {
+			return true
+		}
+	}
+	return false
+}
+
 // errorBody is a response without a result: the spec's request errors carry no data key.
 type errorBody struct {
 	Errors     gqlerror.List  `json:"errors"`
@@ -61,13 +76,23 @@ type errorBody struct {
 }
 
 // writeGraphQL writes a GraphQL response body with the negotiated media type. A 503 carries
-// Retry-After.
+// Retry-After. An executed operation's *graphql.Response is written by writeResponse, which
+// copies the executor's data once instead of re-scanning it; anything else (the refusals'
+// errorBody) goes through encoding/json.
 func writeGraphQL(w http.ResponseWriter, r *http.Request, status int, body any) {
 	h := w.Header()
-	h.Set("Content-Type", responseType(r))
+	if responseType(r) == mediaGraphQLResponse {
+		h["Content-Type"] = graphQLResponseType
+	} else {
+		h["Content-Type"] = jsonResponseType
+	}
 	if status == http.StatusServiceUnavailable && h.Get("Retry-After") == "" {
 		h.Set("Retry-After", retryAfterUnavailable)
 	}
 	w.WriteHeader(status)
+	if resp, ok := body.(*graphql.Response); ok {
+		writeResponse(w, resp)
+		return
+	}
 	_ = json.NewEncoder(w).Encode(body)
 }

@@ -26,6 +26,32 @@ const corsExposed = "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Used,
 	"X-RateLimit-Minute-Limit, X-RateLimit-Minute-Remaining, X-RateLimit-Minute-Reset, X-RateLimit-Cost, " +
 	"RateLimit, RateLimit-Policy, Retry-After, WWW-Authenticate, X-Request-Id, Idempotent-Replayed"
 
+// Header values that most responses carry share one slice each instead of allocating their
+// own: Header.Add appends to a full slice by copying it, Header.Set replaces the slice, and
+// nothing here or in net/http changes a value in place, so a shared slice is never written.
+// Keys are assigned in canonical form, as Header.Set stores them.
+var (
+	anyOriginValue      = []string{"*"}
+	exposedHeadersValue = []string{corsExposed}
+	privateNoStoreValue = []string{"private, no-store"}
+	gzipEncodingValue   = []string{"gzip"}
+	graphQLResponseType = []string{mediaGraphQLResponse}
+	jsonResponseType    = []string{mediaJSON}
+
+	varyAuthorization               = []string{"Authorization"}
+	varyAcceptEncoding              = []string{"Accept-Encoding"}
+	varyAuthorizationAcceptEncoding = []string{"Authorization", "Accept-Encoding"}
+)
+
+// addVary adds values to the Vary header, as Header.Add would one by one.
+func addVary(h http.Header, values []string) {
+	if cur := h["Vary"]; len(cur) > 0 {
+		h["Vary"] = append(cur, values...)
+		return
+	}
+	h["Vary"] = values
+}
+
 type requestIDKey struct{}
 
 // RequestIDFrom is the id of the request ctx belongs to, or "".
@@ -52,7 +78,9 @@ func saneRequestID(id string) bool {
 func newRequestID() string {
 	var b [16]byte
 	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go ≥ 1.24)
-	return hex.EncodeToString(b[:])
+	var id [32]byte
+	hex.Encode(id[:], b[:])
+	return string(id[:])
 }
 
 // cors is the CORS policy: "*" (any origin) or a list of exact origins.
@@ -85,7 +113,7 @@ func newCORS(origins []string) cors {
 // allow sets Access-Control-Allow-Origin for origin and reports whether it is allowed.
 func (c cors) allow(h http.Header, origin string) bool {
 	if c.any {
-		h.Set("Access-Control-Allow-Origin", "*")
+		h["Access-Control-Allow-Origin"] = anyOriginValue
 		return true
 	}
 	h.Add("Vary", "Origin")
@@ -137,7 +165,7 @@ func (a *API) protocol(next http.Handler) http.Handler {
 			return
 		}
 		if allowed {
-			h.Set("Access-Control-Expose-Headers", corsExposed)
+			h["Access-Control-Expose-Headers"] = exposedHeadersValue
 		}
 
 		_, authenticated := r.Header["Authorization"]

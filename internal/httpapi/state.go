@@ -36,11 +36,18 @@ type requestState struct {
 
 	mu        sync.Mutex
 	status    int
-	fields    []string          // root field names, in order, without duplicates
-	fieldOf   map[string]string // response key (alias) → root field name
+	fields    []string    // root field names, in order, without duplicates
+	keys      []rootField // the root fields by response key (alias)
 	failed    bool
 	failedOps map[string]bool // root field names with an error
+
+	// Room for the root fields of the usual operation, which has one or two: the state is
+	// allocated anyway, slices of their own would be two more allocations per request.
+	fieldsRoom [4]string
+	keysRoom   [4]rootField
 }
+
+type rootField struct{ key, name string }
 
 type stateKey struct{}
 
@@ -105,8 +112,11 @@ func (s *requestState) recordError(path []string) {
 		}
 		return
 	}
-	if f, ok := s.fieldOf[path[0]]; ok {
-		s.failedOps[f] = true
+	for _, f := range s.keys {
+		if f.key == path[0] {
+			s.failedOps[f.name] = true
+			break
+		}
 	}
 }
 
@@ -127,9 +137,14 @@ func (s *requestState) dryRunPrice() (price int64, ok bool) {
 func (s *requestState) setRootFields(fields []*ast.Field) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.fieldOf = map[string]string{}
+	if s.keys == nil {
+		s.keys, s.fields = s.keysRoom[:0], s.fieldsRoom[:0]
+	}
+	s.keys = s.keys[:0]
 	for _, f := range fields {
-		s.fieldOf[f.Alias] = f.Name
+		if !slices.ContainsFunc(s.keys, func(k rootField) bool { return k.key == f.Alias }) {
+			s.keys = append(s.keys, rootField{key: f.Alias, name: f.Name})
+		}
 		if !slices.Contains(s.fields, f.Name) {
 			s.fields = append(s.fields, f.Name)
 		}

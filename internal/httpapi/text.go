@@ -28,7 +28,7 @@ func (textGate) MutateOperationContext(_ context.Context, oc *graphql.OperationC
 	if oc.Operation == nil {
 		return nil
 	}
-	w := textWalker{vars: oc.Variables, seen: map[string]bool{}}
+	w := textWalker{vars: oc.Variables}
 	w.selections(oc.Operation.SelectionSet)
 	if w.bad == "" {
 		return nil
@@ -58,6 +58,9 @@ func (w *textWalker) selections(set ast.SelectionSet) {
 			w.selections(s.SelectionSet)
 		case *ast.FragmentSpread:
 			if s.Definition != nil && !w.seen[s.Name] {
+				if w.seen == nil { // most operations have no fragments
+					w.seen = map[string]bool{}
+				}
 				w.seen[s.Name] = true
 				w.selections(s.Definition.SelectionSet)
 			}

@@ -12,6 +12,7 @@ package loaders
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"sync"
 	"time"
@@ -37,7 +38,8 @@ const (
 	listRefs      = "list-refs"    // lists referenced by campaigns
 )
 
-// Loaders are one request's dataloaders.
+// Loaders are one request's dataloaders. Every operation gets them and most use none or a
+// few, so each loader and map is made on first use (under mu), not up front.
 type Loaders struct {
 	store *store.Store
 
@@ -51,6 +53,11 @@ type Loaders struct {
 	contact *hinted[*models.Contact]
 	list    *hinted[*models.List]
 	counts  map[*store.Relation]*hinted[int]
+}
+
+// countedKinds are the relations Count answers, with the hints their parents come from.
+var countedKinds = map[*store.Relation]string{
+	store.ListsOfContact: contactsShown, store.DealsOfContact: contactsShown, store.MembersOfList: listsShown,
 }
 
 // hinted is a dataloader that, on its first use after new hints, queues them all at once.
@@ -78,16 +85,45 @@ type ctxKey struct{}
 
 // New returns fresh loaders on s.
 func New(s *store.Store) *Loaders {
-	l := &Loaders{store: s, hints: map[string][]string{}, children: map[string]any{}, preloaded: map[string]map[string]any{},
-		counts: map[*store.Relation]*hinted[int]{}}
-	l.contact = &hinted[*models.Contact]{kind: contactRefs, loader: dataloadgen.NewLoader(
-		byID(s.ContactsByID, func(c *models.Contact) string { return c.ID }, l.SawContacts), options()...)}
-	l.list = &hinted[*models.List]{kind: listRefs, loader: dataloadgen.NewLoader(
-		byID(s.ListsByID, func(x *models.List) string { return x.ID }, l.SawLists), options()...)}
-	for rel, kind := range map[*store.Relation]string{store.ListsOfContact: contactsShown, store.DealsOfContact: contactsShown, store.MembersOfList: listsShown} {
-		l.counts[rel] = &hinted[int]{kind: kind, loader: dataloadgen.NewLoader(counting(s, rel), options()...)}
+	return &Loaders{store: s}
+}
+
+func (l *Loaders) contactLoader() *hinted[*models.Contact] {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.contact == nil {
+		l.contact = &hinted[*models.Contact]{kind: contactRefs, loader: dataloadgen.NewLoader(
+			byID(l.store.ContactsByID, func(c *models.Contact) string { return c.ID }, l.SawContacts), options()...)}
 	}
-	return l
+	return l.contact
+}
+
+func (l *Loaders) listLoader() *hinted[*models.List] {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.list == nil {
+		l.list = &hinted[*models.List]{kind: listRefs, loader: dataloadgen.NewLoader(
+			byID(l.store.ListsByID, func(x *models.List) string { return x.ID }, l.SawLists), options()...)}
+	}
+	return l.list
+}
+
+func (l *Loaders) countLoader(relation *store.Relation) (*hinted[int], error) {
+	kind, ok := countedKinds[relation]
+	if !ok {
+		return nil, fmt.Errorf("loaders: %s has no count", relation)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	h := l.counts[relation]
+	if h == nil {
+		if l.counts == nil {
+			l.counts = map[*store.Relation]*hinted[int]{}
+		}
+		h = &hinted[int]{kind: kind, loader: dataloadgen.NewLoader(counting(l.store, relation), options()...)}
+		l.counts[relation] = h
+	}
+	return h, nil
 }
 
 // With attaches loaders to ctx.
@@ -109,6 +145,9 @@ func (l *Loaders) hint(kind string, ids []string) {
 		return
 	}
 	l.mu.Lock()
+	if l.hints == nil {
+		l.hints = map[string][]string{}
+	}
 	l.hints[kind] = append(l.hints[kind], ids...)
 	l.mu.Unlock()
 }
@@ -159,12 +198,12 @@ func (l *Loaders) SawCampaigns(cs []*models.Campaign) {
 
 // Contact loads a contact of the workspace by id; nil when there is none.
 func (l *Loaders) Contact(ctx context.Context, id string) (*models.Contact, error) {
-	return l.contact.load(ctx, l, id)
+	return l.contactLoader().load(ctx, l, id)
 }
 
 // List loads a list of the workspace by id; nil when there is none.
 func (l *Loaders) List(ctx context.Context, id string) (*models.List, error) {
-	return l.list.load(ctx, l, id)
+	return l.listLoader().load(ctx, l, id)
 }
 
 // byID adapts a "fetch these ids" store method; ids it does not return load as nil.
@@ -203,7 +242,11 @@ func counting(s *store.Store, relation *store.Relation) func(context.Context, []
 
 // Count returns the number of children parentID has in relation.
 func (l *Loaders) Count(ctx context.Context, relation *store.Relation, parentID string) (int, error) {
-	return l.counts[relation].load(ctx, l, parentID)
+	h, err := l.countLoader(relation)
+	if err != nil {
+		return 0, err
+	}
+	return h.load(ctx, l, parentID)
 }
 
 func (l *Loaders) counter(relation *store.Relation, parentID string) models.Counter {
@@ -282,6 +325,9 @@ func (r relation[C]) loader(l *Loaders, args store.PageArgs) *hinted[*C] {
 		}
 		return out, nil
 	}, options()...)}
+	if l.children == nil {
+		l.children = map[string]any{}
+	}
 	l.children[key] = h
 	return h
 }
@@ -324,6 +370,9 @@ func (r relation[C]) preload(ctx context.Context, l *Loaders, parentIDs []string
 	defer l.mu.Unlock()
 	m := l.preloaded[key]
 	if m == nil {
+		if l.preloaded == nil {
+			l.preloaded = map[string]map[string]any{}
+		}
 		m = make(map[string]any, len(pages))
 		l.preloaded[key] = m
 	}

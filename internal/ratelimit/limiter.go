@@ -76,13 +76,22 @@ type Limiter struct {
 	// Now is the clock; tests move it across midnight.
 	Now func() time.Time
 
-	mu      sync.Mutex
-	dayKeys map[string]string // the current day counter of each key, to forget yesterday's
+	mu    sync.Mutex
+	names map[string]counterNames // each key's current counters, to forget yesterday's
+}
+
+// counterNames are a key's counter names on one UTC day, kept so that a request does not
+// build them again (three allocations and a date format per request).
+type counterNames struct {
+	year              int
+	month             time.Month
+	day               int
+	dayKey, minuteKey string
 }
 
 // New returns a limiter on store with plans.
 func New(store *Failover, plans Plans) *Limiter {
-	return &Limiter{store: store, plans: plans, Now: time.Now, dayKeys: map[string]string{}}
+	return &Limiter{store: store, plans: plans, Now: time.Now, names: map[string]counterNames{}}
 }
 
 // Store is the limiter's store.
@@ -102,26 +111,31 @@ func (l *Limiter) windows(keyID string, plan models.Plan) windows {
 	midnight := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
 	w := windows{
 		now: now, limits: limits, midnight: midnight,
-		// The day counter is named by its date and lives until midnight, so that the day
-		// window resets at 00:00 UTC whenever the key was first used that day.
-		dayKey:    keyID + ":d:" + now.Format("2006-01-02"),
-		minuteKey: keyID + ":m",
-		dayRate:   limiter.Rate{Limit: limits.Day, Period: max(midnight.Sub(now), time.Second)},
-		minRate:   limiter.Rate{Limit: limits.Minute, Period: time.Minute},
+		dayRate: limiter.Rate{Limit: limits.Day, Period: max(midnight.Sub(now), time.Second)},
+		minRate: limiter.Rate{Limit: limits.Minute, Period: time.Minute},
 	}
-	l.rememberDay(keyID, w.dayKey)
+	w.dayKey, w.minuteKey = l.counters(keyID, now)
 	return w
 }
 
-// rememberDay forgets a key's previous day counter from memory once a new day has begun.
-func (l *Limiter) rememberDay(keyID, dayKey string) {
+// counters names keyID's counters on now's day. The day counter is named by its date and
+// lives until midnight, so that the day window resets at 00:00 UTC whenever the key was first
+// used that day. Once a new day has begun, the previous day's counter is forgotten from memory.
+func (l *Limiter) counters(keyID string, now time.Time) (dayKey, minuteKey string) {
+	y, m, d := now.Date()
 	l.mu.Lock()
-	old, ok := l.dayKeys[keyID]
-	l.dayKeys[keyID] = dayKey
-	l.mu.Unlock()
-	if ok && old != dayKey {
-		l.store.forgetLocal(context.Background(), old, limiter.Rate{Period: time.Second})
+	cur, ok := l.names[keyID]
+	if ok && cur.year == y && cur.month == m && cur.day == d {
+		l.mu.Unlock()
+		return cur.dayKey, cur.minuteKey
 	}
+	next := counterNames{year: y, month: m, day: d, dayKey: keyID + ":d:" + now.Format("2006-01-02"), minuteKey: keyID + ":m"}
+	l.names[keyID] = next
+	l.mu.Unlock()
+	if ok && cur.dayKey != next.dayKey {
+		l.store.forgetLocal(context.Background(), cur.dayKey, limiter.Rate{Period: time.Second})
+	}
+	return next.dayKey, next.minuteKey
 }
 
 // Charge charges keyID cost units. A refused request has Exceeded set and is charged nothing.

@@ -123,13 +123,17 @@ func (s *Store) RotateAPIKey(ctx context.Context, id string, grace time.Duration
 	}))
 }
 
+// keyByHashSQL is KeyByHash's statement, written once: building it with GORM's clause
+// builder on every request cost more than reading the row. It is a system statement (the key
+// names the workspace), which the tenant guard lets through only under AsSystem.
+var keyByHashSQL = "SELECT " + apiKeyRows.selectList("api_keys") + ", workspaces.name, workspaces.plan " +
+	"FROM api_keys JOIN workspaces ON workspaces.id = api_keys.workspace_id WHERE api_keys.key_hash = ? LIMIT 1"
+
 // KeyByHash finds a key and its workspace in one indexed query; it is the whole cost of
 // authenticating a request, so it reads the row without GORM's reflective scan.
 func (s *Store) KeyByHash(ctx context.Context, hash string) (*models.ApiKey, *models.Workspace, error) {
 	var ws models.Workspace
-	q := s.read(AsSystem(ctx)).Table("api_keys").Select(keyByHashSelect).
-		Joins("JOIN workspaces ON workspaces.id = api_keys.workspace_id").
-		Where("api_keys.key_hash = ?", hash).Limit(1)
+	q := s.read(AsSystem(ctx)).Raw(keyByHashSQL, hash)
 	rows, err := apiKeyRows.scanAll(q, 1, []any{&ws.Name, &ws.Plan}, nil)
 	if err != nil {
 		return nil, nil, s.translate(err)
@@ -141,8 +145,6 @@ func (s *Store) KeyByHash(ctx context.Context, hash string) (*models.ApiKey, *mo
 	ws.ID = k.WorkspaceID
 	return k, &ws, nil
 }
-
-var keyByHashSelect = apiKeyRows.selectList("api_keys") + ", workspaces.name, workspaces.plan"
 
 // touchAPIKeys records when keys were last used; a value older than the stored one is
 // ignored, so instances flushing out of order never move lastUsedAt back.

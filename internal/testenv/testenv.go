@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -54,6 +55,8 @@ type Options struct {
 	// GenericExecution turns off the direct path for hot reads: gqlgen's generated executor
 	// answers every field (app.Config.GenericExecution).
 	GenericExecution bool
+	// Log receives the handler's logs; nil: QuietLogger.
+	Log *slog.Logger
 }
 
 // LiftedPlans are limits no test reaches.
@@ -112,7 +115,11 @@ func NewOn(t testing.TB, st *store.Store, limits *ratelimit.Failover, o Options)
 	if plans == nil {
 		plans = LiftedPlans()
 	}
-	a := app.New(app.Config{Store: st, Log: QuietLogger(), SDL: "type Query { viewer: Viewer! }",
+	log := o.Log
+	if log == nil {
+		log = QuietLogger()
+	}
+	a := app.New(app.Config{Store: st, Log: log, SDL: "type Query { viewer: Viewer! }",
 		Limits: limits, Plans: plans, Now: o.Now,
 		RequestTimeout: o.RequestTimeout, WebsocketInitTimeout: o.WebsocketInitTimeout,
 		GenericExecution: o.GenericExecution})
