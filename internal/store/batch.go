@@ -170,6 +170,7 @@ func (n nested[T, E, C]) pages(s *Store, ctx context.Context, parentIDs []string
 	var cursors []string
 	if !args.SkipCursors {
 		cursors = make([]string, len(rows))
+		encodeCursors(cursors, func(j int) cursor { return cursor{Order: n.rel.order, ID: n.id(rows[j])} })
 	}
 	edges := make([]E, len(rows))
 	edgePtrs := make([]*E, len(rows))
@@ -184,7 +185,6 @@ func (n nested[T, E, C]) pages(s *Store, ctx context.Context, parentIDs []string
 		for j := sp.start; j < sp.end; j++ {
 			c := ""
 			if cursors != nil {
-				cursors[j] = cursor{Order: n.rel.order, ID: n.id(rows[j])}.encode()
 				c = cursors[j]
 			}
 			edges[j] = n.edge(c, rows[j])

@@ -17,6 +17,14 @@ func TestCursorRoundTrip(t *testing.T) {
 			t.Errorf("round trip of %+v gave %+v, %v", want, got, err)
 		}
 	}
+	// A page's cursors, encoded together, are each the cursor encoded alone.
+	together := make([]string, len(tests))
+	encodeCursors(together, func(i int) cursor { return tests[i] })
+	for i, c := range tests {
+		if together[i] != c.encode() {
+			t.Errorf("cursor %d of a page is %q, alone %q", i, together[i], c.encode())
+		}
+	}
 	for _, bad := range []string{"", "!!", "e30", "bm90IGpzb24"} { // "", invalid base64, {}, "not json"
 		if _, err := decodeCursor(bad); err == nil {
 			t.Errorf("decodeCursor(%q) accepted a bad cursor", bad)
