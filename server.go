@@ -20,7 +20,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -41,12 +40,6 @@ import (
 var sdl string
 
 func main() {
-	if os.Getenv("GOGC") == "" {
-		// A request allocates about 1.7 MB for a dashboard page and keeps almost none of it;
-		// with the default GOGC the collector runs every few requests on a small heap. A
-		// larger target trades some memory for a fifth less CPU per request.
-		debug.SetGCPercent(400)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr, os.Getenv)
 	stop()
