@@ -39,6 +39,20 @@ func (o *output) MarshalGQL(w io.Writer) {
 	o.release()
 }
 
+// startField writes the separator and the key of an object's i-th field, and __typename
+// whole; it reports whether the field's value is left to write.
+func (o *output) startField(i int, f *selected) bool {
+	if i > 0 {
+		o.b = append(o.b, ',')
+	}
+	o.b = append(o.b, f.key...)
+	if f.kind == fTypename {
+		o.b = append(o.b, f.typename...)
+		return false
+	}
+	return true
+}
+
 func (o *output) contactConnection(sel *selection, c *models.ContactConnection, total int) {
 	if c == nil {
 		o.broken = true
@@ -76,13 +90,10 @@ func writeConnection[E any](o *output, sel *selection, edges []*E, info *models.
 	o.b = append(o.b, '{')
 	for i := range sel.fields {
 		f := &sel.fields[i]
-		if i > 0 {
-			o.b = append(o.b, ',')
+		if !o.startField(i, f) {
+			continue
 		}
-		o.b = append(o.b, f.key...)
 		switch f.kind {
-		case fTypename:
-			o.b = append(o.b, f.typename...)
 		case fEdges:
 			o.b = append(o.b, '[')
 			for j, e := range edges {
@@ -122,13 +133,10 @@ func writeEdge[E any](o *output, sel *selection, e *E, cursor func(*E) string, n
 	o.b = append(o.b, '{')
 	for i := range sel.fields {
 		f := &sel.fields[i]
-		if i > 0 {
-			o.b = append(o.b, ',')
+		if !o.startField(i, f) {
+			continue
 		}
-		o.b = append(o.b, f.key...)
 		switch f.kind {
-		case fTypename:
-			o.b = append(o.b, f.typename...)
 		case fCursor:
 			o.string(cursor(e))
 		case fNode:
@@ -146,13 +154,10 @@ func (o *output) pageInfo(sel *selection, p *models.PageInfo) {
 	o.b = append(o.b, '{')
 	for i := range sel.fields {
 		f := &sel.fields[i]
-		if i > 0 {
-			o.b = append(o.b, ',')
+		if !o.startField(i, f) {
+			continue
 		}
-		o.b = append(o.b, f.key...)
 		switch f.kind {
-		case fTypename:
-			o.b = append(o.b, f.typename...)
 		case fHasNextPage:
 			o.b = strconv.AppendBool(o.b, p.HasNextPage)
 		case fHasPreviousPage:
@@ -174,13 +179,10 @@ func (o *output) contact(sel *selection, c *models.Contact) {
 	o.b = append(o.b, '{')
 	for i := range sel.fields {
 		f := &sel.fields[i]
-		if i > 0 {
-			o.b = append(o.b, ',')
+		if !o.startField(i, f) {
+			continue
 		}
-		o.b = append(o.b, f.key...)
 		switch f.kind {
-		case fTypename:
-			o.b = append(o.b, f.typename...)
 		case fID:
 			o.string(c.ID)
 		case fEmail:
@@ -253,13 +255,10 @@ func (o *output) list(sel *selection, l *models.List) {
 	o.b = append(o.b, '{')
 	for i := range sel.fields {
 		f := &sel.fields[i]
-		if i > 0 {
-			o.b = append(o.b, ',')
+		if !o.startField(i, f) {
+			continue
 		}
-		o.b = append(o.b, f.key...)
 		switch f.kind {
-		case fTypename:
-			o.b = append(o.b, f.typename...)
 		case fID:
 			o.string(l.ID)
 		case fName:
@@ -283,13 +282,10 @@ func (o *output) deal(sel *selection, d *models.Deal) {
 	o.b = append(o.b, '{')
 	for i := range sel.fields {
 		f := &sel.fields[i]
-		if i > 0 {
-			o.b = append(o.b, ',')
+		if !o.startField(i, f) {
+			continue
 		}
-		o.b = append(o.b, f.key...)
 		switch f.kind {
-		case fTypename:
-			o.b = append(o.b, f.typename...)
 		case fID:
 			o.string(d.ID)
 		case fTitle:
