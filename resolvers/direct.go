@@ -24,7 +24,7 @@ import (
 // does, and writes the JSON into one buffer.
 //
 // It answers only what it knows, field by field (the tables of fields below). Anything else in
-// the subtree (a list's members or contactCount, a deal's contact, @defer), and any error at
+// the subtree (a list's members, the lists and deals of a deal's contact, @defer), and any error at
 // all, hands the whole root field back to gqlgen's generated executor, which reads again and
 // answers as it always did, errors with their paths included. It reads nothing the generated
 // executor would not read; the tenant scope, the permission gate, pricing and limits ran before
@@ -113,6 +113,9 @@ func (d *Direct) contacts(ctx context.Context, oc *graphql.OperationContext, fie
 			if err := r.load(ctx, d.r.Store, ids); err != nil {
 				return nil, false
 			}
+		}
+		if err := p.side.load(ctx, d.r.Store, p.reads); err != nil {
+			return nil, false
 		}
 	}
 	out := newOutput()
@@ -207,10 +210,12 @@ const (
 	fCurrency
 	fStage
 	fCloseDate
+	fContactCount
+	fContact
 )
 
-// The fields the direct path writes, per type. A field missing here (List.contacts,
-// List.contactCount, Deal.contact) sends the root field to the generated executor.
+// The fields the direct path writes, per type. A field missing here (List.contacts) sends
+// the root field to the generated executor.
 var (
 	connectionFields = map[string]fieldKind{"edges": fEdges, "nodes": fNodes, "pageInfo": fPageInfo, "totalCount": fTotalCount}
 	edgeFields       = map[string]fieldKind{"cursor": fCursor, "node": fNode}
@@ -220,9 +225,9 @@ var (
 		"fullName": fFullName, "company": fCompany, "title": fTitle, "phone": fPhone, "tags": fTags,
 		"createdAt": fCreatedAt, "updatedAt": fUpdatedAt, "lists": fLists, "deals": fDeals}
 	listFields = map[string]fieldKind{"id": fID, "name": fName, "description": fDescription,
-		"createdAt": fCreatedAt, "updatedAt": fUpdatedAt}
+		"contactCount": fContactCount, "createdAt": fCreatedAt, "updatedAt": fUpdatedAt}
 	dealFields = map[string]fieldKind{"id": fID, "title": fTitle, "amount": fAmount, "currency": fCurrency,
-		"stage": fStage, "closeDate": fCloseDate, "createdAt": fCreatedAt, "updatedAt": fUpdatedAt}
+		"stage": fStage, "contact": fContact, "closeDate": fCloseDate, "createdAt": fCreatedAt, "updatedAt": fUpdatedAt}
 )
 
 // connTypes names a connection's three object types.
@@ -249,6 +254,7 @@ type selected struct {
 	typename string      // fTypename: the object's type name, quoted
 	sub      *selection  // the selection of an object-valued field
 	read     *nestedRead // fLists, fDeals: the read holding the pages
+	side     *sideReads  // fContactCount, fContact: the read holding the values
 }
 
 // planner plans one root field's selection sets and gathers the nested reads they need.
@@ -256,6 +262,7 @@ type planner struct {
 	d     *Direct
 	oc    *graphql.OperationContext
 	reads []*nestedRead
+	side  sideReads
 }
 
 // object plans sel on typ with the field table kinds; child plans its object-valued fields.
@@ -332,11 +339,28 @@ func (p *planner) contact(sel ast.SelectionSet) (*selection, bool) {
 }
 
 func (p *planner) list(sel ast.SelectionSet) (*selection, bool) {
-	return p.object(sel, "List", listFields, nil)
+	return p.object(sel, "List", listFields, func(_ graphql.CollectedField, kind fieldKind, s *selected) bool {
+		if kind == fContactCount {
+			p.side.listCounts, s.side = true, &p.side
+		}
+		return true
+	})
 }
 
 func (p *planner) deal(sel ast.SelectionSet) (*selection, bool) {
-	return p.object(sel, "Deal", dealFields, nil)
+	return p.object(sel, "Deal", dealFields, func(f graphql.CollectedField, kind fieldKind, s *selected) bool {
+		if kind != fContact {
+			return true
+		}
+		// A deal's contact is written with its own fields only: its lists and deals would be
+		// reads of a second level, left to the generated executor.
+		var ok bool
+		s.sub, ok = p.object(f.Selections, "Contact", contactFields, func(_ graphql.CollectedField, kind fieldKind, _ *selected) bool {
+			return kind != fLists && kind != fDeals
+		})
+		p.side.dealContacts, s.side = true, &p.side
+		return ok
+	})
 }
 
 // nested plans a nested connection field and attaches the read of its pages, shared with
@@ -396,4 +420,53 @@ func (r *nestedRead) load(ctx context.Context, s *store.Store, ids []string) err
 		r.counts, err = s.CountChildren(ctx, r.rel, ids)
 	}
 	return err
+}
+
+// sideReads are the values the nested pages' objects select beyond their own columns, read
+// once for every object of every nested page: the member count of each list shown
+// (List.contactCount) and the contact of each deal shown (Deal.contact).
+type sideReads struct {
+	listCounts, dealContacts bool
+	counts                   map[string]int
+	contacts                 map[string]*models.Contact
+}
+
+func (r *sideReads) load(ctx context.Context, s *store.Store, pages []*nestedRead) error {
+	var listIDs, contactIDs []string
+	seen := map[string]bool{}
+	for _, page := range pages {
+		for _, conn := range page.lists {
+			for _, e := range conn.Edges {
+				if r.listCounts && e.Node != nil && !seen[e.Node.ID] {
+					seen[e.Node.ID] = true
+					listIDs = append(listIDs, e.Node.ID)
+				}
+			}
+		}
+		for _, conn := range page.deals {
+			for _, e := range conn.Edges {
+				if r.dealContacts && e.Node != nil && e.Node.ContactID != nil && !seen[*e.Node.ContactID] {
+					seen[*e.Node.ContactID] = true
+					contactIDs = append(contactIDs, *e.Node.ContactID)
+				}
+			}
+		}
+	}
+	var err error
+	if len(listIDs) > 0 {
+		if r.counts, err = s.CountChildren(ctx, store.MembersOfList, listIDs); err != nil {
+			return err
+		}
+	}
+	if len(contactIDs) > 0 {
+		contacts, err := s.ContactsByID(ctx, contactIDs)
+		if err != nil {
+			return err
+		}
+		r.contacts = make(map[string]*models.Contact, len(contacts))
+		for _, c := range contacts {
+			r.contacts[c.ID] = c
+		}
+	}
+	return nil
 }

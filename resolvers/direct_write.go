@@ -265,6 +265,8 @@ func (o *output) list(sel *selection, l *models.List) {
 			o.string(l.Name)
 		case fDescription:
 			o.optString(l.Description)
+		case fContactCount:
+			o.b = strconv.AppendInt(o.b, int64(f.side.counts[l.ID]), 10)
 		case fCreatedAt:
 			o.time(l.CreatedAt)
 		case fUpdatedAt:
@@ -297,6 +299,17 @@ func (o *output) deal(sel *selection, d *models.Deal) {
 		case fStage:
 			// enums and dates marshal with strconv.Quote (models' MarshalGQL)
 			o.b = strconv.AppendQuote(o.b, d.Stage.String())
+		case fContact:
+			// nullable: no contact, or one deleted since the deal was read, is null as for gqlgen
+			var c *models.Contact
+			if d.ContactID != nil {
+				c = f.side.contacts[*d.ContactID]
+			}
+			if c == nil {
+				o.b = append(o.b, "null"...)
+			} else {
+				o.contact(f.sub, c)
+			}
 		case fCloseDate:
 			if d.CloseDate == nil {
 				o.b = append(o.b, "null"...)
