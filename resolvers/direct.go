@@ -432,6 +432,9 @@ type sideReads struct {
 }
 
 func (r *sideReads) load(ctx context.Context, s *store.Store, pages []*nestedRead) error {
+	if !r.listCounts && !r.dealContacts {
+		return nil
+	}
 	var listIDs, contactIDs []string
 	seen := map[string]bool{}
 	for _, page := range pages {
