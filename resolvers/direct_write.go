@@ -53,6 +53,22 @@ func (o *output) startField(i int, f *selected) bool {
 	return true
 }
 
+// writeObject writes v's selected fields, value writing each field's value; a nil v breaks
+// the schema's promise (every object the direct path writes is non-null where it appears).
+func writeObject[T any](o *output, sel *selection, v *T, value func(o *output, f *selected, v *T)) {
+	if v == nil {
+		o.broken = true
+		return
+	}
+	o.b = append(o.b, '{')
+	for i := range sel.fields {
+		if f := &sel.fields[i]; o.startField(i, f) {
+			value(o, f, v)
+		}
+	}
+	o.b = append(o.b, '}')
+}
+
 func (o *output) contactConnection(sel *selection, c *models.ContactConnection, total int) {
 	if c == nil {
 		o.broken = true
@@ -146,81 +162,61 @@ func writeEdge[E any](o *output, sel *selection, e *E, cursor func(*E) string, n
 	o.b = append(o.b, '}')
 }
 
-func (o *output) pageInfo(sel *selection, p *models.PageInfo) {
-	if p == nil {
-		o.broken = true
-		return
+func (o *output) pageInfo(sel *selection, p *models.PageInfo) { writeObject(o, sel, p, pageInfoValue) }
+
+func pageInfoValue(o *output, f *selected, p *models.PageInfo) {
+	switch f.kind {
+	case fHasNextPage:
+		o.b = strconv.AppendBool(o.b, p.HasNextPage)
+	case fHasPreviousPage:
+		o.b = strconv.AppendBool(o.b, p.HasPreviousPage)
+	case fStartCursor:
+		o.optString(p.StartCursor)
+	case fEndCursor:
+		o.optString(p.EndCursor)
 	}
-	o.b = append(o.b, '{')
-	for i := range sel.fields {
-		f := &sel.fields[i]
-		if !o.startField(i, f) {
-			continue
-		}
-		switch f.kind {
-		case fHasNextPage:
-			o.b = strconv.AppendBool(o.b, p.HasNextPage)
-		case fHasPreviousPage:
-			o.b = strconv.AppendBool(o.b, p.HasPreviousPage)
-		case fStartCursor:
-			o.optString(p.StartCursor)
-		case fEndCursor:
-			o.optString(p.EndCursor)
-		}
-	}
-	o.b = append(o.b, '}')
 }
 
-func (o *output) contact(sel *selection, c *models.Contact) {
-	if c == nil {
-		o.broken = true
-		return
-	}
-	o.b = append(o.b, '{')
-	for i := range sel.fields {
-		f := &sel.fields[i]
-		if !o.startField(i, f) {
-			continue
-		}
-		switch f.kind {
-		case fID:
-			o.string(c.ID)
-		case fEmail:
-			o.string(c.Email)
-		case fFirstName:
-			o.optString(c.FirstName)
-		case fLastName:
-			o.optString(c.LastName())
-		case fFullName:
-			o.fullName(c)
-		case fCompany:
-			o.optString(c.Company)
-		case fTitle:
-			o.optString(c.Title)
-		case fPhone:
-			o.optString(c.Phone)
-		case fTags:
-			o.b = append(o.b, '[')
-			for j, t := range c.TagList {
-				if j > 0 {
-					o.b = append(o.b, ',')
-				}
-				o.string(t)
+func (o *output) contact(sel *selection, c *models.Contact) { writeObject(o, sel, c, contactValue) }
+
+func contactValue(o *output, f *selected, c *models.Contact) {
+	switch f.kind {
+	case fID:
+		o.string(c.ID)
+	case fEmail:
+		o.string(c.Email)
+	case fFirstName:
+		o.optString(c.FirstName)
+	case fLastName:
+		o.optString(c.LastName())
+	case fFullName:
+		o.fullName(c)
+	case fCompany:
+		o.optString(c.Company)
+	case fTitle:
+		o.optString(c.Title)
+	case fPhone:
+		o.optString(c.Phone)
+	case fTags:
+		o.b = append(o.b, '[')
+		for j, t := range c.TagList {
+			if j > 0 {
+				o.b = append(o.b, ',')
 			}
-			o.b = append(o.b, ']')
-		case fCreatedAt:
-			o.time(c.CreatedAt)
-		case fUpdatedAt:
-			o.time(c.UpdatedAt)
-		case fLists:
-			r := f.read
-			o.listConnection(f.sub, r.lists[c.ID], r.counts[c.ID])
-		case fDeals:
-			r := f.read
-			o.dealConnection(f.sub, r.deals[c.ID], r.counts[c.ID])
+			o.string(t)
 		}
+		o.b = append(o.b, ']')
+	case fCreatedAt:
+		o.time(c.CreatedAt)
+	case fUpdatedAt:
+		o.time(c.UpdatedAt)
+	case fLists:
+		r := f.read
+		o.listConnection(f.sub, r.lists[c.ID], r.counts[c.ID])
+	case fDeals:
+		r := f.read
+		o.dealConnection(f.sub, r.deals[c.ID], r.counts[c.ID])
 	}
-	o.b = append(o.b, '}')
 }
 
 // fullName writes Contact.FullName without building the joined string: escaping each part
@@ -247,82 +243,62 @@ func (o *output) fullName(c *models.Contact) {
 	}
 }
 
-func (o *output) list(sel *selection, l *models.List) {
-	if l == nil {
-		o.broken = true
-		return
+func (o *output) list(sel *selection, l *models.List) { writeObject(o, sel, l, listValue) }
+
+func listValue(o *output, f *selected, l *models.List) {
+	switch f.kind {
+	case fID:
+		o.string(l.ID)
+	case fName:
+		o.string(l.Name)
+	case fDescription:
+		o.optString(l.Description)
+	case fContactCount:
+		o.b = strconv.AppendInt(o.b, int64(f.side.counts[l.ID]), 10)
+	case fCreatedAt:
+		o.time(l.CreatedAt)
+	case fUpdatedAt:
+		o.time(l.UpdatedAt)
 	}
-	o.b = append(o.b, '{')
-	for i := range sel.fields {
-		f := &sel.fields[i]
-		if !o.startField(i, f) {
-			continue
-		}
-		switch f.kind {
-		case fID:
-			o.string(l.ID)
-		case fName:
-			o.string(l.Name)
-		case fDescription:
-			o.optString(l.Description)
-		case fContactCount:
-			o.b = strconv.AppendInt(o.b, int64(f.side.counts[l.ID]), 10)
-		case fCreatedAt:
-			o.time(l.CreatedAt)
-		case fUpdatedAt:
-			o.time(l.UpdatedAt)
-		}
-	}
-	o.b = append(o.b, '}')
 }
 
-func (o *output) deal(sel *selection, d *models.Deal) {
-	if d == nil {
-		o.broken = true
-		return
-	}
-	o.b = append(o.b, '{')
-	for i := range sel.fields {
-		f := &sel.fields[i]
-		if !o.startField(i, f) {
-			continue
+func (o *output) deal(sel *selection, d *models.Deal) { writeObject(o, sel, d, dealValue) }
+
+func dealValue(o *output, f *selected, d *models.Deal) {
+	switch f.kind {
+	case fID:
+		o.string(d.ID)
+	case fTitle:
+		o.string(d.Title)
+	case fAmount:
+		o.b = strconv.AppendInt(o.b, d.Amount, 10)
+	case fCurrency:
+		o.string(d.Currency)
+	case fStage:
+		// enums and dates marshal with strconv.Quote (models' MarshalGQL)
+		o.b = strconv.AppendQuote(o.b, d.Stage.String())
+	case fContact:
+		// nullable: no contact, or one deleted since the deal was read, is null as for gqlgen
+		var c *models.Contact
+		if d.ContactID != nil {
+			c = f.side.contacts[*d.ContactID]
 		}
-		switch f.kind {
-		case fID:
-			o.string(d.ID)
-		case fTitle:
-			o.string(d.Title)
-		case fAmount:
-			o.b = strconv.AppendInt(o.b, d.Amount, 10)
-		case fCurrency:
-			o.string(d.Currency)
-		case fStage:
-			// enums and dates marshal with strconv.Quote (models' MarshalGQL)
-			o.b = strconv.AppendQuote(o.b, d.Stage.String())
-		case fContact:
-			// nullable: no contact, or one deleted since the deal was read, is null as for gqlgen
-			var c *models.Contact
-			if d.ContactID != nil {
-				c = f.side.contacts[*d.ContactID]
-			}
-			if c == nil {
-				o.b = append(o.b, "null"...)
-			} else {
-				o.contact(f.sub, c)
-			}
-		case fCloseDate:
-			if d.CloseDate == nil {
-				o.b = append(o.b, "null"...)
-			} else {
-				o.b = strconv.AppendQuote(o.b, string(*d.CloseDate))
-			}
-		case fCreatedAt:
-			o.time(d.CreatedAt)
-		case fUpdatedAt:
-			o.time(d.UpdatedAt)
+		if c == nil {
+			o.b = append(o.b, "null"...)
+		} else {
+			o.contact(f.sub, c)
 		}
+	case fCloseDate:
+		if d.CloseDate == nil {
+			o.b = append(o.b, "null"...)
+		} else {
+			o.b = strconv.AppendQuote(o.b, string(*d.CloseDate))
+		}
+	case fCreatedAt:
+		o.time(d.CreatedAt)
+	case fUpdatedAt:
+		o.time(d.UpdatedAt)
 	}
-	o.b = append(o.b, '}')
 }
 
 func (o *output) string(s string) {
