@@ -151,22 +151,12 @@ func (a *API) rateLimitHeaders(h http.Header, state *requestState) {
 	day, minute := res.Day, res.Minute
 	var ends [len(rateLimitHeaderKeys)]int
 	b := make([]byte, 0, 320)
-	b = strconv.AppendInt(b, day.Limit, 10)
-	ends[0] = len(b)
-	b = strconv.AppendInt(b, day.Remaining, 10)
-	ends[1] = len(b)
-	b = strconv.AppendInt(b, day.Used, 10)
-	ends[2] = len(b)
-	b = strconv.AppendInt(b, day.ResetAt.Unix(), 10)
-	ends[3] = len(b)
-	b = strconv.AppendInt(b, minute.Limit, 10)
-	ends[4] = len(b)
-	b = strconv.AppendInt(b, minute.Remaining, 10)
-	ends[5] = len(b)
-	b = strconv.AppendInt(b, minute.ResetAt.Unix(), 10)
-	ends[6] = len(b)
-	b = strconv.AppendInt(b, res.Cost, 10)
-	ends[7] = len(b)
+	// The plain numbers, in the order of rateLimitHeaderKeys.
+	for i, n := range [...]int64{day.Limit, day.Remaining, day.Used, day.ResetAt.Unix(),
+		minute.Limit, minute.Remaining, minute.ResetAt.Unix(), res.Cost} {
+		b = strconv.AppendInt(b, n, 10)
+		ends[i] = len(b)
+	}
 	// "day";q=%d;w=86400, "minute";q=%d;w=60
 	b = strconv.AppendInt(append(b, `"day";q=`...), day.Limit, 10)
 	b = strconv.AppendInt(append(b, `;w=86400, "minute";q=`...), minute.Limit, 10)
