@@ -89,6 +89,7 @@ type API struct {
 	gql     *handler.Server
 	mux     *http.ServeMux
 	root    http.Handler // mux wrapped in the protocol middleware
+	v1      *rest.Handler
 	metrics *metrics
 	// inflight holds the Idempotency-Keys whose first request runs in this process.
 	inflight sync.Map
@@ -128,10 +129,14 @@ func New(cfg Config) *API {
 	a.mux.Handle("GET /playground/", pg)
 	a.mux.Handle("GET /favicon.ico", pg)
 	// /v1 is the REST API: persisted operations sent through the same /graphql handler.
-	v1, err := rest.New(a.mux, cfg.Schema.Schema())
+	v1, err := rest.New(a.mux, cfg.Schema.Schema(), func(c apperr.Code) (string, int) {
+		tc := transportCodeOf(c)
+		return tc.graphql, tc.status
+	})
 	if err != nil {
 		panic(err) // operations.graphql does not match the schema: a build defect, caught by every test
 	}
+	a.v1 = v1
 	a.mux.Handle("/v1/", v1)
 	a.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -194,7 +199,7 @@ func (a *API) newGraphQLServer() *handler.Server {
 			return next(per(ctx))
 		})
 	}
-	srv.SetErrorPresenter(presenter(a.cfg.Log))
+	srv.SetErrorPresenter(presenter(a.cfg.Log, schema.Schema()))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		a.cfg.Log.ErrorContext(ctx, "panic while resolving", "panic", v)
 		return &apperr.Error{Code: apperr.EINTERNAL, Message: "internal error"}
@@ -219,11 +224,7 @@ func (a *API) websocketInit(ctx context.Context, payload transport.InitPayload) 
 	}
 	p, err := a.cfg.Auth.Authenticate(ctx, header)
 	if err != nil {
-		code := 4401
-		if apperr.CodeOf(err) == apperr.EUNAVAILABLE {
-			code = 4503
-		}
-		ctx = transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, code), closeReason(err))
+		ctx = transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, socketCloseCode(err)), closeReason(err))
 		return ctx, nil, err
 	}
 	if err := access.Require(auth.WithPrincipal(ctx, p), models.PermissionLexi); err != nil {
@@ -232,6 +233,15 @@ func (a *API) websocketInit(ctx context.Context, payload transport.InitPayload) 
 	}
 	ctx = auth.WithPrincipal(ctx, p)
 	return ctx, nil, nil
+}
+
+// socketCloseCode is the close code of a websocket whose key check failed with err: 4401,
+// or 4503 when the database did not answer.
+func socketCloseCode(err error) int {
+	if apperr.CodeOf(err) == apperr.EUNAVAILABLE {
+		return 4503
+	}
+	return 4401
 }
 
 // closeReason is the websocket close frame's reason for a refused connection_init: the
@@ -257,7 +267,7 @@ func (a *API) graphqlHandler() http.Handler {
 		}
 		if r.Header.Get("Upgrade") != "" {
 			liftDeadlines(w)
-			a.gql.ServeHTTP(w, r)
+			a.gql.ServeHTTP(w, withSocket(r))
 			return
 		}
 		if wantsEventStream(r) {
@@ -331,6 +341,7 @@ func (a *API) serveGraphQL(ctx context.Context, w http.ResponseWriter, r *http.R
 	}
 	params, perr := readParams(w, r, a.cfg.MaxBodyBytes)
 	if perr == nil {
+		ctx = withMarkedDocument(ctx, params)
 		perr = a.checkShape(ctx, r, params)
 	}
 	if perr != nil {
