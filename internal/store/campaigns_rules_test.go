@@ -101,7 +101,9 @@ func TestUpdateCampaignRules(t *testing.T) {
 		{name: "empty subject clears it", in: models.UpdateCampaignInput{Subject: fxPtr("")},
 			check: func(c *models.Campaign) bool { return c.Subject == nil }},
 		{name: "rename", in: models.UpdateCampaignInput{Name: fxPtr("  New name ")},
-			check: func(c *models.Campaign) bool { return c.Name == "New name" && *c.Subject == "Hi" && *c.ListID == list.ID }},
+			check: func(c *models.Campaign) bool {
+				return c.Name == "New name" && *c.Subject == "Hi" && *c.ListID == list.ID
+			}},
 		{name: "empty name", in: models.UpdateCampaignInput{Name: fxPtr("")}, code: apperr.EINVALID, field: "input.name"},
 		{name: "unknown list", in: models.UpdateCampaignInput{ListID: fxPtr("lst_nope")}, code: apperr.ENOTFOUND, field: "input.listId"},
 	} {
