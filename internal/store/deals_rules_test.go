@@ -143,7 +143,6 @@ func TestDealQueries(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Millisecond) // distinct creation times for "newest wins"
 		return d
 	}
 	d1 := mk("Renewal", models.DealStageLead, &alice.ID)
