@@ -3,7 +3,6 @@ package store_test
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/wbk/crm/internal/apperr"
 	"github.com/wbk/crm/internal/store"
