@@ -102,7 +102,10 @@ func (s *Store) CreateContact(ctx context.Context, in models.CreateContactInput)
 		c.TagList = models.StringList{}
 	}
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		return insertContact(tx, c)
+		if err := insertContact(tx, c); err != nil {
+			return err
+		}
+		return emitObject(tx, EventContactCreated, func() (any, error) { return contactObjectOf(c), nil })
 	})
 	if err != nil {
 		return nil, s.emailConflict(err, c.Email)
@@ -161,6 +164,7 @@ func (s *Store) updateContact(tx *gorm.DB, id string, patchFor func(*models.Cont
 	if patch == nil {
 		return &c, nil
 	}
+	before := contactObjectOf(&c)
 	if err := patch.apply(&c, "input"); err != nil {
 		return nil, err
 	}
@@ -173,7 +177,7 @@ func (s *Store) updateContact(tx *gorm.DB, id string, patchFor func(*models.Cont
 			return nil, err
 		}
 	}
-	return &c, nil
+	return &c, emitUpdate(tx, EventContactUpdated, before, contactObjectOf(&c))
 }
 
 // contactPatch is the shape shared by the create and update inputs.
@@ -244,6 +248,11 @@ func replaceTags(tx *gorm.DB, contactID string, tags []string) error {
 // DeleteContact removes a contact with its memberships and tags; its deals lose their contact.
 func (s *Store) DeleteContact(ctx context.Context, id string) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
+		if err := emitDeleted(tx, EventContactDeleted, "contact", id, func(c *models.Contact) (any, error) {
+			return contactObjectOf(c), nil
+		}); err != nil {
+			return err
+		}
 		res := tx.Where("id = ?", id).Delete(&models.Contact{})
 		if res.Error != nil {
 			return res.Error

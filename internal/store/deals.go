@@ -69,7 +69,10 @@ func (s *Store) CreateDeal(ctx context.Context, in models.CreateDealInput) (*mod
 		if err := patch.apply(tx, d); err != nil {
 			return err
 		}
-		return tx.Create(d).Error
+		if err := tx.Create(d).Error; err != nil {
+			return err
+		}
+		return emitObject(tx, EventDealCreated, func() (any, error) { return dealObjectOf(d), nil })
 	})
 	if err != nil {
 		return nil, s.translate(err)
@@ -85,11 +88,15 @@ func (s *Store) UpdateDeal(ctx context.Context, id string, in models.UpdateDealI
 		if d, err = findDeal(s.forUpdate(tx), id); err != nil {
 			return err
 		}
+		before := dealObjectOf(d)
 		if err := dealPatch(in).apply(tx, d); err != nil {
 			return err
 		}
 		d.UpdatedAt = Now()
-		return tx.Select("*").Omit("id", "workspace_id", "created_at").Updates(d).Error
+		if err := tx.Select("*").Omit("id", "workspace_id", "created_at").Updates(d).Error; err != nil {
+			return err
+		}
+		return emitDealUpdate(tx, before, d)
 	})
 	if err != nil {
 		return nil, s.translate(err)
@@ -103,11 +110,15 @@ func SetDealStage(tx *gorm.DB, id string, stage models.DealStage) (*models.Deal,
 	if err != nil {
 		return nil, err
 	}
+	before := dealObjectOf(d)
 	if err := (dealPatch{Stage: &stage}).apply(tx, d); err != nil {
 		return nil, err
 	}
 	d.UpdatedAt = Now()
-	return d, tx.Select("stage", "updated_at").Updates(d).Error
+	if err := tx.Select("stage", "updated_at").Updates(d).Error; err != nil {
+		return nil, err
+	}
+	return d, emitDealUpdate(tx, before, d)
 }
 
 // dealPatch is the shape shared by the create and update inputs.
@@ -169,5 +180,12 @@ func (p dealPatch) apply(tx *gorm.DB, d *models.Deal) error {
 
 // DeleteDeal removes a deal.
 func (s *Store) DeleteDeal(ctx context.Context, id string) error {
-	return s.deleteByID(ctx, &models.Deal{}, "deal", id)
+	return s.write(ctx, func(tx *gorm.DB) error {
+		if err := emitDeleted(tx, EventDealDeleted, "deal", id, func(d *models.Deal) (any, error) {
+			return dealObjectOf(d), nil
+		}); err != nil {
+			return err
+		}
+		return deleteByID(tx, &models.Deal{}, "deal", id)
+	})
 }

@@ -146,6 +146,7 @@ func importProspects(tx *gorm.DB, prospectIDs []string, listID *string) ([]*mode
 		byEmail[c.Email] = c
 	}
 	out := make([]*models.Contact, 0, len(prospectIDs))
+	var created []webhookData
 	for _, id := range prospectIDs {
 		p := byID[id]
 		if c, ok := byEmail[p.Email]; ok {
@@ -158,8 +159,12 @@ func importProspects(tx *gorm.DB, prospectIDs []string, listID *string) ([]*mode
 		if err := insertContact(tx, c); err != nil {
 			return nil, err
 		}
+		created = append(created, webhookData{Object: contactObjectOf(c)})
 		byEmail[c.Email] = c
 		out = append(out, c)
+	}
+	if err := emit(tx, EventContactCreated, func() ([]webhookData, error) { return created, nil }); err != nil {
+		return nil, err
 	}
 	if listID != nil {
 		contactIDs := make([]string, len(out))
