@@ -76,26 +76,32 @@ func (s *Store) UpdateCampaign(ctx context.Context, id string, in models.UpdateC
 	var c *models.Campaign
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
-		if c, err = findCampaign(s.forUpdate(tx), id); err != nil {
-			return err
-		}
-		if c.Status == models.CampaignStatusSent {
-			return apperr.Conflict("campaign %q has been sent and can no longer change", id)
-		}
-		before := campaignObjectOf(c)
-		if err := campaignPatch(in).apply(tx, c, Now()); err != nil {
-			return err
-		}
-		c.UpdatedAt = Now()
-		if err := tx.Select("*").Omit("id", "workspace_id", "created_at").Updates(c).Error; err != nil {
-			return err
-		}
-		return emitUpdate(tx, EventCampaignUpdated, before, campaignObjectOf(c))
+		c, err = s.updateCampaign(tx, id, in)
+		return err
 	})
 	if err != nil {
 		return nil, s.translate(err)
 	}
 	return c, nil
+}
+
+func (s *Store) updateCampaign(tx *gorm.DB, id string, in models.UpdateCampaignInput) (*models.Campaign, error) {
+	c, err := findCampaign(s.forUpdate(tx), id)
+	if err != nil {
+		return nil, err
+	}
+	if c.Status == models.CampaignStatusSent {
+		return nil, apperr.Conflict("campaign %q has been sent and can no longer change", id)
+	}
+	before := campaignObjectOf(c)
+	if err := campaignPatch(in).apply(tx, c, Now()); err != nil {
+		return nil, err
+	}
+	c.UpdatedAt = Now()
+	if err := tx.Select("*").Omit("id", "workspace_id", "created_at").Updates(c).Error; err != nil {
+		return nil, err
+	}
+	return c, emitUpdate(tx, EventCampaignUpdated, before, campaignObjectOf(c))
 }
 
 // campaignPatch is the shape shared by the create and update inputs.

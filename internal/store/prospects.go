@@ -156,7 +156,7 @@ func importProspects(tx *gorm.DB, prospectIDs []string, listID *string) ([]*mode
 		first, last, _ := strings.Cut(p.FullName, " ")
 		c := &models.Contact{ID: ids.New(ids.Contact), Email: p.Email, FirstName: &first, LastNameValue: strings.TrimSpace(last),
 			Company: p.Company, Title: p.Title, TagList: models.StringList{}}
-		if err := insertContact(tx, c); err != nil {
+		if err := insertContactRow(tx, c); err != nil {
 			return nil, err
 		}
 		created = append(created, webhookData{Object: contactObjectOf(c)})
