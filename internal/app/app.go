@@ -63,6 +63,8 @@ type Config struct {
 	CORSOrigins []string
 	// APQCache keeps automatic persisted queries; nil: a bounded in-process LRU.
 	APQCache graphql.Cache[string]
+	// APQCacheBytes bounds the in-process APQ cache when APQCache is nil (0: the default).
+	APQCacheBytes int64
 	// WebhookAllowPrivate lets webhooks reach http:// and private addresses (WEBHOOK_ALLOW_PRIVATE).
 	WebhookAllowPrivate bool
 	// GenericExecution leaves every field to gqlgen's generated executor, without the direct
@@ -144,7 +146,7 @@ func New(cfg Config) *App {
 		Store: cfg.Store, Auth: a.Auth, Limiter: a.Limiter, Usage: a.Usage, Log: cfg.Log, SDL: cfg.SDL,
 		MaxBodyBytes: cfg.MaxBodyBytes, Registry: cfg.Registry, MetricsElsewhere: cfg.MetricsElsewhere,
 		RequestTimeout: cfg.RequestTimeout, WebsocketInitTimeout: cfg.WebsocketInitTimeout,
-		CORSOrigins: cfg.CORSOrigins, APQCache: cfg.APQCache, Direct: direct,
+		CORSOrigins: cfg.CORSOrigins, APQCache: cfg.APQCache, APQCacheBytes: cfg.APQCacheBytes, Direct: direct,
 	})
 	cfg.Limits.OnFallback = a.Handler.CountLimitStoreFallback
 	return a

@@ -43,6 +43,14 @@ import (
 // DefaultMaxBodyBytes is the largest request body /graphql accepts.
 const DefaultMaxBodyBytes = 1 << 20
 
+// queryCacheBytes bounds the parsed documents kept; a parsed document is estimated at
+// parsedDocumentBytes per byte of its text (its syntax tree of fields, arguments and
+// positions is far larger than the text).
+const (
+	queryCacheBytes     = 32 << 20
+	parsedDocumentBytes = 32
+)
+
 // DefaultRequestTimeout is the deadline of a /graphql request when none is configured.
 const DefaultRequestTimeout = 10 * time.Second
 
@@ -75,8 +83,10 @@ type Config struct {
 	WebsocketInitTimeout time.Duration
 	// CORSOrigins are the origins browsers may call from; empty or "*" is any origin.
 	CORSOrigins []string
-	// APQCache keeps automatic persisted queries by hash; nil: a bounded in-process LRU.
-	APQCache graphql.Cache[string]
+	// APQCache keeps automatic persisted queries by hash; nil: an in-process LRU of
+	// APQCacheBytes (0: apq.DefaultCacheBytes).
+	APQCache      graphql.Cache[string]
+	APQCacheBytes int64
 	// Direct, when set, answers the root fields it knows without gqlgen's per-field
 	// execution (a graphql.RootFieldInterceptor); it runs after every gate, innermost.
 	Direct graphql.HandlerExtension
@@ -104,7 +114,7 @@ func New(cfg Config) *API {
 	}
 	cfg.Log = slog.New(requestIDLog{cfg.Log.Handler()})
 	if cfg.APQCache == nil {
-		cfg.APQCache = apq.NewLocal()
+		cfg.APQCache = apq.NewLocal(cfg.APQCacheBytes)
 	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
@@ -178,12 +188,16 @@ func (a *API) newGraphQLServer() *handler.Server {
 	srv.AddTransport(sseTransport()) // first: a JSON POST with Accept: text/event-stream
 	// GET and POST: the request decoder (decode.go) has read and checked the parameters.
 	srv.AddTransport(graphQLTransport{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	// Parsed documents by text, bounded in bytes like APQ's: a few huge documents must not
+	// pin hundreds of megabytes, as a count of entries would let them.
+	srv.SetQueryCache(apq.NewSized(queryCacheBytes, func(query string, _ *ast.QueryDocument) int64 {
+		return parsedDocumentBytes*int64(len(query)) + 2048
+	}))
 	// Validation is quadratic in repeated fields; bounding the tokens bounds its work long
 	// before the body limit would (the largest sensible operation is a few thousand tokens).
 	srv.SetParserTokenLimit(cost.MaxTokens)
 	srv.Use(extension.Introspection{})
-	srv.Use(newPersistedQueries(a.cfg.APQCache))
+	srv.Use(persistedQueries{api: a, cache: a.cfg.APQCache})
 	srv.Use(socketShapeGate{api: a})
 	srv.Use(operationRecorder{})
 	srv.Use(presented{textGate{}})
