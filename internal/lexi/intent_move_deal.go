@@ -55,7 +55,7 @@ func readMoveDeal(c *clause) Action {
 		return nil
 	}
 	title, _ := c.dealTitle()
-	if title == "" {
+	if _, i := c.requestVerb(editVerbs); title == "" && i >= 0 {
 		title = c.unknownDeal()
 	}
 	if title == "" || c.asked && !c.imperative() {
