@@ -66,6 +66,8 @@ type Config struct {
 	// GenericExecution leaves every query to gqlgen's generated executor instead of gqlfast
 	// (graph/fast.go); the tests compare the two answers.
 	GenericExecution bool
+	// FastAnswered, when set, is told the name of every root field gqlfast answers (tests).
+	FastAnswered func(field string)
 }
 
 // App is the built application: its HTTP handler and the services the server runs beside it
@@ -119,7 +121,9 @@ func New(cfg Config) *App {
 	schema := NewExecutableSchema(root)
 	var direct graphql.HandlerExtension
 	if !cfg.GenericExecution {
-		direct = gqlfast.New(graph.FastSchema(schema))
+		fast := gqlfast.New(graph.FastSchema(schema))
+		fast.Answered = cfg.FastAnswered
+		direct = fast
 	}
 	a.Handler = httpapi.New(httpapi.Config{
 		Schema: schema,
