@@ -53,6 +53,8 @@ func fastTypeOf(v any) string {
 		return "ContactConnection"
 	case *models.ContactEdge:
 		return "ContactEdge"
+	case *models.CreateWebhookEndpointPayload:
+		return "CreateWebhookEndpointPayload"
 	case *models.Deal:
 		return "Deal"
 	case *models.DealConnection:
@@ -89,10 +91,24 @@ func fastTypeOf(v any) string {
 		return "RateLimit"
 	case *models.RateLimitWindow:
 		return "RateLimitWindow"
+	case *models.RotateWebhookSecretPayload:
+		return "RotateWebhookSecretPayload"
 	case *models.UsageDay:
 		return "UsageDay"
 	case *models.Viewer:
 		return "Viewer"
+	case *models.WebhookDelivery:
+		return "WebhookDelivery"
+	case *models.WebhookDeliveryConnection:
+		return "WebhookDeliveryConnection"
+	case *models.WebhookDeliveryEdge:
+		return "WebhookDeliveryEdge"
+	case *models.WebhookEndpoint:
+		return "WebhookEndpoint"
+	case *models.WebhookEndpointConnection:
+		return "WebhookEndpointConnection"
+	case *models.WebhookEndpointEdge:
+		return "WebhookEndpointEdge"
 	case *models.Workspace:
 		return "Workspace"
 	}
@@ -813,6 +829,38 @@ func fastTypes() map[string]*gqlfast.Type {
 							return dst, true
 						}
 						return append(dst, v), false
+					},
+				},
+			},
+		},
+		"CreateWebhookEndpointPayload": {
+			Name:      "CreateWebhookEndpointPayload",
+			Satisfies: []string{"CreateWebhookEndpointPayload"},
+			Fields: map[string]*gqlfast.Field{
+				"endpoint": {
+					Name:     "endpoint",
+					Kind:     gqlfast.Object,
+					Type:     "WebhookEndpoint",
+					Abstract: false,
+					List:     false,
+					NonNull:  true,
+					Children: func(parent any, dst []any) ([]any, bool) {
+						obj := parent.(*models.CreateWebhookEndpointPayload)
+						v := obj.Endpoint
+						if v == nil {
+							return dst, true
+						}
+						return append(dst, v), false
+					},
+				},
+				"secret": {
+					Name: "secret",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.CreateWebhookEndpointPayload)
+						v := obj.Secret
+						w.String(string(v))
+						return true
 					},
 				},
 			},
@@ -2735,6 +2783,124 @@ func fastTypes() map[string]*gqlfast.Type {
 						return append(dst, v), false
 					},
 				},
+				"webhookEndpoints": {
+					Name:     "webhookEndpoints",
+					Kind:     gqlfast.ResolvedObject,
+					Type:     "WebhookEndpointConnection",
+					Abstract: false,
+					List:     false,
+					NonNull:  true,
+					Args: func(ctx context.Context, raw map[string]any) (map[string]any, error) {
+						return fastEC(ctx).field_Query_webhookEndpoints_args(ctx, raw)
+					},
+					Guard: func(ctx context.Context) error {
+						ec := fastEC(ctx)
+						passed := false
+						directive0 := func(ctx context.Context) (any, error) {
+							passed = true
+							return nil, nil
+						}
+						directive1 := func(ctx context.Context) (any, error) {
+							permission, err := ec.unmarshalNPermission2githubᚗcomᚋwbkᚋcrmᚋmodelsᚐPermission(ctx, "READ")
+							if err != nil {
+								return nil, err
+							}
+							if ec.Directives.HasPermission == nil {
+								return nil, errors.New("directive hasPermission is not implemented")
+							}
+							return ec.Directives.HasPermission(ctx, nil, directive0, permission)
+						}
+						if _, err := directive1(ctx); err != nil {
+							return err
+						}
+						if !passed {
+							return errFastDirective
+						}
+						return nil
+					},
+					Resolve: func(ctx context.Context, parents []any, args map[string]any) ([]any, error) {
+						ec := fastEC(ctx)
+						_ = ec
+						fc := fastArgs{Args: args}
+						_ = fc
+						out := make([]any, len(parents))
+						for i, p := range parents {
+							_ = p
+							v, err := ec.Resolvers.Query().WebhookEndpoints(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+							if err != nil {
+								return nil, err
+							}
+							out[i] = v
+						}
+						return out, nil
+					},
+					Elems: func(value any, dst []any) ([]any, bool) {
+						v, _ := value.(*models.WebhookEndpointConnection)
+						if v == nil {
+							return dst, true
+						}
+						return append(dst, v), false
+					},
+				},
+				"webhookDeliveries": {
+					Name:     "webhookDeliveries",
+					Kind:     gqlfast.ResolvedObject,
+					Type:     "WebhookDeliveryConnection",
+					Abstract: false,
+					List:     false,
+					NonNull:  true,
+					Args: func(ctx context.Context, raw map[string]any) (map[string]any, error) {
+						return fastEC(ctx).field_Query_webhookDeliveries_args(ctx, raw)
+					},
+					Guard: func(ctx context.Context) error {
+						ec := fastEC(ctx)
+						passed := false
+						directive0 := func(ctx context.Context) (any, error) {
+							passed = true
+							return nil, nil
+						}
+						directive1 := func(ctx context.Context) (any, error) {
+							permission, err := ec.unmarshalNPermission2githubᚗcomᚋwbkᚋcrmᚋmodelsᚐPermission(ctx, "READ")
+							if err != nil {
+								return nil, err
+							}
+							if ec.Directives.HasPermission == nil {
+								return nil, errors.New("directive hasPermission is not implemented")
+							}
+							return ec.Directives.HasPermission(ctx, nil, directive0, permission)
+						}
+						if _, err := directive1(ctx); err != nil {
+							return err
+						}
+						if !passed {
+							return errFastDirective
+						}
+						return nil
+					},
+					Resolve: func(ctx context.Context, parents []any, args map[string]any) ([]any, error) {
+						ec := fastEC(ctx)
+						_ = ec
+						fc := fastArgs{Args: args}
+						_ = fc
+						out := make([]any, len(parents))
+						for i, p := range parents {
+							_ = p
+							v, err := ec.Resolvers.Query().WebhookDeliveries(ctx, fc.Args["endpointId"].(string), fc.Args["status"].(*models.WebhookDeliveryStatus), fc.Args["first"].(*int), fc.Args["after"].(*string))
+							if err != nil {
+								return nil, err
+							}
+							out[i] = v
+						}
+						return out, nil
+					},
+					Elems: func(value any, dst []any) ([]any, bool) {
+						v, _ := value.(*models.WebhookDeliveryConnection)
+						if v == nil {
+							return dst, true
+						}
+						return append(dst, v), false
+					},
+				},
 			},
 		},
 		"RateLimit": {
@@ -2865,6 +3031,48 @@ func fastTypes() map[string]*gqlfast.Type {
 				},
 			},
 		},
+		"RotateWebhookSecretPayload": {
+			Name:      "RotateWebhookSecretPayload",
+			Satisfies: []string{"RotateWebhookSecretPayload"},
+			Fields: map[string]*gqlfast.Field{
+				"endpoint": {
+					Name:     "endpoint",
+					Kind:     gqlfast.Object,
+					Type:     "WebhookEndpoint",
+					Abstract: false,
+					List:     false,
+					NonNull:  true,
+					Children: func(parent any, dst []any) ([]any, bool) {
+						obj := parent.(*models.RotateWebhookSecretPayload)
+						v := obj.Endpoint
+						if v == nil {
+							return dst, true
+						}
+						return append(dst, v), false
+					},
+				},
+				"secret": {
+					Name: "secret",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.RotateWebhookSecretPayload)
+						v := obj.Secret
+						w.String(string(v))
+						return true
+					},
+				},
+				"previousSecretExpiresAt": {
+					Name: "previousSecretExpiresAt",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.RotateWebhookSecretPayload)
+						v := obj.PreviousSecretExpiresAt
+						w.Time(v)
+						return true
+					},
+				},
+			},
+		},
 		"UsageDay": {
 			Name:      "UsageDay",
 			Satisfies: []string{"UsageDay"},
@@ -2972,6 +3180,516 @@ func fastTypes() map[string]*gqlfast.Type {
 					Children: func(parent any, dst []any) ([]any, bool) {
 						obj := parent.(*models.Viewer)
 						v := obj.APIKey
+						if v == nil {
+							return dst, true
+						}
+						return append(dst, v), false
+					},
+				},
+			},
+		},
+		"WebhookDelivery": {
+			Name:      "WebhookDelivery",
+			Satisfies: []string{"WebhookDelivery"},
+			Fields: map[string]*gqlfast.Field{
+				"id": {
+					Name: "id",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookDelivery)
+						v := obj.ID
+						w.String(string(v))
+						return true
+					},
+				},
+				"endpointId": {
+					Name: "endpointId",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookDelivery)
+						v := obj.EndpointID
+						w.String(string(v))
+						return true
+					},
+				},
+				"eventId": {
+					Name: "eventId",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookDelivery)
+						v := obj.EventID
+						w.String(string(v))
+						return true
+					},
+				},
+				"eventType": {
+					Name: "eventType",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookDelivery)
+						v := obj.EventType
+						w.String(string(v))
+						return true
+					},
+				},
+				"status": {
+					Name: "status",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookDelivery)
+						v := obj.Status
+						w.Quote(string(v))
+						return true
+					},
+				},
+				"attempts": {
+					Name: "attempts",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookDelivery)
+						v := obj.Attempts
+						w.Int(int64(v))
+						return true
+					},
+				},
+				"lastStatusCode": {
+					Name: "lastStatusCode",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookDelivery)
+						v := obj.LastStatusCode
+						if v == nil {
+							w.Null()
+							return true
+						}
+						w.Int(int64(*v))
+						return true
+					},
+				},
+				"lastError": {
+					Name: "lastError",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookDelivery)
+						v := obj.LastError
+						if v == nil {
+							w.Null()
+							return true
+						}
+						w.String(string(*v))
+						return true
+					},
+				},
+				"durationMs": {
+					Name: "durationMs",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookDelivery)
+						v := obj.DurationMs
+						if v == nil {
+							w.Null()
+							return true
+						}
+						w.Int(int64(*v))
+						return true
+					},
+				},
+				"responseExcerpt": {
+					Name: "responseExcerpt",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookDelivery)
+						v := obj.ResponseExcerpt
+						if v == nil {
+							w.Null()
+							return true
+						}
+						w.String(string(*v))
+						return true
+					},
+				},
+				"nextAttemptAt": {
+					Name: "nextAttemptAt",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookDelivery)
+						v := obj.NextAttemptAt
+						if v == nil {
+							w.Null()
+							return true
+						}
+						w.Time(*v)
+						return true
+					},
+				},
+				"deliveredAt": {
+					Name: "deliveredAt",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookDelivery)
+						v := obj.DeliveredAt
+						if v == nil {
+							w.Null()
+							return true
+						}
+						w.Time(*v)
+						return true
+					},
+				},
+				"createdAt": {
+					Name: "createdAt",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookDelivery)
+						v := obj.CreatedAt
+						w.Time(v)
+						return true
+					},
+				},
+			},
+		},
+		"WebhookDeliveryConnection": {
+			Name:      "WebhookDeliveryConnection",
+			Satisfies: []string{"WebhookDeliveryConnection"},
+			Fields: map[string]*gqlfast.Field{
+				"edges": {
+					Name:        "edges",
+					Kind:        gqlfast.Object,
+					Type:        "WebhookDeliveryEdge",
+					Abstract:    false,
+					List:        true,
+					NonNull:     true,
+					ElemNonNull: true,
+					Children: func(parent any, dst []any) ([]any, bool) {
+						obj := parent.(*models.WebhookDeliveryConnection)
+						v := obj.Edges
+						for _, e := range v {
+							if e == nil {
+								dst = append(dst, nil)
+							} else {
+								dst = append(dst, e)
+							}
+						}
+						return dst, false
+					},
+				},
+				"nodes": {
+					Name:        "nodes",
+					Kind:        gqlfast.Object,
+					Type:        "WebhookDelivery",
+					Abstract:    false,
+					List:        true,
+					NonNull:     true,
+					ElemNonNull: true,
+					Children: func(parent any, dst []any) ([]any, bool) {
+						obj := parent.(*models.WebhookDeliveryConnection)
+						v := obj.Nodes()
+						for _, e := range v {
+							if e == nil {
+								dst = append(dst, nil)
+							} else {
+								dst = append(dst, e)
+							}
+						}
+						return dst, false
+					},
+				},
+				"pageInfo": {
+					Name:     "pageInfo",
+					Kind:     gqlfast.Object,
+					Type:     "PageInfo",
+					Abstract: false,
+					List:     false,
+					NonNull:  true,
+					Children: func(parent any, dst []any) ([]any, bool) {
+						obj := parent.(*models.WebhookDeliveryConnection)
+						v := obj.PageInfo
+						if v == nil {
+							return dst, true
+						}
+						return append(dst, v), false
+					},
+				},
+				"totalCount": {
+					Name: "totalCount",
+					Kind: gqlfast.ResolvedScalar,
+					Resolve: func(ctx context.Context, parents []any, args map[string]any) ([]any, error) {
+						ec := fastEC(ctx)
+						_ = ec
+						fc := fastArgs{Args: args}
+						_ = fc
+						out := make([]any, len(parents))
+						for i, p := range parents {
+							obj := p.(*models.WebhookDeliveryConnection)
+							v, err := obj.TotalCount(ctx)
+							if err != nil {
+								return nil, err
+							}
+							out[i] = v
+						}
+						return out, nil
+					},
+					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
+						v, _ := value.(int)
+						w.Int(int64(v))
+						return true
+					},
+				},
+			},
+		},
+		"WebhookDeliveryEdge": {
+			Name:      "WebhookDeliveryEdge",
+			Satisfies: []string{"WebhookDeliveryEdge"},
+			Fields: map[string]*gqlfast.Field{
+				"cursor": {
+					Name: "cursor",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookDeliveryEdge)
+						v := obj.Cursor
+						w.String(string(v))
+						return true
+					},
+				},
+				"node": {
+					Name:     "node",
+					Kind:     gqlfast.Object,
+					Type:     "WebhookDelivery",
+					Abstract: false,
+					List:     false,
+					NonNull:  true,
+					Children: func(parent any, dst []any) ([]any, bool) {
+						obj := parent.(*models.WebhookDeliveryEdge)
+						v := obj.Node
+						if v == nil {
+							return dst, true
+						}
+						return append(dst, v), false
+					},
+				},
+			},
+		},
+		"WebhookEndpoint": {
+			Name:      "WebhookEndpoint",
+			Satisfies: []string{"WebhookEndpoint"},
+			Fields: map[string]*gqlfast.Field{
+				"id": {
+					Name: "id",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookEndpoint)
+						v := obj.ID
+						w.String(string(v))
+						return true
+					},
+				},
+				"url": {
+					Name: "url",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookEndpoint)
+						v := obj.URL
+						w.String(string(v))
+						return true
+					},
+				},
+				"description": {
+					Name: "description",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookEndpoint)
+						v := obj.Description
+						if v == nil {
+							w.Null()
+							return true
+						}
+						w.String(string(*v))
+						return true
+					},
+				},
+				"events": {
+					Name: "events",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookEndpoint)
+						v := obj.Events()
+						w.Strings(v)
+						return true
+					},
+				},
+				"enabled": {
+					Name: "enabled",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookEndpoint)
+						v := obj.Enabled
+						w.Bool(bool(v))
+						return true
+					},
+				},
+				"disabledReason": {
+					Name: "disabledReason",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookEndpoint)
+						v := obj.DisabledReason
+						if v == nil {
+							w.Null()
+							return true
+						}
+						w.String(string(*v))
+						return true
+					},
+				},
+				"failingSince": {
+					Name: "failingSince",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookEndpoint)
+						v := obj.FailingSince
+						if v == nil {
+							w.Null()
+							return true
+						}
+						w.Time(*v)
+						return true
+					},
+				},
+				"createdAt": {
+					Name: "createdAt",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookEndpoint)
+						v := obj.CreatedAt
+						w.Time(v)
+						return true
+					},
+				},
+				"updatedAt": {
+					Name: "updatedAt",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookEndpoint)
+						v := obj.UpdatedAt
+						w.Time(v)
+						return true
+					},
+				},
+			},
+		},
+		"WebhookEndpointConnection": {
+			Name:      "WebhookEndpointConnection",
+			Satisfies: []string{"WebhookEndpointConnection"},
+			Fields: map[string]*gqlfast.Field{
+				"edges": {
+					Name:        "edges",
+					Kind:        gqlfast.Object,
+					Type:        "WebhookEndpointEdge",
+					Abstract:    false,
+					List:        true,
+					NonNull:     true,
+					ElemNonNull: true,
+					Children: func(parent any, dst []any) ([]any, bool) {
+						obj := parent.(*models.WebhookEndpointConnection)
+						v := obj.Edges
+						for _, e := range v {
+							if e == nil {
+								dst = append(dst, nil)
+							} else {
+								dst = append(dst, e)
+							}
+						}
+						return dst, false
+					},
+				},
+				"nodes": {
+					Name:        "nodes",
+					Kind:        gqlfast.Object,
+					Type:        "WebhookEndpoint",
+					Abstract:    false,
+					List:        true,
+					NonNull:     true,
+					ElemNonNull: true,
+					Children: func(parent any, dst []any) ([]any, bool) {
+						obj := parent.(*models.WebhookEndpointConnection)
+						v := obj.Nodes()
+						for _, e := range v {
+							if e == nil {
+								dst = append(dst, nil)
+							} else {
+								dst = append(dst, e)
+							}
+						}
+						return dst, false
+					},
+				},
+				"pageInfo": {
+					Name:     "pageInfo",
+					Kind:     gqlfast.Object,
+					Type:     "PageInfo",
+					Abstract: false,
+					List:     false,
+					NonNull:  true,
+					Children: func(parent any, dst []any) ([]any, bool) {
+						obj := parent.(*models.WebhookEndpointConnection)
+						v := obj.PageInfo
+						if v == nil {
+							return dst, true
+						}
+						return append(dst, v), false
+					},
+				},
+				"totalCount": {
+					Name: "totalCount",
+					Kind: gqlfast.ResolvedScalar,
+					Resolve: func(ctx context.Context, parents []any, args map[string]any) ([]any, error) {
+						ec := fastEC(ctx)
+						_ = ec
+						fc := fastArgs{Args: args}
+						_ = fc
+						out := make([]any, len(parents))
+						for i, p := range parents {
+							obj := p.(*models.WebhookEndpointConnection)
+							v, err := obj.TotalCount(ctx)
+							if err != nil {
+								return nil, err
+							}
+							out[i] = v
+						}
+						return out, nil
+					},
+					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
+						v, _ := value.(int)
+						w.Int(int64(v))
+						return true
+					},
+				},
+			},
+		},
+		"WebhookEndpointEdge": {
+			Name:      "WebhookEndpointEdge",
+			Satisfies: []string{"WebhookEndpointEdge"},
+			Fields: map[string]*gqlfast.Field{
+				"cursor": {
+					Name: "cursor",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookEndpointEdge)
+						v := obj.Cursor
+						w.String(string(v))
+						return true
+					},
+				},
+				"node": {
+					Name:     "node",
+					Kind:     gqlfast.Object,
+					Type:     "WebhookEndpoint",
+					Abstract: false,
+					List:     false,
+					NonNull:  true,
+					Children: func(parent any, dst []any) ([]any, bool) {
+						obj := parent.(*models.WebhookEndpointEdge)
+						v := obj.Node
 						if v == nil {
 							return dst, true
 						}

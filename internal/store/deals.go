@@ -62,14 +62,11 @@ func dealConnection(p *pageResult[models.Deal], count models.Counter) *models.De
 
 // CreateDeal adds a deal; amount defaults to 0, currency to USD and stage to LEAD.
 func (s *Store) CreateDeal(ctx context.Context, in models.CreateDealInput) (*models.Deal, error) {
-	d := &models.Deal{ID: ids.New(ids.Deal), Currency: "USD", Stage: models.DealStageLead}
+	var d *models.Deal
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		patch := dealPatch{Title: &in.Title, Amount: in.Amount, Currency: in.Currency, Stage: in.Stage,
-			ContactID: in.ContactID, CloseDate: in.CloseDate}
-		if err := patch.apply(tx, d); err != nil {
-			return err
-		}
-		return tx.Create(d).Error
+		var err error
+		d, err = createDeal(tx, in)
+		return err
 	})
 	if err != nil {
 		return nil, s.translate(err)
@@ -77,24 +74,47 @@ func (s *Store) CreateDeal(ctx context.Context, in models.CreateDealInput) (*mod
 	return d, nil
 }
 
+func createDeal(tx *gorm.DB, in models.CreateDealInput) (*models.Deal, error) {
+	d := &models.Deal{ID: ids.New(ids.Deal), Currency: "USD", Stage: models.DealStageLead}
+	patch := dealPatch{Title: &in.Title, Amount: in.Amount, Currency: in.Currency, Stage: in.Stage,
+		ContactID: in.ContactID, CloseDate: in.CloseDate}
+	if err := patch.apply(tx, d); err != nil {
+		return nil, err
+	}
+	if err := tx.Create(d).Error; err != nil {
+		return nil, err
+	}
+	return d, emitObject(tx, EventDealCreated, func() (any, error) { return dealObjectOf(d), nil })
+}
+
 // UpdateDeal changes the given fields of a deal.
 func (s *Store) UpdateDeal(ctx context.Context, id string, in models.UpdateDealInput) (*models.Deal, error) {
 	var d *models.Deal
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
-		if d, err = findDeal(s.forUpdate(tx), id); err != nil {
-			return err
-		}
-		if err := dealPatch(in).apply(tx, d); err != nil {
-			return err
-		}
-		d.UpdatedAt = Now()
-		return tx.Select("*").Omit("id", "workspace_id", "created_at").Updates(d).Error
+		d, err = s.updateDeal(tx, id, in)
+		return err
 	})
 	if err != nil {
 		return nil, s.translate(err)
 	}
 	return d, nil
+}
+
+func (s *Store) updateDeal(tx *gorm.DB, id string, in models.UpdateDealInput) (*models.Deal, error) {
+	d, err := findDeal(s.forUpdate(tx), id)
+	if err != nil {
+		return nil, err
+	}
+	before := dealObjectOf(d)
+	if err := dealPatch(in).apply(tx, d); err != nil {
+		return nil, err
+	}
+	d.UpdatedAt = Now()
+	if err := tx.Select("*").Omit("id", "workspace_id", "created_at").Updates(d).Error; err != nil {
+		return nil, err
+	}
+	return d, emitDealUpdate(tx, before, d)
 }
 
 // SetDealStage moves a deal to another stage inside an existing transaction.
@@ -103,11 +123,15 @@ func SetDealStage(tx *gorm.DB, id string, stage models.DealStage) (*models.Deal,
 	if err != nil {
 		return nil, err
 	}
+	before := dealObjectOf(d)
 	if err := (dealPatch{Stage: &stage}).apply(tx, d); err != nil {
 		return nil, err
 	}
 	d.UpdatedAt = Now()
-	return d, tx.Select("stage", "updated_at").Updates(d).Error
+	if err := tx.Select("stage", "updated_at").Updates(d).Error; err != nil {
+		return nil, err
+	}
+	return d, emitDealUpdate(tx, before, d)
 }
 
 // dealPatch is the shape shared by the create and update inputs.
@@ -169,5 +193,12 @@ func (p dealPatch) apply(tx *gorm.DB, d *models.Deal) error {
 
 // DeleteDeal removes a deal.
 func (s *Store) DeleteDeal(ctx context.Context, id string) error {
-	return s.deleteByID(ctx, &models.Deal{}, "deal", id)
+	return s.write(ctx, func(tx *gorm.DB) error {
+		if err := emitDeleted(tx, EventDealDeleted, "deal", id, func(d *models.Deal) (any, error) {
+			return dealObjectOf(d), nil
+		}); err != nil {
+			return err
+		}
+		return deleteByID(tx, &models.Deal{}, "deal", id)
+	})
 }

@@ -128,10 +128,13 @@ func (s *Store) SaveLexiExchange(ctx context.Context, conversationID *string, me
 			t.ConversationID = &out.ConversationID
 			t.CreatedAt = now
 		}
-		if len(tasks) > 0 {
-			return tx.Create(tasks).Error
+		if len(tasks) == 0 {
+			return nil
 		}
-		return nil
+		if err := tx.Create(tasks).Error; err != nil {
+			return err
+		}
+		return emit(tx, EventLexiTaskCreated, lexiTaskEvents(tasks))
 	})
 	if err != nil {
 		return nil, s.translate(err)
@@ -180,7 +183,11 @@ func decodeLexiPayload(action models.LexiAction, payload string) (any, error) {
 	case models.LexiActionImportProspects:
 		v = &LexiImportProspects{}
 	default:
-		return nil, fmt.Errorf("store: unknown Lexi action %q", action)
+		mk, ok := lexiEdits[action]
+		if !ok {
+			return nil, fmt.Errorf("store: unknown Lexi action %q", action)
+		}
+		v = mk()
 	}
 	dec := json.NewDecoder(strings.NewReader(payload))
 	dec.DisallowUnknownFields()
@@ -310,7 +317,7 @@ func decideLexiTask(tx *gorm.DB, t *models.LexiTask) error {
 	if res.RowsAffected != 1 {
 		return apperr.Conflict("Lexi task %q is no longer PENDING", t.ID)
 	}
-	return nil
+	return emitLexiTask(tx, lexiTaskDecided[t.Status], t)
 }
 
 // runLexiAction executes a task's action and describes what it did.
@@ -407,6 +414,8 @@ func (s *Store) runLexiAction(tx *gorm.DB, t *models.LexiTask) (string, error) {
 			return "", failed("Could not import the prospects", err)
 		}
 		return fmt.Sprintf("Imported %s as contacts", countNoun(len(contacts), "prospect")), nil
+	case lexiEdit:
+		return p.run(s, tx)
 	}
 	return "", fmt.Errorf("store: no runner for Lexi action %s", t.Action)
 }
