@@ -386,12 +386,19 @@ func (e DealStage) MarshalJSON() ([]byte, error) {
 type LexiAction string
 
 const (
-	LexiActionCreateList        LexiAction = "CREATE_LIST"
-	LexiActionAddContactsToList LexiAction = "ADD_CONTACTS_TO_LIST"
-	LexiActionTagContacts       LexiAction = "TAG_CONTACTS"
-	LexiActionUpdateDealStage   LexiAction = "UPDATE_DEAL_STAGE"
-	LexiActionCreateCampaign    LexiAction = "CREATE_CAMPAIGN"
-	LexiActionImportProspects   LexiAction = "IMPORT_PROSPECTS"
+	LexiActionCreateList             LexiAction = "CREATE_LIST"
+	LexiActionAddContactsToList      LexiAction = "ADD_CONTACTS_TO_LIST"
+	LexiActionTagContacts            LexiAction = "TAG_CONTACTS"
+	LexiActionUpdateDealStage        LexiAction = "UPDATE_DEAL_STAGE"
+	LexiActionCreateCampaign         LexiAction = "CREATE_CAMPAIGN"
+	LexiActionImportProspects        LexiAction = "IMPORT_PROSPECTS"
+	LexiActionCreateContact          LexiAction = "CREATE_CONTACT"
+	LexiActionUpdateContact          LexiAction = "UPDATE_CONTACT"
+	LexiActionRemoveContactsFromList LexiAction = "REMOVE_CONTACTS_FROM_LIST"
+	LexiActionUntagContacts          LexiAction = "UNTAG_CONTACTS"
+	LexiActionCreateDeal             LexiAction = "CREATE_DEAL"
+	LexiActionUpdateDeal             LexiAction = "UPDATE_DEAL"
+	LexiActionUpdateCampaign         LexiAction = "UPDATE_CAMPAIGN"
 )
 
 var AllLexiAction = []LexiAction{
@@ -401,11 +408,18 @@ var AllLexiAction = []LexiAction{
 	LexiActionUpdateDealStage,
 	LexiActionCreateCampaign,
 	LexiActionImportProspects,
+	LexiActionCreateContact,
+	LexiActionUpdateContact,
+	LexiActionRemoveContactsFromList,
+	LexiActionUntagContacts,
+	LexiActionCreateDeal,
+	LexiActionUpdateDeal,
+	LexiActionUpdateCampaign,
 }
 
 func (e LexiAction) IsValid() bool {
 	switch e {
-	case LexiActionCreateList, LexiActionAddContactsToList, LexiActionTagContacts, LexiActionUpdateDealStage, LexiActionCreateCampaign, LexiActionImportProspects:
+	case LexiActionCreateList, LexiActionAddContactsToList, LexiActionTagContacts, LexiActionUpdateDealStage, LexiActionCreateCampaign, LexiActionImportProspects, LexiActionCreateContact, LexiActionUpdateContact, LexiActionRemoveContactsFromList, LexiActionUntagContacts, LexiActionCreateDeal, LexiActionUpdateDeal, LexiActionUpdateCampaign:
 		return true
 	}
 	return false

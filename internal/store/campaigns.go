@@ -73,22 +73,28 @@ func (s *Store) UpdateCampaign(ctx context.Context, id string, in models.UpdateC
 	var c *models.Campaign
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
-		if c, err = findCampaign(s.forUpdate(tx), id); err != nil {
-			return err
-		}
-		if c.Status == models.CampaignStatusSent {
-			return apperr.Conflict("campaign %q has been sent and can no longer change", id)
-		}
-		if err := campaignPatch(in).apply(tx, c, Now()); err != nil {
-			return err
-		}
-		c.UpdatedAt = Now()
-		return tx.Select("*").Omit("id", "workspace_id", "created_at").Updates(c).Error
+		c, err = s.updateCampaign(tx, id, in)
+		return err
 	})
 	if err != nil {
 		return nil, s.translate(err)
 	}
 	return c, nil
+}
+
+func (s *Store) updateCampaign(tx *gorm.DB, id string, in models.UpdateCampaignInput) (*models.Campaign, error) {
+	c, err := findCampaign(s.forUpdate(tx), id)
+	if err != nil {
+		return nil, err
+	}
+	if c.Status == models.CampaignStatusSent {
+		return nil, apperr.Conflict("campaign %q has been sent and can no longer change", id)
+	}
+	if err := campaignPatch(in).apply(tx, c, Now()); err != nil {
+		return nil, err
+	}
+	c.UpdatedAt = Now()
+	return c, tx.Select("*").Omit("id", "workspace_id", "created_at").Updates(c).Error
 }
 
 // campaignPatch is the shape shared by the create and update inputs.

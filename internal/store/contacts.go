@@ -92,6 +92,21 @@ func contactConnection(p *pageResult[models.Contact], count models.Counter) *mod
 
 // CreateContact adds a contact; an email already in the workspace is a conflict.
 func (s *Store) CreateContact(ctx context.Context, in models.CreateContactInput) (*models.Contact, error) {
+	c, err := newContact(in)
+	if err != nil {
+		return nil, err
+	}
+	err = s.write(ctx, func(tx *gorm.DB) error {
+		return insertContact(tx, c)
+	})
+	if err != nil {
+		return nil, s.emailConflict(err, c.Email)
+	}
+	return c, nil
+}
+
+// newContact validates a new contact's input.
+func newContact(in models.CreateContactInput) (*models.Contact, error) {
 	c := &models.Contact{ID: ids.New(ids.Contact)}
 	patch := contactPatch{Email: &in.Email, FirstName: in.FirstName, LastName: in.LastName, Company: in.Company,
 		Title: in.Title, Phone: in.Phone, Tags: in.Tags}
@@ -100,12 +115,6 @@ func (s *Store) CreateContact(ctx context.Context, in models.CreateContactInput)
 	}
 	if c.TagList == nil {
 		c.TagList = models.StringList{}
-	}
-	err := s.write(ctx, func(tx *gorm.DB) error {
-		return insertContact(tx, c)
-	})
-	if err != nil {
-		return nil, s.emailConflict(err, c.Email)
 	}
 	return c, nil
 }

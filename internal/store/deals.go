@@ -62,14 +62,11 @@ func dealConnection(p *pageResult[models.Deal], count models.Counter) *models.De
 
 // CreateDeal adds a deal; amount defaults to 0, currency to USD and stage to LEAD.
 func (s *Store) CreateDeal(ctx context.Context, in models.CreateDealInput) (*models.Deal, error) {
-	d := &models.Deal{ID: ids.New(ids.Deal), Currency: "USD", Stage: models.DealStageLead}
+	var d *models.Deal
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		patch := dealPatch{Title: &in.Title, Amount: in.Amount, Currency: in.Currency, Stage: in.Stage,
-			ContactID: in.ContactID, CloseDate: in.CloseDate}
-		if err := patch.apply(tx, d); err != nil {
-			return err
-		}
-		return tx.Create(d).Error
+		var err error
+		d, err = createDeal(tx, in)
+		return err
 	})
 	if err != nil {
 		return nil, s.translate(err)
@@ -77,24 +74,40 @@ func (s *Store) CreateDeal(ctx context.Context, in models.CreateDealInput) (*mod
 	return d, nil
 }
 
+func createDeal(tx *gorm.DB, in models.CreateDealInput) (*models.Deal, error) {
+	d := &models.Deal{ID: ids.New(ids.Deal), Currency: "USD", Stage: models.DealStageLead}
+	patch := dealPatch{Title: &in.Title, Amount: in.Amount, Currency: in.Currency, Stage: in.Stage,
+		ContactID: in.ContactID, CloseDate: in.CloseDate}
+	if err := patch.apply(tx, d); err != nil {
+		return nil, err
+	}
+	return d, tx.Create(d).Error
+}
+
 // UpdateDeal changes the given fields of a deal.
 func (s *Store) UpdateDeal(ctx context.Context, id string, in models.UpdateDealInput) (*models.Deal, error) {
 	var d *models.Deal
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
-		if d, err = findDeal(s.forUpdate(tx), id); err != nil {
-			return err
-		}
-		if err := dealPatch(in).apply(tx, d); err != nil {
-			return err
-		}
-		d.UpdatedAt = Now()
-		return tx.Select("*").Omit("id", "workspace_id", "created_at").Updates(d).Error
+		d, err = s.updateDeal(tx, id, in)
+		return err
 	})
 	if err != nil {
 		return nil, s.translate(err)
 	}
 	return d, nil
+}
+
+func (s *Store) updateDeal(tx *gorm.DB, id string, in models.UpdateDealInput) (*models.Deal, error) {
+	d, err := findDeal(s.forUpdate(tx), id)
+	if err != nil {
+		return nil, err
+	}
+	if err := dealPatch(in).apply(tx, d); err != nil {
+		return nil, err
+	}
+	d.UpdatedAt = Now()
+	return d, tx.Select("*").Omit("id", "workspace_id", "created_at").Updates(d).Error
 }
 
 // SetDealStage moves a deal to another stage inside an existing transaction.

@@ -180,7 +180,11 @@ func decodeLexiPayload(action models.LexiAction, payload string) (any, error) {
 	case models.LexiActionImportProspects:
 		v = &LexiImportProspects{}
 	default:
-		return nil, fmt.Errorf("store: unknown Lexi action %q", action)
+		mk, ok := lexiEdits[action]
+		if !ok {
+			return nil, fmt.Errorf("store: unknown Lexi action %q", action)
+		}
+		v = mk()
 	}
 	dec := json.NewDecoder(strings.NewReader(payload))
 	dec.DisallowUnknownFields()
@@ -407,6 +411,8 @@ func (s *Store) runLexiAction(tx *gorm.DB, t *models.LexiTask) (string, error) {
 			return "", failed("Could not import the prospects", err)
 		}
 		return fmt.Sprintf("Imported %s as contacts", countNoun(len(contacts), "prospect")), nil
+	case lexiEdit:
+		return p.run(s, tx)
 	}
 	return "", fmt.Errorf("store: no runner for Lexi action %s", t.Action)
 }

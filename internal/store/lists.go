@@ -181,23 +181,32 @@ func addToList(tx *gorm.DB, listID string, contactIDs []string) (*models.List, e
 func (s *Store) RemoveContactsFromList(ctx context.Context, listID string, contactIDs []string) (*models.List, error) {
 	var l *models.List
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := checkIDs("contactIds", contactIDs); err != nil {
-			return err
-		}
 		var err error
-		if l, err = findList(s.forUpdate(tx), listID); err != nil { // see addToList
-			return err
-		}
-		contactIDs = dedupe(contactIDs)
-		if err := requireAll(tx, &models.Contact{}, "contact", "contactIds", contactIDs); err != nil {
-			return err
-		}
-		if err := tx.Where("list_id = ? AND contact_id IN ?", l.ID, contactIDs).Delete(&models.ListMembership{}).Error; err != nil {
-			return err
-		}
-		return touch(tx, l)
+		l, _, err = s.removeFromList(tx, listID, contactIDs)
+		return err
 	})
 	return l, s.translate(err)
+}
+
+// removeFromList removes contacts from a list inside a transaction and says how many of them
+// were members.
+func (s *Store) removeFromList(tx *gorm.DB, listID string, contactIDs []string) (*models.List, int64, error) {
+	if err := checkIDs("contactIds", contactIDs); err != nil {
+		return nil, 0, err
+	}
+	l, err := findList(s.forUpdate(tx), listID) // see addToList
+	if err != nil {
+		return nil, 0, err
+	}
+	contactIDs = dedupe(contactIDs)
+	if err := requireAll(tx, &models.Contact{}, "contact", "contactIds", contactIDs); err != nil {
+		return nil, 0, err
+	}
+	res := tx.Where("list_id = ? AND contact_id IN ?", l.ID, contactIDs).Delete(&models.ListMembership{})
+	if res.Error != nil {
+		return nil, 0, res.Error
+	}
+	return l, res.RowsAffected, touch(tx, l)
 }
 
 func touch(tx *gorm.DB, l *models.List) error {

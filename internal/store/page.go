@@ -213,7 +213,12 @@ func paginate[T any](q *gorm.DB, args PageArgs, ord ordering[T]) (*pageResult[T]
 				}
 				v = t
 			}
-			q = q.Where("("+ord.column+" "+op+" ? OR ("+ord.column+" = ? AND "+ord.idCol+" "+op+" ?))", v, v, c.ID)
+			// A row comparison, not "col > v OR (col = v AND id > x)": both databases take it
+			// as the bound of an index on (workspace_id, col, id) and start the scan at the
+			// cursor; the OR form is a filter over the index walked from its start. The
+			// ordering columns are NOT NULL (TestOrderingColumnsAreNotNull), so the
+			// comparison never meets a NULL.
+			q = q.Where("("+ord.column+", "+ord.idCol+") "+op+" (?, ?)", v, c.ID)
 		}
 	}
 	if spec.limit == 0 { // nothing to read, but the cursor still says what lies before or after it

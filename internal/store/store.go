@@ -89,6 +89,15 @@ func Open(opts Options) (*Store, error) {
 		// fastest and allocates least; database/sql's statements (GORM's PrepareStmt) and the
 		// native reads (pgxread.go) both use it.
 		pgCfg.DefaultQueryExecMode = pgx.QueryExecModeCacheStatement
+		// Every statement is planned for its parameters. A cached statement otherwise switches
+		// to a generic plan after five executions, costed for the average workspace: one
+		// tenant's millions of rows then decide how a small tenant's request is read (a
+		// backward walk of a whole index where its own rows are a few hundred), and the
+		// reverse. Planning each execution costs less than a round trip; the statement keeps
+		// its parse and its description. The URL's plan_cache_mode wins.
+		if _, set := pgCfg.RuntimeParams["plan_cache_mode"]; !set {
+			pgCfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+		}
 		if pgCfg.ConnectTimeout == 0 { // the URL's connect_timeout wins
 			pgCfg.ConnectTimeout = cmp.Or(opts.ConnectTimeout, DefaultConnectTimeout)
 		}
