@@ -8,6 +8,7 @@ import (
 	"github.com/wbk/crm/internal/apperr"
 	"github.com/wbk/crm/internal/lexi"
 	"github.com/wbk/crm/internal/store"
+	"github.com/wbk/crm/internal/webhooks"
 	"github.com/wbk/crm/models"
 )
 
@@ -22,6 +23,8 @@ type Resolver struct {
 	Lexi *lexi.Service
 	// Events streams Lexi task changes to subscriptions.
 	Events TaskEvents
+	// Webhooks manages webhook endpoints: URL rules and secrets.
+	Webhooks *webhooks.Service
 }
 
 // TaskEvents streams the Lexi task changes of one workspace until ctx ends.

@@ -166,6 +166,36 @@ func (r *mutationResolver) RejectLexiTask(ctx context.Context, id string, reason
 	return r.Lexi.Reject(ctx, id, reason)
 }
 
+// CreateWebhookEndpoint is the resolver for the createWebhookEndpoint field.
+func (r *mutationResolver) CreateWebhookEndpoint(ctx context.Context, input models.CreateWebhookEndpointInput) (*models.CreateWebhookEndpointPayload, error) {
+	return r.Webhooks.CreateEndpoint(ctx, input)
+}
+
+// UpdateWebhookEndpoint is the resolver for the updateWebhookEndpoint field.
+func (r *mutationResolver) UpdateWebhookEndpoint(ctx context.Context, id string, input models.UpdateWebhookEndpointInput) (*models.WebhookEndpoint, error) {
+	return r.Webhooks.UpdateEndpoint(ctx, id, input)
+}
+
+// DeleteWebhookEndpoint is the resolver for the deleteWebhookEndpoint field.
+func (r *mutationResolver) DeleteWebhookEndpoint(ctx context.Context, id string) (string, error) {
+	return id, r.Store.DeleteWebhookEndpoint(ctx, id)
+}
+
+// RotateWebhookSecret is the resolver for the rotateWebhookSecret field.
+func (r *mutationResolver) RotateWebhookSecret(ctx context.Context, id string) (*models.RotateWebhookSecretPayload, error) {
+	return r.Webhooks.RotateSecret(ctx, id)
+}
+
+// SendTestWebhook is the resolver for the sendTestWebhook field.
+func (r *mutationResolver) SendTestWebhook(ctx context.Context, id string) (*models.WebhookDelivery, error) {
+	return r.Store.SendTestWebhook(ctx, id)
+}
+
+// RedeliverWebhook is the resolver for the redeliverWebhook field.
+func (r *mutationResolver) RedeliverWebhook(ctx context.Context, id string) (*models.WebhookDelivery, error) {
+	return r.Store.RedeliverWebhook(ctx, id)
+}
+
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*models.Viewer, error) {
 	p := auth.PrincipalFrom(ctx)
@@ -273,6 +303,16 @@ func (r *queryResolver) LexiTask(ctx context.Context, id string) (*models.LexiTa
 // LexiTasks is the resolver for the lexiTasks field.
 func (r *queryResolver) LexiTasks(ctx context.Context, status *models.LexiTaskStatus, first *int, after *string) (*models.LexiTaskConnection, error) {
 	return r.Lexi.Tasks(ctx, status, first, after)
+}
+
+// WebhookEndpoints is the resolver for the webhookEndpoints field.
+func (r *queryResolver) WebhookEndpoints(ctx context.Context, first *int, after *string) (*models.WebhookEndpointConnection, error) {
+	return r.Store.WebhookEndpoints(ctx, page(first, after, nil, nil))
+}
+
+// WebhookDeliveries is the resolver for the webhookDeliveries field.
+func (r *queryResolver) WebhookDeliveries(ctx context.Context, endpointID string, status *models.WebhookDeliveryStatus, first *int, after *string) (*models.WebhookDeliveryConnection, error) {
+	return r.Store.WebhookDeliveries(ctx, endpointID, status, page(first, after, nil, nil))
 }
 
 // LexiTaskUpdated is the resolver for the lexiTaskUpdated field.

@@ -29,6 +29,7 @@ import (
 	"github.com/wbk/crm/internal/ratelimit"
 	"github.com/wbk/crm/internal/store"
 	"github.com/wbk/crm/internal/usage"
+	"github.com/wbk/crm/internal/webhooks"
 	"github.com/wbk/crm/resolvers"
 )
 
@@ -63,6 +64,8 @@ type Config struct {
 	CORSOrigins []string
 	// APQCache keeps automatic persisted queries; nil: a bounded in-process LRU.
 	APQCache graphql.Cache[string]
+	// WebhookAllowPrivate lets webhooks reach http:// and private addresses (WEBHOOK_ALLOW_PRIVATE).
+	WebhookAllowPrivate bool
 	// GenericExecution leaves every field to gqlgen's generated executor, without the direct
 	// path for hot reads (resolvers.Direct); the tests compare the two answers.
 	GenericExecution bool
@@ -80,6 +83,8 @@ type App struct {
 	// notifies it and the subscription resolver subscribes to it. In process; on PostgreSQL
 	// the server also starts its listener (Events.StartListener) to hear other instances.
 	Events *events.Broker
+	// Webhooks delivers webhook events; the server runs it (Webhooks.Run) in every instance.
+	Webhooks *webhooks.Worker
 }
 
 // New builds the application on cfg.Store.
@@ -109,12 +114,20 @@ func New(cfg Config) *App {
 		a.Limiter.Now = cfg.Now
 		a.Usage.Now = cfg.Now
 	}
+	clock := cfg.Now
+	if clock == nil {
+		clock = time.Now
+	}
+	a.Webhooks = webhooks.NewWorker(webhooks.WorkerConfig{Store: cfg.Store, Log: cfg.Log, AllowPrivate: cfg.WebhookAllowPrivate,
+		Now: clock, Metrics: webhooks.NewMetrics(cfg.Registry, cfg.Store, clock)})
+	cfg.Store.OnWebhooksQueued(a.Webhooks.Wake)
 	root := &resolvers.Resolver{
 		Store:      cfg.Store,
 		UsageStats: a.Usage,
 		Limits:     httpapi.RateLimits{Limiter: a.Limiter},
 		Lexi:       lexi.NewService(cfg.Store, cfg.Assistant, a.Events),
 		Events:     keyCheckedEvents{events: a.Events, auth: a.Auth},
+		Webhooks:   &webhooks.Service{Store: cfg.Store, AllowPrivate: cfg.WebhookAllowPrivate, Now: clock},
 	}
 	schema := NewExecutableSchema(root)
 	var direct graphql.HandlerExtension

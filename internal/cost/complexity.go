@@ -28,6 +28,10 @@ func Complexity() graph.ComplexityRoot {
 	c.Query.LexiTasks = func(child int, _ *models.LexiTaskStatus, first *int, _ *string) int {
 		return Connection(child, first, nil)
 	}
+	c.Query.WebhookEndpoints = func(child int, first *int, _ *string) int { return Connection(child, first, nil) }
+	c.Query.WebhookDeliveries = func(child int, _ string, _ *models.WebhookDeliveryStatus, first *int, _ *string) int {
+		return Connection(child, first, nil)
+	}
 	c.Contact.Lists = func(child int, first *int, _ *string) int { return Connection(child, first, nil) }
 	c.Contact.Deals = func(child int, first *int, _ *string) int { return Connection(child, first, nil) }
 	c.List.Contacts = func(child int, first *int, _ *string) int { return Connection(child, first, nil) }
