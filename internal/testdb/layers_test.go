@@ -22,7 +22,8 @@ var layers = [][]string{
 	{"internal/store", "internal/ratelimit", "graph", "internal/apq", "internal/playground"},
 	// services: what decides, on top of the store (and test fixtures on a real database).
 	{"internal/auth", "internal/access", "internal/usage", "internal/events", "internal/cost",
-		"internal/loaders", "internal/idempotency", "internal/lexi", "internal/seed", "internal/testdb"},
+		"internal/loaders", "internal/idempotency", "internal/lexi", "internal/seed", "internal/webhooks",
+		"internal/testdb"},
 	// resolvers: arguments in, one store, loader or service call, result out.
 	{"resolvers"},
 	// transports: HTTP (/graphql and its pipeline) and the REST edge (/v1).
