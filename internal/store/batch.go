@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"gorm.io/gorm"
+
 	"github.com/wbk/crm/internal/apperr"
 	"github.com/wbk/crm/models"
 )
@@ -38,9 +40,12 @@ var (
 	MembersOfList  = &Relation{name: "List.contacts", order: "list.contacts", countModel: &models.ListMembership{}, countCol: "list_id"}
 )
 
-// nested reads the pages of one relation for many parents in one statement: inner selects the
-// children with their parent's id and their row number within the parent (a window function),
-// and the outer query keeps the first limit+1 of each parent.
+// nested reads the pages of one relation for many parents in one statement. On PostgreSQL
+// each parent's page is a LATERAL subquery with its own LIMIT, read along an index on
+// (parent, child): k parents cost at most k × (limit + 1) rows, however many children they
+// have. SQLite has no LATERAL: there inner selects the children with their parent's id and
+// their row number within the parent (a window function), and the outer query keeps the first
+// limit+1 of each parent.
 type nested[T, E, C any] struct {
 	rel   *Relation
 	model any
@@ -48,46 +53,74 @@ type nested[T, E, C any] struct {
 	id    func(*T) string
 	edge  func(cursor string, node *T) E
 	conn  func(edges []*E, info *models.PageInfo) C
-	// The statement's text, written once: it depends on the relation only.
-	innerSelect, join, parentIn, parentAny, idAfter, outerSelect string
+	// The statements' text, written once: it depends on the relation only.
+	innerSelect, join, parentIn, idAfter, outerSelect string
+	// PostgreSQL: the LATERAL page of one parent p.
+	lateralSelect, lateralParent, orderCol, lateralFrom, lateralOuter string
 }
 
 // newNested describes a relation whose children live in table and whose parent is parentCol,
-// reached through join when that is set (a link table aliased m).
-func newNested[T, E, C any](rel *Relation, model any, table, join, parentCol string, rows rowScanner[T], id func(*T) string,
+// reached through join when that is set (a link table aliased m). orderCol is the child's id
+// as the index on (parentCol, orderCol) holds it, so that each parent's page is read in index
+// order.
+func newNested[T, E, C any](rel *Relation, model any, table, join, parentCol, orderCol string, rows rowScanner[T], id func(*T) string,
 	edge func(string, *T) E, conn func([]*E, *models.PageInfo) C) nested[T, E, C] {
 	return nested[T, E, C]{rel: rel, model: model, rows: rows, id: id, edge: edge, conn: conn, join: join,
 		innerSelect: rows.selectList(table) + ", " + parentCol + " AS parent_id, ROW_NUMBER() OVER (PARTITION BY " + parentCol +
 			" ORDER BY " + table + ".id) AS rn",
-		parentIn:    parentCol + " IN ?",
-		parentAny:   parentCol + " = ANY(?)",
-		idAfter:     table + ".id > ?",
-		outerSelect: rows.selectList("t") + ", t.parent_id, t.rn",
+		parentIn:      parentCol + " IN ?",
+		idAfter:       orderCol + " > ?",
+		outerSelect:   rows.selectList("t") + ", t.parent_id, t.rn",
+		lateralSelect: rows.selectList(table) + ", ROW_NUMBER() OVER (ORDER BY " + orderCol + ") AS rn",
+		lateralParent: parentCol + " = p.id",
+		orderCol:      orderCol,
+		lateralFrom:   "unnest(?::text[]) WITH ORDINALITY AS p(id, ord) CROSS JOIN LATERAL (?) AS t",
+		lateralOuter:  rows.selectList("t") + ", p.id, t.rn",
 	}
 }
 
 var (
 	listsOfContact = newNested(ListsOfContact, &models.List{}, "lists",
-		"JOIN list_memberships m ON m.list_id = lists.id AND m.workspace_id = lists.workspace_id", "m.contact_id",
+		"JOIN list_memberships m ON m.list_id = lists.id AND m.workspace_id = lists.workspace_id", "m.contact_id", "m.list_id",
 		listRows, func(l *models.List) string { return l.ID },
 		func(c string, n *models.List) models.ListEdge { return models.ListEdge{Cursor: c, Node: n} },
 		func(e []*models.ListEdge, info *models.PageInfo) models.ListConnection {
 			return models.ListConnection{Edges: e, PageInfo: info}
 		})
-	dealsOfContact = newNested(DealsOfContact, &models.Deal{}, "deals", "", "deals.contact_id",
+	dealsOfContact = newNested(DealsOfContact, &models.Deal{}, "deals", "", "deals.contact_id", "deals.id",
 		dealRows, func(d *models.Deal) string { return d.ID },
 		func(c string, n *models.Deal) models.DealEdge { return models.DealEdge{Cursor: c, Node: n} },
 		func(e []*models.DealEdge, info *models.PageInfo) models.DealConnection {
 			return models.DealConnection{Edges: e, PageInfo: info}
 		})
 	membersOfList = newNested(MembersOfList, &models.Contact{}, "contacts",
-		"JOIN list_memberships m ON m.contact_id = contacts.id AND m.workspace_id = contacts.workspace_id", "m.list_id",
+		"JOIN list_memberships m ON m.contact_id = contacts.id AND m.workspace_id = contacts.workspace_id", "m.list_id", "m.contact_id",
 		contactRows, func(c *models.Contact) string { return c.ID },
 		func(c string, n *models.Contact) models.ContactEdge { return models.ContactEdge{Cursor: c, Node: n} },
 		func(e []*models.ContactEdge, info *models.PageInfo) models.ContactConnection {
 			return models.ContactConnection{Edges: e, PageInfo: info}
 		})
 )
+
+// query builds the statement that reads the pages of parentIDs (each listed once): rows of
+// the children's columns, then their parent's id and row number, ordered by parent.
+func (n nested[T, E, C]) query(s *Store, ctx context.Context, parentIDs []string, spec pageSpec) *gorm.DB {
+	db := s.read(ctx)
+	inner := db.Model(n.model)
+	if n.join != "" {
+		inner = inner.Joins(n.join)
+	}
+	if spec.cursor != nil {
+		inner = inner.Where(n.idAfter, spec.cursor.ID)
+	}
+	if s.dialect == Postgres {
+		inner = inner.Select(n.lateralSelect).Where(n.lateralParent).Order(n.orderCol).Limit(spec.limit + 1)
+		return db.Table(n.lateralFrom, textArray(parentIDs), inner).Select(n.lateralOuter).Order("p.ord").Order("t.rn")
+	}
+	inner = inner.Select(n.innerSelect).Where(n.parentIn, parentIDs)
+	return db.Table("(?) AS t", inner).Select(n.outerSelect).
+		Where("t.rn <= ?", spec.limit+1).Order("t.parent_id").Order("t.rn")
+}
 
 // nestedRowsPerParent is the rows a batch presizes for per parent: most parents have fewer
 // children than a page holds (a contact is in a few lists, has a deal or none), and the slice
@@ -121,21 +154,16 @@ func (n nested[T, E, C]) pages(s *Store, ctx context.Context, parentIDs []string
 	}
 	var rows []*T
 	if spec.limit > 0 {
-		db := s.read(ctx)
-		inner := db.Model(n.model).Select(n.innerSelect)
-		if n.join != "" {
-			inner = inner.Joins(n.join)
+		unique := parentIDs
+		if len(page) < len(parentIDs) {
+			unique = make([]string, 0, len(page))
+			for i, id := range parentIDs {
+				if page[id] == i {
+					unique = append(unique, id)
+				}
+			}
 		}
-		if s.dialect == Postgres {
-			inner = inner.Where(n.parentAny, textArray(parentIDs))
-		} else {
-			inner = inner.Where(n.parentIn, parentIDs)
-		}
-		if spec.cursor != nil {
-			inner = inner.Where(n.idAfter, spec.cursor.ID)
-		}
-		q := db.Table("(?) AS t", inner).Select(n.outerSelect).
-			Where("t.rn <= ?", spec.limit+1).Order("t.parent_id").Order("t.rn")
+		q := n.query(s, ctx, unique, spec)
 		var (
 			parentID, current string
 			rn                int

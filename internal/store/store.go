@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -34,6 +35,8 @@ type Store struct {
 	db      *gorm.DB
 	dialect Dialect
 	log     *slog.Logger
+	// webhooksQueued wakes the webhook worker after a commit that queued deliveries.
+	webhooksQueued atomic.Pointer[func()]
 }
 
 // Options tune Open.
@@ -89,6 +92,15 @@ func Open(opts Options) (*Store, error) {
 		// fastest and allocates least; database/sql's statements (GORM's PrepareStmt) and the
 		// native reads (pgxread.go) both use it.
 		pgCfg.DefaultQueryExecMode = pgx.QueryExecModeCacheStatement
+		// Every statement is planned for its parameters. A cached statement otherwise switches
+		// to a generic plan after five executions, costed for the average workspace: one
+		// tenant's millions of rows then decide how a small tenant's request is read (a
+		// backward walk of a whole index where its own rows are a few hundred), and the
+		// reverse. Planning each execution costs less than a round trip; the statement keeps
+		// its parse and its description. The URL's plan_cache_mode wins.
+		if _, set := pgCfg.RuntimeParams["plan_cache_mode"]; !set {
+			pgCfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+		}
 		if pgCfg.ConnectTimeout == 0 { // the URL's connect_timeout wins
 			pgCfg.ConnectTimeout = cmp.Or(opts.ConnectTimeout, DefaultConnectTimeout)
 		}
@@ -193,7 +205,13 @@ func (s *Store) Ping(ctx context.Context) error {
 // write runs fn in one transaction and translates its error. Inside a request transaction
 // (BeginRequest) it is a savepoint of it: it commits with the request or not at all.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.translate(s.handle(ctx).Transaction(fn))
+	mark := &outboxMark{}
+	ctx = context.WithValue(ctx, outboxKey{}, mark)
+	if err := s.translate(s.handle(ctx).Transaction(fn)); err != nil {
+		return err
+	}
+	s.announceQueued(ctx, mark)
+	return nil
 }
 
 // read returns a handle for single-statement reads; inside a request transaction they read
