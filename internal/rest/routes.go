@@ -82,6 +82,21 @@ var routes = []route{
 	{method: "POST", path: "/v1/lexi/tasks/{id}/approve", operation: "ApproveLexiTask", summary: "Approve a pending Lexi task"},
 	{method: "POST", path: "/v1/lexi/tasks/{id}/reject", operation: "RejectLexiTask", summary: "Reject a pending Lexi task"},
 
+	{method: "GET", path: "/v1/webhooks", operation: "ListWebhookEndpoints", shape: shapePage, summary: "List webhook endpoints, oldest first",
+		query: withPaging()},
+	{method: "POST", path: "/v1/webhooks", operation: "CreateWebhookEndpoint", status: http.StatusCreated,
+		summary: "Create a webhook endpoint; the answer holds its signing secret, shown only here"},
+	{method: "PATCH", path: "/v1/webhooks/{id}", operation: "UpdateWebhookEndpoint", summary: "Update a webhook endpoint"},
+	{method: "DELETE", path: "/v1/webhooks/{id}", operation: "DeleteWebhookEndpoint", shape: shapeDeleted, summary: "Delete a webhook endpoint"},
+	{method: "POST", path: "/v1/webhooks/{id}/rotate-secret", operation: "RotateWebhookSecret",
+		summary: "Rotate an endpoint's signing secret; the old one keeps signing for 24 hours"},
+	{method: "POST", path: "/v1/webhooks/{id}/test", operation: "SendTestWebhook", status: http.StatusAccepted,
+		summary: "Queue a webhook.test event for one endpoint"},
+	{method: "GET", path: "/v1/webhooks/{id}/deliveries", operation: "ListWebhookDeliveries", shape: shapePage,
+		summary: "An endpoint's delivery log, newest first", query: withPaging(param{"status", "status"})},
+	{method: "POST", path: "/v1/webhook-deliveries/{id}/redeliver", operation: "RedeliverWebhook",
+		summary: "Queue a delivery again, with the same webhook-id"},
+
 	{method: "GET", path: "/v1/usage", operation: "Usage", shape: shapeArray, at: []string{"viewer", "apiKey", "usage"},
 		query: []param{{"days", "days"}}, summary: "This key's usage per UTC day, newest first"},
 }
