@@ -25,6 +25,7 @@ const (
 	EMETHOD       Code = "EMETHOD"       // an operation the HTTP method cannot carry
 	EBADREQUEST   Code = "EBADREQUEST"   // a request that is not GraphQL over HTTP at all
 	EMEDIATYPE    Code = "EMEDIATYPE"    // a request body in a media type the endpoint does not read
+	ENOTACCEPT    Code = "ENOTACCEPT"    // no response media type the request's Accept allows
 	ETIMEOUT      Code = "ETIMEOUT"      // the request's deadline passed before it finished
 	EUNAVAILABLE  Code = "EUNAVAILABLE"  // a dependency (the database) does not answer
 	EINTERNAL     Code = "EINTERNAL"     // a bug or an unexpected failure
