@@ -21,6 +21,7 @@ import (
 	"github.com/wbk/crm/graph"
 	"github.com/wbk/crm/internal/access"
 	"github.com/wbk/crm/internal/auth"
+	"github.com/wbk/crm/internal/cost"
 	"github.com/wbk/crm/internal/events"
 	"github.com/wbk/crm/internal/httpapi"
 	"github.com/wbk/crm/internal/lexi"
@@ -151,12 +152,12 @@ func New(cfg Config) *App {
 }
 
 // NewExecutableSchema is the GraphQL schema with its resolvers, the permission directive and
-// the price of each connection (complexity.go). Pricing never calls a resolver, so tests of
+// the price of each connection (internal/cost). Pricing never calls a resolver, so tests of
 // prices may pass nil.
 func NewExecutableSchema(r *resolvers.Resolver) graphql.ExecutableSchema {
 	return graph.NewExecutableSchema(graph.Config{
 		Resolvers:  r,
 		Directives: graph.DirectiveRoot{HasPermission: access.Directive},
-		Complexity: complexity(),
+		Complexity: cost.Complexity(),
 	})
 }

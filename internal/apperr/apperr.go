@@ -72,11 +72,22 @@ func Conflict(format string, args ...any) *Error {
 	return &Error{Code: ECONFLICT, Message: fmt.Sprintf(format, args...)}
 }
 
+// invalidValue is how a package below apperr marks a caller's malformed value without
+// importing it (models' scalars, which parse input): As reads such an error as EINVALID.
+type invalidValue interface {
+	error
+	InvalidValue()
+}
+
 // As returns the *Error inside err, or nil.
 func As(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
+	}
+	var iv invalidValue
+	if errors.As(err, &iv) {
+		return &Error{Code: EINVALID, Message: iv.Error()}
 	}
 	return nil
 }
