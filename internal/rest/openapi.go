@@ -245,7 +245,7 @@ func errorSchema() map[string]any {
 		"properties": map[string]any{"error": map[string]any{
 			"type": "object", "required": []string{"code", "message", "field"}, "additionalProperties": false,
 			"properties": map[string]any{
-				"code": map[string]any{"type": "string", "description": "The error code, as extensions.code on /graphql (NOT_FOUND, BAD_USER_INPUT, …)."},
+				"code":    map[string]any{"type": "string", "description": "The error code, as extensions.code on /graphql (NOT_FOUND, BAD_USER_INPUT, …)."},
 				"message": map[string]any{"type": "string"},
 				"field":   map[string]any{"type": []string{"string", "null"}, "description": "The parameter or body field the error is about, by its REST name."},
 			},

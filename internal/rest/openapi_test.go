@@ -13,7 +13,7 @@ import (
 
 // openAPIDoc is the part of the served document the generator-facing checks read.
 type openAPIDoc struct {
-	Servers []struct{ URL string } `json:"servers"`
+	Servers []struct{ URL string }  `json:"servers"`
 	Tags    []struct{ Name string } `json:"tags"`
 	Paths   map[string]map[string]struct {
 		OperationID string   `json:"operationId"`
