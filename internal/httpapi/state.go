@@ -29,6 +29,7 @@ import (
 // whole (who, the estimate, the rate) are atomic pointers and need no lock.
 type requestState struct {
 	method string
+	stream bool // answered with an event stream (chooseStream)
 
 	principal atomic.Pointer[auth.Principal]
 	estimate  atomic.Pointer[cost.Estimate]
@@ -233,7 +234,7 @@ func (w *statusWriter) flushHeader() {
 	w.code = code
 	switch {
 	case code == http.StatusUnauthorized:
-		w.Header().Set("WWW-Authenticate", `Bearer realm="graphql"`)
+		w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)
 	case code == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "":
 		w.Header().Set("Retry-After", retryAfterUnavailable)
 	case code == http.StatusMethodNotAllowed:
