@@ -35,7 +35,7 @@ func (transport) Fail(w http.ResponseWriter, _ *http.Request, err error) {
 }
 
 func (transport) Status(_ *http.Request, written int) int { return written }
-func (transport) ContentType(*http.Request) string       { return "application/json" }
+func (transport) ContentType(*http.Request) string        { return "application/json" }
 
 type fixture struct {
 	st    *store.Store
@@ -181,7 +181,7 @@ func TestOnlyAnAnsweredOperationIsKept(t *testing.T) {
 		t.Errorf("%d contacts after %d runs, want 1 after 2", n, runs)
 	}
 	rec, err := f.st.IdempotencyRecord(f.ctx, "key_a", "k", f.clock.Now())
-	if err != nil || rec == nil || rec.Status != http.StatusOK || rec.ExpiresAt != f.clock.Now().Add(idempotency.TTL) {
+	if err != nil || rec == nil || rec.Status != http.StatusOK || !rec.ExpiresAt.Equal(f.clock.Now().Add(idempotency.TTL)) {
 		t.Errorf("record after the answered run: %+v, %v", rec, err)
 	}
 }

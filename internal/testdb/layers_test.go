@@ -136,7 +136,7 @@ func TestTheLayerCheckFailsOnAnUpwardImport(t *testing.T) {
 // HTTP surface: they stand on internal/testdb, not internal/testenv. The store's, in
 // particular, compile no GraphQL executor at all (not even the generated schema).
 func TestLowerLayerTestsDoNotCompileTheSchema(t *testing.T) {
-	for _, pkg := range []string{"store", "ratelimit", "usage", "events", "testdb", "loaders", "cost"} {
+	for _, pkg := range []string{"store", "ratelimit", "usage", "events", "testdb", "loaders", "idempotency", "cost"} {
 		deps := goList(t, "-deps", "-test", module+"/internal/"+pkg)
 		if len(deps) == 0 {
 			t.Fatalf("go list -deps -test %s listed nothing", pkg)
