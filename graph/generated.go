@@ -385,18 +385,18 @@ type ApiKeyResolver interface {
 	Usage(ctx context.Context, obj *models.ApiKey, days *int) ([]*models.UsageDay, error)
 }
 type CampaignResolver interface {
-	List(ctx context.Context, obj *models.Campaign) (*models.List, error)
+	List(ctx context.Context, objs []*models.Campaign) ([]*models.List, error)
 }
 type ContactResolver interface {
-	Lists(ctx context.Context, obj *models.Contact, first *int, after *string) (*models.ListConnection, error)
-	Deals(ctx context.Context, obj *models.Contact, first *int, after *string) (*models.DealConnection, error)
+	Lists(ctx context.Context, objs []*models.Contact, first *int, after *string) ([]*models.ListConnection, error)
+	Deals(ctx context.Context, objs []*models.Contact, first *int, after *string) ([]*models.DealConnection, error)
 }
 type DealResolver interface {
-	Contact(ctx context.Context, obj *models.Deal) (*models.Contact, error)
+	Contact(ctx context.Context, objs []*models.Deal) ([]*models.Contact, error)
 }
 type ListResolver interface {
-	ContactCount(ctx context.Context, obj *models.List) (int, error)
-	Contacts(ctx context.Context, obj *models.List, first *int, after *string) (*models.ContactConnection, error)
+	ContactCount(ctx context.Context, objs []*models.List) ([]int, error)
+	Contacts(ctx context.Context, objs []*models.List, first *int, after *string) ([]*models.ContactConnection, error)
 }
 type MutationResolver interface {
 	CreateContact(ctx context.Context, input models.CreateContactInput) (*models.Contact, error)
@@ -4835,7 +4835,7 @@ func (ec *executionContext) _Campaign_list(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Campaign_list(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Campaign().List(ctx, obj)
+			return ec.resolveBatch_Campaign_list(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *models.List) graphql.Marshaler {
@@ -4856,6 +4856,29 @@ func (ec *executionContext) fieldContext_Campaign_list(_ context.Context, field 
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Campaign_list(ctx context.Context, field graphql.CollectedField, obj *models.Campaign) (any, error) {
+	resolver := ec.Resolvers.Campaign()
+	if batch, ok := graphql.BatchParentsFor[*models.Campaign](ctx, "Campaign"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.List(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*models.List](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Campaign.list",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.List(ctx, []*models.Campaign{obj})
+	return graphql.ResolveBatchSingleResult[*models.List](
+		ctx,
+		results,
+		err,
+		"Campaign.list",
+	)
 }
 
 func (ec *executionContext) _Campaign_scheduledAt(ctx context.Context, field graphql.CollectedField, obj *models.Campaign) (ret graphql.Marshaler) {
@@ -5363,8 +5386,7 @@ func (ec *executionContext) _Contact_lists(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Contact_lists(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Contact().Lists(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.resolveBatch_Contact_lists(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *models.ListConnection) graphql.Marshaler {
@@ -5397,6 +5419,30 @@ func (ec *executionContext) fieldContext_Contact_lists(ctx context.Context, fiel
 	}
 	return fc, nil
 }
+func (ec *executionContext) resolveBatch_Contact_lists(ctx context.Context, field graphql.CollectedField, obj *models.Contact) (any, error) {
+	resolver := ec.Resolvers.Contact()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*models.Contact](ctx, "Contact"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Lists(ctx, batch.Parents, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		})
+		return graphql.ResolveBatchGroupResult[*models.ListConnection](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Contact.lists",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Lists(ctx, []*models.Contact{obj}, fc.Args["first"].(*int), fc.Args["after"].(*string))
+	return graphql.ResolveBatchSingleResult[*models.ListConnection](
+		ctx,
+		results,
+		err,
+		"Contact.lists",
+	)
+}
 
 func (ec *executionContext) _Contact_deals(ctx context.Context, field graphql.CollectedField, obj *models.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -5407,8 +5453,7 @@ func (ec *executionContext) _Contact_deals(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Contact_deals(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Contact().Deals(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.resolveBatch_Contact_deals(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *models.DealConnection) graphql.Marshaler {
@@ -5440,6 +5485,30 @@ func (ec *executionContext) fieldContext_Contact_deals(ctx context.Context, fiel
 		return fc, err
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Contact_deals(ctx context.Context, field graphql.CollectedField, obj *models.Contact) (any, error) {
+	resolver := ec.Resolvers.Contact()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*models.Contact](ctx, "Contact"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Deals(ctx, batch.Parents, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		})
+		return graphql.ResolveBatchGroupResult[*models.DealConnection](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Contact.deals",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Deals(ctx, []*models.Contact{obj}, fc.Args["first"].(*int), fc.Args["after"].(*string))
+	return graphql.ResolveBatchSingleResult[*models.DealConnection](
+		ctx,
+		results,
+		err,
+		"Contact.deals",
+	)
 }
 
 func (ec *executionContext) _ContactConnection_edges(ctx context.Context, field graphql.CollectedField, obj *models.ContactConnection) (ret graphql.Marshaler) {
@@ -5795,7 +5864,7 @@ func (ec *executionContext) _Deal_contact(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Deal_contact(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Deal().Contact(ctx, obj)
+			return ec.resolveBatch_Deal_contact(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *models.Contact) graphql.Marshaler {
@@ -5816,6 +5885,29 @@ func (ec *executionContext) fieldContext_Deal_contact(_ context.Context, field g
 		},
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_Deal_contact(ctx context.Context, field graphql.CollectedField, obj *models.Deal) (any, error) {
+	resolver := ec.Resolvers.Deal()
+	if batch, ok := graphql.BatchParentsFor[*models.Deal](ctx, "Deal"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Contact(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[*models.Contact](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"Deal.contact",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Contact(ctx, []*models.Deal{obj})
+	return graphql.ResolveBatchSingleResult[*models.Contact](
+		ctx,
+		results,
+		err,
+		"Deal.contact",
+	)
 }
 
 func (ec *executionContext) _Deal_closeDate(ctx context.Context, field graphql.CollectedField, obj *models.Deal) (ret graphql.Marshaler) {
@@ -6722,7 +6814,7 @@ func (ec *executionContext) _List_contactCount(ctx context.Context, field graphq
 			return ec.fieldContext_List_contactCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.List().ContactCount(ctx, obj)
+			return ec.resolveBatch_List_contactCount(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -6735,6 +6827,29 @@ func (ec *executionContext) _List_contactCount(ctx context.Context, field graphq
 func (ec *executionContext) fieldContext_List_contactCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("List", field, true, true, "Int")
 }
+func (ec *executionContext) resolveBatch_List_contactCount(ctx context.Context, field graphql.CollectedField, obj *models.List) (any, error) {
+	resolver := ec.Resolvers.List()
+	if batch, ok := graphql.BatchParentsFor[*models.List](ctx, "List"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.ContactCount(ctx, batch.Parents)
+		})
+		return graphql.ResolveBatchGroupResult[int](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"List.contactCount",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.ContactCount(ctx, []*models.List{obj})
+	return graphql.ResolveBatchSingleResult[int](
+		ctx,
+		results,
+		err,
+		"List.contactCount",
+	)
+}
 
 func (ec *executionContext) _List_contacts(ctx context.Context, field graphql.CollectedField, obj *models.List) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -6745,8 +6860,7 @@ func (ec *executionContext) _List_contacts(ctx context.Context, field graphql.Co
 			return ec.fieldContext_List_contacts(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.List().Contacts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.resolveBatch_List_contacts(ctx, field, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *models.ContactConnection) graphql.Marshaler {
@@ -6778,6 +6892,30 @@ func (ec *executionContext) fieldContext_List_contacts(ctx context.Context, fiel
 		return fc, err
 	}
 	return fc, nil
+}
+func (ec *executionContext) resolveBatch_List_contacts(ctx context.Context, field graphql.CollectedField, obj *models.List) (any, error) {
+	resolver := ec.Resolvers.List()
+	fc := graphql.GetFieldContext(ctx)
+	if batch, ok := graphql.BatchParentsFor[*models.List](ctx, "List"); ok {
+		result := batch.FieldResult(field, func() (any, error) {
+			return resolver.Contacts(ctx, batch.Parents, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		})
+		return graphql.ResolveBatchGroupResult[*models.ContactConnection](
+			ctx,
+			batch.Index,
+			len(batch.Parents),
+			result,
+			"List.contacts",
+			batch.IndexMap,
+		)
+	}
+	results, err := resolver.Contacts(ctx, []*models.List{obj}, fc.Args["first"].(*int), fc.Args["after"].(*string))
+	return graphql.ResolveBatchSingleResult[*models.ContactConnection](
+		ctx,
+		results,
+		err,
+		"List.contacts",
+	)
 }
 
 func (ec *executionContext) _List_createdAt(ctx context.Context, field graphql.CollectedField, obj *models.List) (ret graphql.Marshaler) {
@@ -16357,6 +16495,7 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 }
 
 func (ec *executionContext) marshalNCampaign2ᚕᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐCampaignᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.Campaign) graphql.Marshaler {
+	ctx = graphql.WithBatchParents(ctx, "Campaign", v, nil)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -16423,6 +16562,7 @@ func (ec *executionContext) marshalNCampaignStatus2githubᚗcomᚋwbkᚋcrmᚋmo
 }
 
 func (ec *executionContext) marshalNContact2ᚕᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐContactᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.Contact) graphql.Marshaler {
+	ctx = graphql.WithBatchParents(ctx, "Contact", v, nil)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -16522,6 +16662,7 @@ func (ec *executionContext) marshalNCreateWebhookEndpointPayload2ᚖgithubᚗcom
 }
 
 func (ec *executionContext) marshalNDeal2ᚕᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐDealᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.Deal) graphql.Marshaler {
+	ctx = graphql.WithBatchParents(ctx, "Deal", v, nil)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
@@ -16780,6 +16921,7 @@ func (ec *executionContext) marshalNLexiTaskStatus2githubᚗcomᚋwbkᚋcrmᚋmo
 }
 
 func (ec *executionContext) marshalNList2ᚕᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐListᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.List) graphql.Marshaler {
+	ctx = graphql.WithBatchParents(ctx, "List", v, nil)
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]

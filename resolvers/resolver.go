@@ -53,15 +53,3 @@ func orNull[T any](v *T, err error) (*T, error) {
 func page(first *int, after *string, last *int, before *string) store.PageArgs {
 	return store.PageArgs{First: first, After: after, Last: last, Before: before}
 }
-
-// nodeOf adapts a typed lookup to node(id): not found is null, and a nil *T must become a
-// nil interface, not a non-nil interface holding a nil pointer.
-func nodeOf[T any, PT interface {
-	*T
-	models.Node
-}](v PT, err error) (models.Node, error) {
-	if v, err = orNull[T](v, err); v == nil || err != nil {
-		return nil, err
-	}
-	return v, nil
-}

@@ -24,6 +24,7 @@ import (
 	"github.com/wbk/crm/internal/auth"
 	"github.com/wbk/crm/internal/cost"
 	"github.com/wbk/crm/internal/events"
+	"github.com/wbk/crm/internal/gqlfast"
 	"github.com/wbk/crm/internal/httpapi"
 	"github.com/wbk/crm/internal/idempotency"
 	"github.com/wbk/crm/internal/lexi"
@@ -69,9 +70,11 @@ type Config struct {
 	APQCache graphql.Cache[string]
 	// WebhookAllowPrivate lets webhooks reach http:// and private addresses (WEBHOOK_ALLOW_PRIVATE).
 	WebhookAllowPrivate bool
-	// GenericExecution leaves every field to gqlgen's generated executor, without the direct
-	// path for hot reads (resolvers.Direct); the tests compare the two answers.
+	// GenericExecution leaves every query to gqlgen's generated executor instead of gqlfast
+	// (graph/fast.go); the tests compare the two answers.
 	GenericExecution bool
+	// FastAnswered, when set, is told the name of every root field gqlfast answers (tests).
+	FastAnswered func(field string)
 }
 
 // App is the built application: its HTTP handler and the services the server runs beside it
@@ -135,15 +138,16 @@ func New(cfg Config) *App {
 	schema := NewExecutableSchema(root)
 	var direct graphql.HandlerExtension
 	if !cfg.GenericExecution {
-		direct = resolvers.NewDirect(root, schema.Schema())
+		fast := gqlfast.New(graph.FastSchema(schema))
+		fast.Answered = cfg.FastAnswered
+		direct = fast
 	}
 	a.Handler = httpapi.New(httpapi.Config{
 		Schema: schema,
-		// Dataloaders live for one operation, whatever the transport: a websocket carries
-		// many operations over a long time, and a loader's cache must not outlive what it
-		// answered.
+		// Lookups by id are batched per operation, whatever the transport: a websocket
+		// carries many operations over a long time, and what one read must not outlive it.
 		PerOperation: func(ctx context.Context) context.Context {
-			return loaders.With(ctx, loaders.New(cfg.Store))
+			return loaders.With(ctx, loaders.New())
 		},
 		Store: cfg.Store, Auth: a.Auth, Limiter: a.Limiter, Usage: a.Usage, Log: cfg.Log, SDL: cfg.SDL,
 		MaxBodyBytes: cfg.MaxBodyBytes, Registry: cfg.Registry, MetricsElsewhere: cfg.MetricsElsewhere,
