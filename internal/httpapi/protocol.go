@@ -31,12 +31,14 @@ const corsExposed = "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Used,
 const corsAllowedHeaders = "Authorization, Content-Type, Accept, Idempotency-Key, X-Request-Id, " +
 	"apollographql-client-name, apollographql-client-version"
 
-// routeMethods is what a preflight allows for the route it asks about: each /v1 route's own
+// preflightMethods is what a preflight allows for the route it asks about: each /v1 route's own
 // methods (PATCH and DELETE included), /graphql's GET and POST elsewhere.
-func (a *API) routeMethods(r *http.Request) string {
-	if strings.HasPrefix(r.URL.Path, "/v1/") && a.v1 != nil {
-		if m := a.v1.Methods(r.URL.EscapedPath()); m != nil {
-			return strings.Join(m, ", ")
+func (a *API) preflightMethods(r *http.Request) string {
+	for _, m := range a.mounted {
+		if strings.HasPrefix(r.URL.Path, m.prefix) {
+			if methods := m.methods.Methods(r.URL.EscapedPath()); methods != nil {
+				return strings.Join(methods, ", ")
+			}
 		}
 	}
 	return allowedMethods
@@ -171,7 +173,7 @@ func (a *API) protocol(next http.Handler) http.Handler {
 			// never send credentials with a preflight).
 			h.Add("Vary", "Access-Control-Request-Method, Access-Control-Request-Headers")
 			if allowed {
-				h.Set("Access-Control-Allow-Methods", a.routeMethods(r))
+				h.Set("Access-Control-Allow-Methods", a.preflightMethods(r))
 				if rh := requestedHeaders(r.Header.Get("Access-Control-Request-Headers")); rh != "" {
 					h.Set("Access-Control-Allow-Headers", rh)
 				} else {
