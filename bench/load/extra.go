@@ -188,9 +188,9 @@ func (b *backends) stop() int64 {
 	if b.conn == nil {
 		return 0
 	}
-	b.sample(false)
 	close(b.done)
 	b.wg.Wait()
+	b.sample(false)
 	var sum int64
 	for pid, t := range b.last {
 		sum += t - b.base[pid]

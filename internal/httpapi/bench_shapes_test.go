@@ -55,3 +55,23 @@ func BenchmarkShapes(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkWrites measures the write mix of bench/load -writes through the whole stack: a
+// createContact, then an updateContact of the contact it created.
+func BenchmarkWrites(b *testing.B) {
+	env := testenv.New(b)
+	ws, _ := env.Tenant(b, "Writes")
+	key := env.Key(b, ws, "read,write")
+	create := `mutation($in: CreateContactInput!) { createContact(input: $in) { id email } }`
+	update := `mutation($id: ID!, $t: String) { updateContact(id: $id, input: {title: $t}) { id title updatedAt } }`
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		in := map[string]any{"email": fmt.Sprintf("w%d@bench.example", i), "firstName": "Ann", "lastName": "Lee",
+			"company": "Acme", "tags": []string{"vip", "bench"}}
+		r := env.Query(b, key, create, map[string]any{"in": in})
+		id := testenv.Decode[struct{ CreateContact struct{ ID, Email string } }](b, r).CreateContact.ID
+		env.Query(b, key, update, map[string]any{"id": id, "t": "VP"}).MustData(b)
+	}
+}

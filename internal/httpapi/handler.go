@@ -77,8 +77,8 @@ type Config struct {
 	CORSOrigins []string
 	// APQCache keeps automatic persisted queries by hash; nil: a bounded in-process LRU.
 	APQCache graphql.Cache[string]
-	// Direct, when set, answers the root fields it knows without gqlgen's per-field
-	// execution (a graphql.RootFieldInterceptor); it runs after every gate, innermost.
+	// Direct, when set, answers query operations without gqlgen's per-field execution
+	// (gqlfast: a response and root-field interceptor); it runs after every gate, innermost.
 	Direct graphql.HandlerExtension
 }
 
@@ -185,10 +185,12 @@ func (a *API) newGraphQLServer() *handler.Server {
 	srv.Use(presented{textGate{}})
 	srv.Use(presented{access.OperationGate{}})
 	srv.Use(presented{limitGate{api: a, es: schema}})
+	srv.AroundResponses(a.rateLimitExtension)
+	// After the response middleware above: gqlgen runs the last registered innermost, and
+	// Direct may answer a whole response without calling what is inside it.
 	if a.cfg.Direct != nil {
 		srv.Use(a.cfg.Direct)
 	}
-	srv.AroundResponses(a.rateLimitExtension)
 	srv.AroundOperations(a.countWebsocketOperation)
 	if per := a.cfg.PerOperation; per != nil {
 		srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
