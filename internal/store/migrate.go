@@ -276,9 +276,23 @@ CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id);
 func (s *Store) Migrate(ctx context.Context) error {
 	ctx = AsSystem(ctx)
 	db := s.db.WithContext(ctx)
-	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+	err := db.Transaction(func(tx *gorm.DB) error {
+		if s.dialect == Postgres {
+			// CREATE TABLE IF NOT EXISTS is not safe against itself: of two instances starting
+			// on an empty database, one fails on the catalog's unique index unless they queue
+			// (and the wait for another instance's migration is not a request's to time out).
+			if err := tx.Exec("SET LOCAL statement_timeout = 0").Error; err != nil {
+				return err
+			}
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(7201)").Error; err != nil {
+				return err
+			}
+		}
+		return tx.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
-		applied_at ` + s.timestampType() + ` NOT NULL)`).Error; err != nil {
+		applied_at ` + s.timestampType() + ` NOT NULL)`).Error
+	})
+	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	for i, body := range migrations {
