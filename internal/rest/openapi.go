@@ -66,13 +66,15 @@ func tagOf(path string) string {
 }
 
 var tagDescriptions = map[string]string{
-	"contacts":  "People in the workspace.",
-	"lists":     "Named sets of contacts.",
-	"campaigns": "Emails sent to a list.",
-	"deals":     "Sales opportunities, optionally tied to a contact.",
-	"prospects": "The shared prospect catalog.",
-	"lexi":      "Lexi, the assistant: chats, and the tasks it proposes for a key holder to approve.",
-	"usage":     "The calling key's usage.",
+	"contacts":           "People in the workspace.",
+	"lists":              "Named sets of contacts.",
+	"campaigns":          "Emails sent to a list.",
+	"deals":              "Sales opportunities, optionally tied to a contact.",
+	"prospects":          "The shared prospect catalog.",
+	"lexi":               "Lexi, the assistant: chats, and the tasks it proposes for a key holder to approve.",
+	"usage":              "The calling key's usage.",
+	"webhooks":           "Endpoints that receive signed events, and their delivery logs.",
+	"webhook-deliveries": "Single deliveries of the webhook events.",
 }
 
 // patchSemantics is how every PATCH reads its body.
