@@ -13,7 +13,7 @@ import (
 // operation makes, a body schema the operation's input type, so nothing is written twice.
 // What a client generator needs to name things is made reusable: every fragment
 // "XFields" of operations.graphql is the component schema X, every input type its own, every
-// list answer an "XPage", the headers and error responses components of their own.
+// answer an "XPage" or "XResult", the headers and error responses components of their own.
 func openAPI(schema *ast.Schema, routes []*compiled) map[string]any {
 	b := &specBuilder{schema: schema, schemas: map[string]any{}}
 	paths := map[string]any{}
