@@ -1,4 +1,5 @@
-// Command crm is the CRM GraphQL API server and its admin CLI.
+// Command crm is the CRM GraphQL API server and its admin CLI (crm --help lists the commands
+// and the environment; crm --version prints the build).
 //
 //	crm [serve]                      start the server (the default)
 //	crm workspace create|list        manage tenants
@@ -84,7 +85,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if lvl := getenv("LOG_LEVEL"); lvl != "" {
 		if err := cfg.LogLevel.UnmarshalText([]byte(lvl)); err != nil {
-			return cfg, fmt.Errorf("LOG_LEVEL: %w", err)
+			return cfg, fmt.Errorf("LOG_LEVEL must be debug, info, warn or error, got %q", lvl)
 		}
 	}
 	return cfg, nil
@@ -92,6 +93,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 
 // run executes one command and returns the process exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	if helpOrVersion(args, stdout) {
+		return 0
+	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
