@@ -68,10 +68,11 @@ type ComplexityRoot struct {
 	}
 
 	CampaignConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	CampaignEdge struct {
@@ -96,10 +97,11 @@ type ComplexityRoot struct {
 	}
 
 	ContactConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	ContactEdge struct {
@@ -120,10 +122,11 @@ type ComplexityRoot struct {
 	}
 
 	DealConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	DealEdge struct {
@@ -158,10 +161,11 @@ type ComplexityRoot struct {
 	}
 
 	LexiTaskConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	LexiTaskEdge struct {
@@ -180,10 +184,11 @@ type ComplexityRoot struct {
 	}
 
 	ListConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	ListEdge struct {
@@ -236,10 +241,11 @@ type ComplexityRoot struct {
 	}
 
 	ProspectConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	ProspectEdge struct {
@@ -518,6 +524,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CampaignConnection.TotalCount(childComplexity), true
+	case "CampaignConnection.totalCountIsExact":
+		if e.ComplexityRoot.CampaignConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignConnection.TotalCountIsExact(childComplexity), true
 
 	case "CampaignEdge.cursor":
 		if e.ComplexityRoot.CampaignEdge.Cursor == nil {
@@ -645,6 +657,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContactConnection.TotalCount(childComplexity), true
+	case "ContactConnection.totalCountIsExact":
+		if e.ComplexityRoot.ContactConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactConnection.TotalCountIsExact(childComplexity), true
 
 	case "ContactEdge.cursor":
 		if e.ComplexityRoot.ContactEdge.Cursor == nil {
@@ -738,6 +756,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DealConnection.TotalCount(childComplexity), true
+	case "DealConnection.totalCountIsExact":
+		if e.ComplexityRoot.DealConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealConnection.TotalCountIsExact(childComplexity), true
 
 	case "DealEdge.cursor":
 		if e.ComplexityRoot.DealEdge.Cursor == nil {
@@ -881,6 +905,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LexiTaskConnection.TotalCount(childComplexity), true
+	case "LexiTaskConnection.totalCountIsExact":
+		if e.ComplexityRoot.LexiTaskConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiTaskConnection.TotalCountIsExact(childComplexity), true
 
 	case "LexiTaskEdge.cursor":
 		if e.ComplexityRoot.LexiTaskEdge.Cursor == nil {
@@ -967,6 +997,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ListConnection.TotalCount(childComplexity), true
+	case "ListConnection.totalCountIsExact":
+		if e.ComplexityRoot.ListConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListConnection.TotalCountIsExact(childComplexity), true
 
 	case "ListEdge.cursor":
 		if e.ComplexityRoot.ListEdge.Cursor == nil {
@@ -1291,6 +1327,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProspectConnection.TotalCount(childComplexity), true
+	case "ProspectConnection.totalCountIsExact":
+		if e.ComplexityRoot.ProspectConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProspectConnection.TotalCountIsExact(childComplexity), true
 
 	case "ProspectEdge.cursor":
 		if e.ComplexityRoot.ProspectEdge.Cursor == nil {
@@ -1952,7 +1994,15 @@ type ContactConnection {
   edges: [ContactEdge!]!
   nodes: [Contact!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection selects. Exact when it is unfiltered, nested (a contact's
+  lists or deals, a list's contacts) or filters contacts by one list or one tag alone: those
+  are kept counts. Otherwise counting stops at 10,000: totalCount is then 10,000 and
+  totalCountIsExact false.
+  """
   totalCount: Int!
+  "False when totalCount stopped at 10,000 and more items match."
+  totalCountIsExact: Boolean!
 }
 
 input ContactFilter {
@@ -2017,7 +2067,15 @@ type ListConnection {
   edges: [ListEdge!]!
   nodes: [List!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection selects. Exact when it is unfiltered, nested (a contact's
+  lists or deals, a list's contacts) or filters contacts by one list or one tag alone: those
+  are kept counts. Otherwise counting stops at 10,000: totalCount is then 10,000 and
+  totalCountIsExact false.
+  """
   totalCount: Int!
+  "False when totalCount stopped at 10,000 and more items match."
+  totalCountIsExact: Boolean!
 }
 
 input ListFilter {
@@ -2063,7 +2121,15 @@ type CampaignConnection {
   edges: [CampaignEdge!]!
   nodes: [Campaign!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection selects. Exact when it is unfiltered, nested (a contact's
+  lists or deals, a list's contacts) or filters contacts by one list or one tag alone: those
+  are kept counts. Otherwise counting stops at 10,000: totalCount is then 10,000 and
+  totalCountIsExact false.
+  """
   totalCount: Int!
+  "False when totalCount stopped at 10,000 and more items match."
+  totalCountIsExact: Boolean!
 }
 
 input CampaignFilter {
@@ -2122,7 +2188,15 @@ type DealConnection {
   edges: [DealEdge!]!
   nodes: [Deal!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection selects. Exact when it is unfiltered, nested (a contact's
+  lists or deals, a list's contacts) or filters contacts by one list or one tag alone: those
+  are kept counts. Otherwise counting stops at 10,000: totalCount is then 10,000 and
+  totalCountIsExact false.
+  """
   totalCount: Int!
+  "False when totalCount stopped at 10,000 and more items match."
+  totalCountIsExact: Boolean!
 }
 
 input DealFilter {
@@ -2170,7 +2244,13 @@ type ProspectConnection {
   edges: [ProspectEdge!]!
   nodes: [Prospect!]!
   pageInfo: PageInfo!
+  """
+  How many prospects the filter selects, counted up to 10,000: past that, totalCount is 10,000
+  and totalCountIsExact false (the catalog is shared and its counts are not kept).
+  """
   totalCount: Int!
+  "False when totalCount stopped at 10,000 and more items match."
+  totalCountIsExact: Boolean!
 }
 
 input ProspectFilter {
@@ -2259,7 +2339,15 @@ type LexiTaskConnection {
   edges: [LexiTaskEdge!]!
   nodes: [LexiTask!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection selects. Exact when it is unfiltered, nested (a contact's
+  lists or deals, a list's contacts) or filters contacts by one list or one tag alone: those
+  are kept counts. Otherwise counting stops at 10,000: totalCount is then 10,000 and
+  totalCountIsExact false.
+  """
   totalCount: Int!
+  "False when totalCount stopped at 10,000 and more items match."
+  totalCountIsExact: Boolean!
 }
 `, BuiltIn: false},
 }
@@ -2325,6 +2413,8 @@ func (ec *executionContext) childFields_CampaignConnection(ctx context.Context, 
 		return ec.fieldContext_CampaignConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_CampaignConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_CampaignConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CampaignConnection", field.Name)
 }
@@ -2381,6 +2471,8 @@ func (ec *executionContext) childFields_ContactConnection(ctx context.Context, f
 		return ec.fieldContext_ContactConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_ContactConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_ContactConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ContactConnection", field.Name)
 }
@@ -2429,6 +2521,8 @@ func (ec *executionContext) childFields_DealConnection(ctx context.Context, fiel
 		return ec.fieldContext_DealConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_DealConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_DealConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DealConnection", field.Name)
 }
@@ -2505,6 +2599,8 @@ func (ec *executionContext) childFields_LexiTaskConnection(ctx context.Context, 
 		return ec.fieldContext_LexiTaskConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_LexiTaskConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_LexiTaskConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LexiTaskConnection", field.Name)
 }
@@ -2549,6 +2645,8 @@ func (ec *executionContext) childFields_ListConnection(ctx context.Context, fiel
 		return ec.fieldContext_ListConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_ListConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_ListConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ListConnection", field.Name)
 }
@@ -2619,6 +2717,8 @@ func (ec *executionContext) childFields_ProspectConnection(ctx context.Context, 
 		return ec.fieldContext_ProspectConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_ProspectConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_ProspectConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProspectConnection", field.Name)
 }
@@ -4227,6 +4327,29 @@ func (ec *executionContext) fieldContext_CampaignConnection_totalCount(_ context
 	return graphql.NewScalarFieldContext("CampaignConnection", field, true, false, "Int")
 }
 
+func (ec *executionContext) _CampaignConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *models.CampaignConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignConnection_totalCountIsExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsExact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignConnection", field, true, false, "Boolean")
+}
+
 func (ec *executionContext) _CampaignEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *models.CampaignEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4742,6 +4865,29 @@ func (ec *executionContext) fieldContext_ContactConnection_totalCount(_ context.
 	return graphql.NewScalarFieldContext("ContactConnection", field, true, false, "Int")
 }
 
+func (ec *executionContext) _ContactConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *models.ContactConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactConnection_totalCountIsExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsExact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactConnection", field, true, false, "Boolean")
+}
+
 func (ec *executionContext) _ContactEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *models.ContactEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5130,6 +5276,29 @@ func (ec *executionContext) _DealConnection_totalCount(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_DealConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DealConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _DealConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *models.DealConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DealConnection_totalCountIsExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsExact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DealConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DealConnection", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _DealEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *models.DealEdge) (ret graphql.Marshaler) {
@@ -5715,6 +5884,29 @@ func (ec *executionContext) fieldContext_LexiTaskConnection_totalCount(_ context
 	return graphql.NewScalarFieldContext("LexiTaskConnection", field, true, false, "Int")
 }
 
+func (ec *executionContext) _LexiTaskConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *models.LexiTaskConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiTaskConnection_totalCountIsExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsExact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LexiTaskConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LexiTaskConnection", field, true, false, "Boolean")
+}
+
 func (ec *executionContext) _LexiTaskEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *models.LexiTaskEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6069,6 +6261,29 @@ func (ec *executionContext) _ListConnection_totalCount(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_ListConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ListConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ListConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *models.ListConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListConnection_totalCountIsExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsExact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListConnection", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _ListEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *models.ListEdge) (ret graphql.Marshaler) {
@@ -7681,6 +7896,29 @@ func (ec *executionContext) _ProspectConnection_totalCount(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_ProspectConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProspectConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ProspectConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *models.ProspectConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProspectConnection_totalCountIsExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsExact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProspectConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProspectConnection", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _ProspectEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *models.ProspectEdge) (ret graphql.Marshaler) {
@@ -11463,6 +11701,12 @@ func (ec *executionContext) _CampaignConnection(ctx context.Context, sel ast.Sel
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CampaignConnection_totalCount(ctx, field, obj)
 				})
+		case "totalCountIsExact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CampaignConnection_totalCountIsExact(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11645,6 +11889,12 @@ func (ec *executionContext) _ContactConnection(ctx context.Context, sel ast.Sele
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ContactConnection_totalCount(ctx, field, obj)
 				})
+		case "totalCountIsExact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ContactConnection_totalCountIsExact(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11805,6 +12055,12 @@ func (ec *executionContext) _DealConnection(ctx context.Context, sel ast.Selecti
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._DealConnection_totalCount(ctx, field, obj)
+				})
+		case "totalCountIsExact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DealConnection_totalCountIsExact(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -12062,6 +12318,12 @@ func (ec *executionContext) _LexiTaskConnection(ctx context.Context, sel ast.Sel
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._LexiTaskConnection_totalCount(ctx, field, obj)
 				})
+		case "totalCountIsExact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LexiTaskConnection_totalCountIsExact(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -12213,6 +12475,12 @@ func (ec *executionContext) _ListConnection(ctx context.Context, sel ast.Selecti
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ListConnection_totalCount(ctx, field, obj)
+				})
+		case "totalCountIsExact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ListConnection_totalCountIsExact(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -12616,6 +12884,12 @@ func (ec *executionContext) _ProspectConnection(ctx context.Context, sel ast.Sel
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ProspectConnection_totalCount(ctx, field, obj)
+				})
+		case "totalCountIsExact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProspectConnection_totalCountIsExact(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -28,6 +28,8 @@ type Relation struct {
 	// countModel and countCol count a parent's children (totalCount, List.contactCount).
 	countModel any
 	countCol   string
+	// kept: the count of a parent's children is kept in row_counts under the parent's id.
+	kept bool
 }
 
 // String is the relation's name, "Type.field".
@@ -37,7 +39,7 @@ func (r *Relation) String() string { return r.name }
 var (
 	ListsOfContact = &Relation{name: "Contact.lists", order: "contact.lists", countModel: &models.ListMembership{}, countCol: "contact_id"}
 	DealsOfContact = &Relation{name: "Contact.deals", order: "contact.deals", countModel: &models.Deal{}, countCol: "contact_id"}
-	MembersOfList  = &Relation{name: "List.contacts", order: "list.contacts", countModel: &models.ListMembership{}, countCol: "list_id"}
+	MembersOfList  = &Relation{name: "List.contacts", order: "list.contacts", countModel: &models.ListMembership{}, countCol: "list_id", kept: true}
 )
 
 // nested reads the pages of one relation for many parents in one statement. On PostgreSQL
@@ -242,10 +244,14 @@ func (s *Store) ContactsOfLists(ctx context.Context, listIDs []string, args Page
 	return membersOfList.pages(s, ctx, listIDs, args)
 }
 
-// CountChildren counts, per parent id, the children of one relation.
+// CountChildren counts, per parent id, the children of one relation: a list's members from
+// their kept count, a contact's lists and deals along their index on the contact.
 func (s *Store) CountChildren(ctx context.Context, rel *Relation, parentIDs []string) (map[string]int, error) {
 	if rel == nil || rel.countModel == nil {
 		return nil, fmt.Errorf("store: CountChildren of an unknown relation %v", rel)
+	}
+	if rel.kept {
+		return s.keptCounts(ctx, parentIDs)
 	}
 	var rows []struct {
 		ParentID string
