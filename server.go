@@ -60,12 +60,15 @@ type config struct {
 	PprofAddr      string   // set: Go's profiles on a listener of their own (off by default)
 	MetricsAddr    string   // set: /metrics on a listener of its own instead of the public one
 	CORSOrigins    []string // CORS_ORIGINS, comma-separated; empty is any origin
+	// WebhookAllowPrivate (WEBHOOK_ALLOW_PRIVATE=true) lets webhooks use http:// and reach
+	// loopback and private addresses: local development and tests only.
+	WebhookAllowPrivate bool
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
 	cfg := config{Addr: getenv("ADDR"), DatabaseURL: getenv("DATABASE_URL"), SQLitePath: store.DefaultSQLitePath,
 		RedisURL: getenv("REDIS_URL"), PprofAddr: getenv("PPROF_ADDR"), MetricsAddr: getenv("METRICS_ADDR"),
-		CORSOrigins: strings.Split(getenv("CORS_ORIGINS"), ",")}
+		CORSOrigins: strings.Split(getenv("CORS_ORIGINS"), ","), WebhookAllowPrivate: getenv("WEBHOOK_ALLOW_PRIVATE") == "true"}
 	plans, err := ratelimit.ParsePlans(getenv("PLAN_LIMITS"))
 	if err != nil {
 		return cfg, err
@@ -159,7 +162,7 @@ func (c *cli) serve(ctx context.Context) error {
 	}
 	application := app.New(app.Config{Store: st, Log: c.log, SDL: sdl, Limits: limitStore, Plans: c.cfg.Plans,
 		Assistant: assistant, CORSOrigins: c.cfg.CORSOrigins, APQCache: apqCache, RequestTimeout: c.cfg.RequestTimeout,
-		MetricsElsewhere: c.cfg.MetricsAddr != ""})
+		MetricsElsewhere: c.cfg.MetricsAddr != "", WebhookAllowPrivate: c.cfg.WebhookAllowPrivate})
 	recorder, broker := application.Usage, application.Events
 	// Live Lexi updates: in process on the embedded database; on PostgreSQL every instance
 	// also announces its changes with pg_notify and hears the others' on a LISTEN connection.
@@ -211,6 +214,8 @@ func (c *cli) serve(ctx context.Context) error {
 		recorder.Run(background, 5*time.Second)
 	}()
 	go sweepIdempotencyRecords(background, st, c.log)
+	// Webhook deliveries: every instance runs a worker; they share the queue in the database.
+	go application.Webhooks.Run(background)
 	c.log.Info("listening", "addr", ln.Addr().String(), "database", st.Dialect(), "shared_rate_limits", limitStore.Shared())
 
 	serveErr := make(chan error, 1)

@@ -2,6 +2,26 @@ package models
 
 import "context"
 
+// Page sizes: a connection returns DefaultPageSize items unless asked, never more than MaxPageSize.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 100
+)
+
+// PageSize is the number of items a connection asked for first or last returns at most:
+// first or last, else DefaultPageSize, within [0, MaxPageSize]. The store reads a page by
+// this rule and the cost calculation (internal/cost) prices every connection by it.
+func PageSize(first, last *int) int {
+	n := DefaultPageSize
+	switch {
+	case first != nil:
+		n = *first
+	case last != nil:
+		n = *last
+	}
+	return min(max(n, 0), MaxPageSize)
+}
+
 func nodesOf[E, N any](edges []E, node func(E) N) []N {
 	out := make([]N, len(edges))
 	for i, e := range edges {

@@ -70,6 +70,20 @@ type CreateListInput struct {
 	Description *string `json:"description,omitempty"`
 }
 
+type CreateWebhookEndpointInput struct {
+	// https:// only (http:// and private addresses only when the server allows them for development).
+	URL string `json:"url"`
+	// Event types, at least one; see docs/webhooks.md for the list.
+	Events      []string `json:"events"`
+	Description *string  `json:"description,omitempty"`
+}
+
+type CreateWebhookEndpointPayload struct {
+	Endpoint *WebhookEndpoint `json:"endpoint"`
+	// The signing secret, whsec_…: shown only here.
+	Secret string `json:"secret"`
+}
+
 type DealFilter struct {
 	Stage     *DealStage `json:"stage,omitempty"`
 	ContactID *string    `json:"contactId,omitempty"`
@@ -143,6 +157,14 @@ type RateLimitWindow struct {
 	ResetAt   time.Time `json:"resetAt"`
 }
 
+type RotateWebhookSecretPayload struct {
+	Endpoint *WebhookEndpoint `json:"endpoint"`
+	// The new signing secret, whsec_…: shown only here.
+	Secret string `json:"secret"`
+	// Until when the previous secret keeps signing beside the new one.
+	PreviousSecretExpiresAt time.Time `json:"previousSecretExpiresAt"`
+}
+
 // Live updates over the websocket transport (graphql-transport-ws). The key goes in the
 // connection_init payload as {"Authorization": "Bearer wbk_…"}.
 type Subscription struct {
@@ -180,6 +202,14 @@ type UpdateDealInput struct {
 type UpdateListInput struct {
 	Name        *string `json:"name,omitempty"`
 	Description *string `json:"description,omitempty"`
+}
+
+type UpdateWebhookEndpointInput struct {
+	URL    *string  `json:"url,omitempty"`
+	Events []string `json:"events,omitempty"`
+	// "" clears it.
+	Description *string `json:"description,omitempty"`
+	Enabled     *bool   `json:"enabled,omitempty"`
 }
 
 type UsageDay struct {
@@ -738,6 +768,66 @@ func (e *Plan) UnmarshalJSON(b []byte) error {
 }
 
 func (e Plan) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type WebhookDeliveryStatus string
+
+const (
+	// Waiting for its first attempt or for a retry.
+	WebhookDeliveryStatusPending WebhookDeliveryStatus = "PENDING"
+	// The endpoint answered 2xx.
+	WebhookDeliveryStatusDelivered WebhookDeliveryStatus = "DELIVERED"
+	// Retries ran out, or the endpoint was disabled or deleted.
+	WebhookDeliveryStatusFailed WebhookDeliveryStatus = "FAILED"
+)
+
+var AllWebhookDeliveryStatus = []WebhookDeliveryStatus{
+	WebhookDeliveryStatusPending,
+	WebhookDeliveryStatusDelivered,
+	WebhookDeliveryStatusFailed,
+}
+
+func (e WebhookDeliveryStatus) IsValid() bool {
+	switch e {
+	case WebhookDeliveryStatusPending, WebhookDeliveryStatusDelivered, WebhookDeliveryStatusFailed:
+		return true
+	}
+	return false
+}
+
+func (e WebhookDeliveryStatus) String() string {
+	return string(e)
+}
+
+func (e *WebhookDeliveryStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WebhookDeliveryStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WebhookDeliveryStatus", str)
+	}
+	return nil
+}
+
+func (e WebhookDeliveryStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WebhookDeliveryStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WebhookDeliveryStatus) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -9,9 +9,21 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-
-	"github.com/wbk/crm/internal/apperr"
 )
+
+// InvalidValueError is a caller's malformed scalar value. models sits below the application's
+// error type (internal/apperr) and does not import it: apperr reads this error as EINVALID
+// by its InvalidValue method.
+type InvalidValueError struct{ Message string }
+
+func (e *InvalidValueError) Error() string { return e.Message }
+
+// InvalidValue marks the error as the caller's bad value for apperr.
+func (*InvalidValueError) InvalidValue() {}
+
+func invalidValue(format string, args ...any) error {
+	return &InvalidValueError{Message: fmt.Sprintf(format, args...)}
+}
 
 // Date is a calendar date without a time zone, "2006-01-02" on the wire and in the database.
 type Date string
@@ -32,7 +44,7 @@ func (d Date) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(s
 func (d *Date) UnmarshalGQL(v any) error {
 	s, ok := v.(string)
 	if !ok {
-		return apperr.Invalid("", "date must be a string YYYY-MM-DD")
+		return invalidValue("date must be a string YYYY-MM-DD")
 	}
 	if s == "" { // "" means no date: it clears the field on update, as for other optional fields
 		*d = ""
@@ -40,7 +52,7 @@ func (d *Date) UnmarshalGQL(v any) error {
 	}
 	parsed, err := ParseDate(s)
 	if err != nil {
-		return apperr.Invalid("", "%q is not a date YYYY-MM-DD", s)
+		return invalidValue("%q is not a date YYYY-MM-DD", s)
 	}
 	*d = parsed
 	return nil
@@ -102,11 +114,11 @@ func MarshalTime(t time.Time) graphql.Marshaler {
 func UnmarshalTime(v any) (time.Time, error) {
 	s, ok := v.(string)
 	if !ok {
-		return time.Time{}, apperr.Invalid("", "time must be an RFC 3339 string such as 2026-01-31T09:00:00Z")
+		return time.Time{}, invalidValue("time must be an RFC 3339 string such as 2026-01-31T09:00:00Z")
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
-		return time.Time{}, apperr.Invalid("", "%q is not an RFC 3339 time such as 2026-01-31T09:00:00Z", s)
+		return time.Time{}, invalidValue("%q is not an RFC 3339 time such as 2026-01-31T09:00:00Z", s)
 	}
 	return t.UTC(), nil
 }

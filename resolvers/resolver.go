@@ -8,6 +8,7 @@ import (
 	"github.com/wbk/crm/internal/apperr"
 	"github.com/wbk/crm/internal/lexi"
 	"github.com/wbk/crm/internal/store"
+	"github.com/wbk/crm/internal/webhooks"
 	"github.com/wbk/crm/models"
 )
 
@@ -22,6 +23,8 @@ type Resolver struct {
 	Lexi *lexi.Service
 	// Events streams Lexi task changes to subscriptions.
 	Events TaskEvents
+	// Webhooks manages webhook endpoints: URL rules and secrets.
+	Webhooks *webhooks.Service
 }
 
 // TaskEvents streams the Lexi task changes of one workspace until ctx ends.
@@ -49,16 +52,4 @@ func orNull[T any](v *T, err error) (*T, error) {
 
 func page(first *int, after *string, last *int, before *string) store.PageArgs {
 	return store.PageArgs{First: first, After: after, Last: last, Before: before}
-}
-
-// nodeOf adapts a typed lookup to node(id): not found is null, and a nil *T must become a
-// nil interface, not a non-nil interface holding a nil pointer.
-func nodeOf[T any, PT interface {
-	*T
-	models.Node
-}](v PT, err error) (models.Node, error) {
-	if v, err = orNull[T](v, err); v == nil || err != nil {
-		return nil, err
-	}
-	return v, nil
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/wbk/crm/graph"
 	"github.com/wbk/crm/internal/access"
 	"github.com/wbk/crm/internal/auth"
-	"github.com/wbk/crm/internal/ids"
 	"github.com/wbk/crm/internal/loaders"
 	"github.com/wbk/crm/internal/store"
 	"github.com/wbk/crm/models"
@@ -26,52 +25,49 @@ func (r *apiKeyResolver) Usage(ctx context.Context, obj *models.ApiKey, days *in
 	return r.UsageStats.Days(ctx, obj.ID, n)
 }
 
-// List is the resolver for the list field.
-func (r *campaignResolver) List(ctx context.Context, obj *models.Campaign) (*models.List, error) {
-	if obj.ListID == nil {
-		return nil, nil
-	}
-	return loaders.For(ctx).List(ctx, *obj.ListID)
+// List is the batch resolver for the list field.
+func (r *campaignResolver) List(ctx context.Context, objs []*models.Campaign) ([]*models.List, error) {
+	return referenced(ctx, objs, func(c *models.Campaign) *string { return c.ListID }, r.Store.ListsByID, listID)
 }
 
-// Lists is the resolver for the lists field.
-func (r *contactResolver) Lists(ctx context.Context, obj *models.Contact, first *int, after *string) (*models.ListConnection, error) {
-	args := nestedPageArgs(ctx, first, after)
-	if err := args.Validate(); err != nil {
+// Lists is the batch resolver for the lists field.
+func (r *contactResolver) Lists(ctx context.Context, objs []*models.Contact, first *int, after *string) ([]*models.ListConnection, error) {
+	return childPages(ctx, r.Store, store.ListsOfContact, objs, contactID, r.Store.ListsOfContacts, pageArgs(ctx, first, after, nil, nil),
+		func(c *models.ListConnection, n models.Counter) { c.Count = n })
+}
+
+// Deals is the batch resolver for the deals field.
+func (r *contactResolver) Deals(ctx context.Context, objs []*models.Contact, first *int, after *string) ([]*models.DealConnection, error) {
+	return childPages(ctx, r.Store, store.DealsOfContact, objs, contactID, r.Store.DealsOfContacts, pageArgs(ctx, first, after, nil, nil),
+		func(c *models.DealConnection, n models.Counter) { c.Count = n })
+}
+
+// Contact is the batch resolver for the contact field.
+func (r *dealResolver) Contact(ctx context.Context, objs []*models.Deal) ([]*models.Contact, error) {
+	return referenced(ctx, objs, func(d *models.Deal) *string { return d.ContactID }, r.Store.ContactsByID, contactID)
+}
+
+// ContactCount is the batch resolver for the contactCount field.
+func (r *listResolver) ContactCount(ctx context.Context, objs []*models.List) ([]int, error) {
+	idList := make([]string, len(objs))
+	for i, l := range objs {
+		idList[i] = l.ID
+	}
+	counts, err := r.Store.CountChildren(ctx, store.MembersOfList, idList)
+	if err != nil {
 		return nil, err
 	}
-	return loaders.For(ctx).ListsOfContact(ctx, obj.ID, args)
-}
-
-// Deals is the resolver for the deals field.
-func (r *contactResolver) Deals(ctx context.Context, obj *models.Contact, first *int, after *string) (*models.DealConnection, error) {
-	args := nestedPageArgs(ctx, first, after)
-	if err := args.Validate(); err != nil {
-		return nil, err
+	out := make([]int, len(objs))
+	for i, id := range idList {
+		out[i] = counts[id]
 	}
-	return loaders.For(ctx).DealsOfContact(ctx, obj.ID, args)
+	return out, nil
 }
 
-// Contact is the resolver for the contact field.
-func (r *dealResolver) Contact(ctx context.Context, obj *models.Deal) (*models.Contact, error) {
-	if obj.ContactID == nil {
-		return nil, nil
-	}
-	return loaders.For(ctx).Contact(ctx, *obj.ContactID)
-}
-
-// ContactCount is the resolver for the contactCount field.
-func (r *listResolver) ContactCount(ctx context.Context, obj *models.List) (int, error) {
-	return loaders.For(ctx).Count(ctx, store.MembersOfList, obj.ID)
-}
-
-// Contacts is the resolver for the contacts field.
-func (r *listResolver) Contacts(ctx context.Context, obj *models.List, first *int, after *string) (*models.ContactConnection, error) {
-	args := nestedPageArgs(ctx, first, after)
-	if err := args.Validate(); err != nil {
-		return nil, err
-	}
-	return loaders.For(ctx).ContactsOfList(ctx, obj.ID, args)
+// Contacts is the batch resolver for the contacts field.
+func (r *listResolver) Contacts(ctx context.Context, objs []*models.List, first *int, after *string) ([]*models.ContactConnection, error) {
+	return childPages(ctx, r.Store, store.MembersOfList, objs, listID, r.Store.ContactsOfLists, pageArgs(ctx, first, after, nil, nil),
+		func(c *models.ContactConnection, n models.Counter) { c.Count = n })
 }
 
 // CreateContact is the resolver for the createContact field.
@@ -146,9 +142,7 @@ func (r *mutationResolver) DeleteDeal(ctx context.Context, id string) (string, e
 
 // ImportProspects is the resolver for the importProspects field.
 func (r *mutationResolver) ImportProspects(ctx context.Context, prospectIds []string, listID *string) ([]*models.Contact, error) {
-	contacts, err := r.Store.ImportProspects(ctx, prospectIds, listID)
-	loaders.For(ctx).SawContacts(contacts)
-	return contacts, err
+	return r.Store.ImportProspects(ctx, prospectIds, listID)
 }
 
 // LexiChat is the resolver for the lexiChat field.
@@ -166,6 +160,36 @@ func (r *mutationResolver) RejectLexiTask(ctx context.Context, id string, reason
 	return r.Lexi.Reject(ctx, id, reason)
 }
 
+// CreateWebhookEndpoint is the resolver for the createWebhookEndpoint field.
+func (r *mutationResolver) CreateWebhookEndpoint(ctx context.Context, input models.CreateWebhookEndpointInput) (*models.CreateWebhookEndpointPayload, error) {
+	return r.Webhooks.CreateEndpoint(ctx, input)
+}
+
+// UpdateWebhookEndpoint is the resolver for the updateWebhookEndpoint field.
+func (r *mutationResolver) UpdateWebhookEndpoint(ctx context.Context, id string, input models.UpdateWebhookEndpointInput) (*models.WebhookEndpoint, error) {
+	return r.Webhooks.UpdateEndpoint(ctx, id, input)
+}
+
+// DeleteWebhookEndpoint is the resolver for the deleteWebhookEndpoint field.
+func (r *mutationResolver) DeleteWebhookEndpoint(ctx context.Context, id string) (string, error) {
+	return id, r.Store.DeleteWebhookEndpoint(ctx, id)
+}
+
+// RotateWebhookSecret is the resolver for the rotateWebhookSecret field.
+func (r *mutationResolver) RotateWebhookSecret(ctx context.Context, id string) (*models.RotateWebhookSecretPayload, error) {
+	return r.Webhooks.RotateSecret(ctx, id)
+}
+
+// SendTestWebhook is the resolver for the sendTestWebhook field.
+func (r *mutationResolver) SendTestWebhook(ctx context.Context, id string) (*models.WebhookDelivery, error) {
+	return r.Store.SendTestWebhook(ctx, id)
+}
+
+// RedeliverWebhook is the resolver for the redeliverWebhook field.
+func (r *mutationResolver) RedeliverWebhook(ctx context.Context, id string) (*models.WebhookDelivery, error) {
+	return r.Store.RedeliverWebhook(ctx, id)
+}
+
 // Viewer is the resolver for the viewer field.
 func (r *queryResolver) Viewer(ctx context.Context) (*models.Viewer, error) {
 	p := auth.PrincipalFrom(ctx)
@@ -179,90 +203,54 @@ func (r *queryResolver) RateLimit(ctx context.Context, dryRun *bool) (*models.Ra
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (models.Node, error) {
-	var (
-		node models.Node
-		err  error
-	)
-	switch ids.Kind(id) {
-	case ids.Contact:
-		node, err = nodeOf(r.Store.Contact(ctx, id))
-	case ids.List:
-		node, err = nodeOf(r.Store.List(ctx, id))
-	case ids.Campaign:
-		node, err = nodeOf(r.Store.Campaign(ctx, id))
-	case ids.Deal:
-		node, err = nodeOf(r.Store.Deal(ctx, id))
-	case ids.Prospect:
-		node, err = nodeOf(r.Store.Prospect(ctx, id))
-	case ids.LexiTask:
-		// node needs only READ, and Lexi's tasks are LEXI's: without it they do not exist.
-		if access.Require(ctx, models.PermissionLexi) == nil {
-			node, err = nodeOf(r.Lexi.Task(ctx, id))
-		}
-	}
+	v, err := loaders.Lookup(ctx, "node", id, r.nodes)
+	node, _ := v.(models.Node)
 	return node, err
 }
 
 // Contact is the resolver for the contact field.
 func (r *queryResolver) Contact(ctx context.Context, id string) (*models.Contact, error) {
-	return orNull(r.Store.Contact(ctx, id))
+	return lookup(ctx, "contact", id, r.Store.ContactsByID, contactID)
 }
 
 // Contacts is the resolver for the contacts field.
 func (r *queryResolver) Contacts(ctx context.Context, first *int, after *string, last *int, before *string, filter *models.ContactFilter, orderBy *models.ContactOrder) (*models.ContactConnection, error) {
-	conn, err := r.Store.Contacts(ctx, rootPageArgs(ctx, first, after, last, before), filter, orderBy)
-	if err == nil {
-		loaders.For(ctx).SawContacts(conn.Nodes())
-		preloadContactChildren(ctx, conn.Nodes())
-	}
-	return conn, err
+	return r.Store.Contacts(ctx, pageArgs(ctx, first, after, last, before), filter, orderBy)
 }
 
 // List is the resolver for the list field.
 func (r *queryResolver) List(ctx context.Context, id string) (*models.List, error) {
-	return orNull(r.Store.List(ctx, id))
+	return lookup(ctx, "list", id, r.Store.ListsByID, listID)
 }
 
 // Lists is the resolver for the lists field.
 func (r *queryResolver) Lists(ctx context.Context, first *int, after *string, last *int, before *string, filter *models.ListFilter) (*models.ListConnection, error) {
-	conn, err := r.Store.Lists(ctx, rootPageArgs(ctx, first, after, last, before), filter)
-	if err == nil {
-		loaders.For(ctx).SawLists(conn.Nodes())
-	}
-	return conn, err
+	return r.Store.Lists(ctx, pageArgs(ctx, first, after, last, before), filter)
 }
 
 // Campaign is the resolver for the campaign field.
 func (r *queryResolver) Campaign(ctx context.Context, id string) (*models.Campaign, error) {
-	return orNull(r.Store.Campaign(ctx, id))
+	return lookup(ctx, "campaign", id, r.Store.CampaignsByID, func(c *models.Campaign) string { return c.ID })
 }
 
 // Campaigns is the resolver for the campaigns field.
 func (r *queryResolver) Campaigns(ctx context.Context, first *int, after *string, last *int, before *string, filter *models.CampaignFilter) (*models.CampaignConnection, error) {
-	conn, err := r.Store.Campaigns(ctx, page(first, after, last, before), filter)
-	if err == nil {
-		loaders.For(ctx).SawCampaigns(conn.Nodes())
-	}
-	return conn, err
+	return r.Store.Campaigns(ctx, pageArgs(ctx, first, after, last, before), filter)
 }
 
 // Deal is the resolver for the deal field.
 func (r *queryResolver) Deal(ctx context.Context, id string) (*models.Deal, error) {
-	return orNull(r.Store.Deal(ctx, id))
+	return lookup(ctx, "deal", id, r.Store.DealsByID, func(d *models.Deal) string { return d.ID })
 }
 
 // Deals is the resolver for the deals field.
 func (r *queryResolver) Deals(ctx context.Context, first *int, after *string, last *int, before *string, filter *models.DealFilter) (*models.DealConnection, error) {
-	conn, err := r.Store.Deals(ctx, rootPageArgs(ctx, first, after, last, before), filter)
-	if err == nil {
-		loaders.For(ctx).SawDeals(conn.Nodes())
-	}
-	return conn, err
+	return r.Store.Deals(ctx, pageArgs(ctx, first, after, last, before), filter)
 }
 
 // Prospects is the resolver for the prospects field.
 func (r *queryResolver) Prospects(ctx context.Context, filter *models.ProspectFilter, first *int, after *string, last *int, before *string) (*models.ProspectConnection, error) {
-	return r.Store.Prospects(ctx, page(first, after, last, before), filter)
+	return r.Store.Prospects(ctx, pageArgs(ctx, first, after, last, before), filter)
 }
 
 // LexiTask is the resolver for the lexiTask field.
@@ -273,6 +261,16 @@ func (r *queryResolver) LexiTask(ctx context.Context, id string) (*models.LexiTa
 // LexiTasks is the resolver for the lexiTasks field.
 func (r *queryResolver) LexiTasks(ctx context.Context, status *models.LexiTaskStatus, first *int, after *string) (*models.LexiTaskConnection, error) {
 	return r.Lexi.Tasks(ctx, status, first, after)
+}
+
+// WebhookEndpoints is the resolver for the webhookEndpoints field.
+func (r *queryResolver) WebhookEndpoints(ctx context.Context, first *int, after *string) (*models.WebhookEndpointConnection, error) {
+	return r.Store.WebhookEndpoints(ctx, page(first, after, nil, nil))
+}
+
+// WebhookDeliveries is the resolver for the webhookDeliveries field.
+func (r *queryResolver) WebhookDeliveries(ctx context.Context, endpointID string, status *models.WebhookDeliveryStatus, first *int, after *string) (*models.WebhookDeliveryConnection, error) {
+	return r.Store.WebhookDeliveries(ctx, endpointID, status, page(first, after, nil, nil))
 }
 
 // LexiTaskUpdated is the resolver for the lexiTaskUpdated field.

@@ -4,7 +4,8 @@
 //
 // Opens the page in headless Chromium with every request to another host blocked, checks the
 // page loads under its Content-Security-Policy, types the key into the headers editor, waits
-// for the schema to load without a manual re-fetch, runs a query and reads its result, reloads
+// for the schema to load without a manual re-fetch, runs a query and reads its result, runs a
+// subscription over the websocket and sees the event a Lexi chat causes, reloads
 // and checks the schema loads again with the saved key, and asserts that no request left the
 // server's host. Screenshots of each step go to SCREENSHOT_DIR. Exit 1 on any failure.
 import { createRequire } from 'node:module';
@@ -106,6 +107,51 @@ try {
   if (parsed.errors || !parsed.data.viewer.workspace.name) fail(`query result has errors: ${result}`);
   console.log('query result:', JSON.stringify(parsed.data.viewer.workspace), 'contacts', parsed.data.contacts.totalCount);
   await shot('query-result');
+
+  // Run a subscription: GraphiQL's fetcher opens the websocket (graphql-transport-ws) with the
+  // key from the headers editor in connection_init; a Lexi task made meanwhile over HTTP is
+  // its event.
+  const sockets = [];
+  const cdp = await page.target().createCDPSession();
+  await cdp.send('Network.enable');
+  cdp.on('Network.webSocketCreated', (e) => sockets.push(e.url));
+  const initPayloads = [];
+  cdp.on('Network.webSocketFrameSent', (e) => {
+    try {
+      const m = JSON.parse(e.response.payloadData);
+      if (m.type === 'connection_init') initPayloads.push(m.payload);
+    } catch { /* not JSON */ }
+  });
+  await page.evaluate(() => {
+    const cm = document.querySelector('.graphiql-query-editor .CodeMirror');
+    cm.CodeMirror.setValue('subscription OnTask { lexiTaskUpdated { id status title } }');
+  });
+  // Run at once, as a quick user would: GraphiQL's own parse of the editor lags the text.
+  await page.click('.graphiql-execute-button');
+  const wsDeadline = Date.now() + 10000;
+  while (!initPayloads.length && Date.now() < wsDeadline) await new Promise((r) => setTimeout(r, 100));
+  if (!sockets.some((u) => u.startsWith(origin.replace(/^http/, 'ws') + '/graphql'))) fail(`the subscription opened no websocket to /graphql: ${JSON.stringify(sockets)}`);
+  if (!initPayloads.length || initPayloads[0].Authorization !== 'Bearer ' + key) fail(`connection_init did not carry the key from the headers editor: ${JSON.stringify(initPayloads)}`);
+  await new Promise((r) => setTimeout(r, 500)); // subscribe reaches the server
+  const chat = await fetch(base + '/graphql', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + key },
+    body: JSON.stringify({ query: 'mutation { lexiChat(input: {message: "create a list called Browser with contacts tagged vip"}) { tasks { id } } }' }),
+  }).then((r) => r.json());
+  const taskId = chat.data && chat.data.lexiChat.tasks[0] && chat.data.lexiChat.tasks[0].id;
+  if (!taskId) fail(`lexiChat made no task: ${JSON.stringify(chat)}`);
+  await page.waitForFunction((id) => {
+    const cm = document.querySelector('.graphiql-response .CodeMirror');
+    return cm && cm.CodeMirror.getValue().includes(id);
+  }, { timeout: 15000 }, taskId).catch(async () => {
+    const got = await page.evaluate(() => document.querySelector('.graphiql-response .CodeMirror').CodeMirror.getValue());
+    fail(`the subscription's event for task ${taskId} did not show; the response pane holds: ${got.slice(0, 300)}`);
+  });
+  const event = JSON.parse(await page.evaluate(() => document.querySelector('.graphiql-response .CodeMirror').CodeMirror.getValue()));
+  if (!event.data || event.data.lexiTaskUpdated.status !== 'PENDING') fail(`unexpected subscription event: ${JSON.stringify(event)}`);
+  console.log('subscription event:', JSON.stringify(event.data.lexiTaskUpdated));
+  await shot('subscription-event');
+  await page.click('.graphiql-execute-button'); // stops the subscription
 
   // Open the docs explorer: it needs the schema.
   await page.click('button[aria-label="Show Documentation Explorer"]').catch(() => {});

@@ -21,13 +21,16 @@ import (
 	"github.com/wbk/crm/graph"
 	"github.com/wbk/crm/internal/access"
 	"github.com/wbk/crm/internal/auth"
+	"github.com/wbk/crm/internal/cost"
 	"github.com/wbk/crm/internal/events"
+	"github.com/wbk/crm/internal/gqlfast"
 	"github.com/wbk/crm/internal/httpapi"
 	"github.com/wbk/crm/internal/lexi"
 	"github.com/wbk/crm/internal/loaders"
 	"github.com/wbk/crm/internal/ratelimit"
 	"github.com/wbk/crm/internal/store"
 	"github.com/wbk/crm/internal/usage"
+	"github.com/wbk/crm/internal/webhooks"
 	"github.com/wbk/crm/resolvers"
 )
 
@@ -62,9 +65,13 @@ type Config struct {
 	CORSOrigins []string
 	// APQCache keeps automatic persisted queries; nil: a bounded in-process LRU.
 	APQCache graphql.Cache[string]
-	// GenericExecution leaves every field to gqlgen's generated executor, without the direct
-	// path for hot reads (resolvers.Direct); the tests compare the two answers.
+	// WebhookAllowPrivate lets webhooks reach http:// and private addresses (WEBHOOK_ALLOW_PRIVATE).
+	WebhookAllowPrivate bool
+	// GenericExecution leaves every query to gqlgen's generated executor instead of gqlfast
+	// (graph/fast.go); the tests compare the two answers.
 	GenericExecution bool
+	// FastAnswered, when set, is told the name of every root field gqlfast answers (tests).
+	FastAnswered func(field string)
 }
 
 // App is the built application: its HTTP handler and the services the server runs beside it
@@ -79,6 +86,8 @@ type App struct {
 	// notifies it and the subscription resolver subscribes to it. In process; on PostgreSQL
 	// the server also starts its listener (Events.StartListener) to hear other instances.
 	Events *events.Broker
+	// Webhooks delivers webhook events; the server runs it (Webhooks.Run) in every instance.
+	Webhooks *webhooks.Worker
 }
 
 // New builds the application on cfg.Store.
@@ -108,25 +117,34 @@ func New(cfg Config) *App {
 		a.Limiter.Now = cfg.Now
 		a.Usage.Now = cfg.Now
 	}
+	clock := cfg.Now
+	if clock == nil {
+		clock = time.Now
+	}
+	a.Webhooks = webhooks.NewWorker(webhooks.WorkerConfig{Store: cfg.Store, Log: cfg.Log, AllowPrivate: cfg.WebhookAllowPrivate,
+		Now: clock, Metrics: webhooks.NewMetrics(cfg.Registry, cfg.Store, clock)})
+	cfg.Store.OnWebhooksQueued(a.Webhooks.Wake)
 	root := &resolvers.Resolver{
 		Store:      cfg.Store,
 		UsageStats: a.Usage,
 		Limits:     httpapi.RateLimits{Limiter: a.Limiter},
 		Lexi:       lexi.NewService(cfg.Store, cfg.Assistant, a.Events),
 		Events:     keyCheckedEvents{events: a.Events, auth: a.Auth},
+		Webhooks:   &webhooks.Service{Store: cfg.Store, AllowPrivate: cfg.WebhookAllowPrivate, Now: clock},
 	}
 	schema := NewExecutableSchema(root)
 	var direct graphql.HandlerExtension
 	if !cfg.GenericExecution {
-		direct = resolvers.NewDirect(root, schema.Schema())
+		fast := gqlfast.New(graph.FastSchema(schema))
+		fast.Answered = cfg.FastAnswered
+		direct = fast
 	}
 	a.Handler = httpapi.New(httpapi.Config{
 		Schema: schema,
-		// Dataloaders live for one operation, whatever the transport: a websocket carries
-		// many operations over a long time, and a loader's cache must not outlive what it
-		// answered.
+		// Lookups by id are batched per operation, whatever the transport: a websocket
+		// carries many operations over a long time, and what one read must not outlive it.
 		PerOperation: func(ctx context.Context) context.Context {
-			return loaders.With(ctx, loaders.New(cfg.Store))
+			return loaders.With(ctx, loaders.New())
 		},
 		Store: cfg.Store, Auth: a.Auth, Limiter: a.Limiter, Usage: a.Usage, Log: cfg.Log, SDL: cfg.SDL,
 		MaxBodyBytes: cfg.MaxBodyBytes, Registry: cfg.Registry, MetricsElsewhere: cfg.MetricsElsewhere,
@@ -138,12 +156,12 @@ func New(cfg Config) *App {
 }
 
 // NewExecutableSchema is the GraphQL schema with its resolvers, the permission directive and
-// the price of each connection (complexity.go). Pricing never calls a resolver, so tests of
+// the price of each connection (internal/cost). Pricing never calls a resolver, so tests of
 // prices may pass nil.
 func NewExecutableSchema(r *resolvers.Resolver) graphql.ExecutableSchema {
 	return graph.NewExecutableSchema(graph.Config{
 		Resolvers:  r,
 		Directives: graph.DirectiveRoot{HasPermission: access.Directive},
-		Complexity: complexity(),
+		Complexity: cost.Complexity(),
 	})
 }

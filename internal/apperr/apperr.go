@@ -25,6 +25,7 @@ const (
 	EMETHOD       Code = "EMETHOD"       // an operation the HTTP method cannot carry
 	EBADREQUEST   Code = "EBADREQUEST"   // a request that is not GraphQL over HTTP at all
 	EMEDIATYPE    Code = "EMEDIATYPE"    // a request body in a media type the endpoint does not read
+	ENOTACCEPT    Code = "ENOTACCEPT"    // no response media type the request's Accept allows
 	ETIMEOUT      Code = "ETIMEOUT"      // the request's deadline passed before it finished
 	EUNAVAILABLE  Code = "EUNAVAILABLE"  // a dependency (the database) does not answer
 	EINTERNAL     Code = "EINTERNAL"     // a bug or an unexpected failure
@@ -71,11 +72,22 @@ func Conflict(format string, args ...any) *Error {
 	return &Error{Code: ECONFLICT, Message: fmt.Sprintf(format, args...)}
 }
 
+// invalidValue is how a package below apperr marks a caller's malformed value without
+// importing it (models' scalars, which parse input): As reads such an error as EINVALID.
+type invalidValue interface {
+	error
+	InvalidValue()
+}
+
 // As returns the *Error inside err, or nil.
 func As(err error) *Error {
 	var e *Error
 	if errors.As(err, &e) {
 		return e
+	}
+	var iv invalidValue
+	if errors.As(err, &iv) {
+		return &Error{Code: EINVALID, Message: iv.Error()}
 	}
 	return nil
 }

@@ -7,8 +7,9 @@
 // plus ceil(N/100). An operation with N over MaxNodes, or too many fields or too deep, is too
 // complex to run.
 //
-// The per-field rules are gqlgen complexity functions, built from Connection and Repeat where
-// the executable schema is built (internal/app). The walk over the operation is ours rather
+// The per-field rules are gqlgen complexity functions (Complexity, complexity.go), built from
+// Connection and Repeat; the composition root (internal/app) builds the executable schema with
+// them. The walk over the operation is ours rather
 // than gqlgen's complexity.Calculate: that one gives every field without a rule a cost of 1 and floors
 // every rule at 1, while here a plain field costs nothing.
 package cost
@@ -21,7 +22,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"github.com/wbk/crm/internal/store"
+	"github.com/wbk/crm/models"
 )
 
 // Limits on an operation.
@@ -34,9 +35,9 @@ const (
 )
 
 // Connection is a connection field's N: its page, and its page times each node's N (child).
-// The schema's complexity functions (internal/app) call it for every connection field.
+// The schema's complexity functions (Complexity) call it for every connection field.
 func Connection(child int, first, last *int) int {
-	p := store.PageArgs{First: first, Last: last}.PageSize()
+	p := models.PageSize(first, last)
 	return add(p, mul(p, child))
 }
 

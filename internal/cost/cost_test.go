@@ -14,14 +14,14 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 	"github.com/vektah/gqlparser/v2/validator"
 
-	"github.com/wbk/crm/internal/app"
+	"github.com/wbk/crm/graph"
 	"github.com/wbk/crm/internal/cost"
 )
 
-// schema is the real executable schema with the real complexity functions, as the server
-// builds it (no resolvers are called: pricing never runs anything).
+// schema is the generated schema with the real complexity functions, as the server builds it
+// (no resolvers or directives are called: pricing never runs anything).
 func schema() graphql.ExecutableSchema {
-	return app.NewExecutableSchema(nil)
+	return graph.NewExecutableSchema(graph.Config{Complexity: cost.Complexity()})
 }
 
 // price parses and validates query against the schema, coerces vars as the HTTP transport

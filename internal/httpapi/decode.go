@@ -180,22 +180,20 @@ func checkQueryPresent(p *graphql.RawParams) *apperr.Error {
 	return badRequest("the request has no query")
 }
 
-// checkShape refuses a document over the token, field or depth limit with QUERY_TOO_COMPLEX,
-// and a subscription sent as a plain HTTP request, before gqlgen parses and validates it.
+// checkShape refuses a document over the token, field or depth limit with QUERY_TOO_COMPLEX
+// before gqlgen parses and validates it, and chooses between a JSON response and an event
+// stream for the operation the request names (chooseStream), refusing what neither serves.
 // A document that does not parse goes on: gqlgen reports its syntax error.
-func (a *API) checkShape(ctx context.Context, r *http.Request, p *graphql.RawParams) *apperr.Error {
-	if p.Query == "" {
-		return nil
+func (a *API) checkShape(ctx context.Context, r *http.Request, p *graphql.RawParams) (stream bool, _ *apperr.Error) {
+	var op ast.Operation // unknown for a persisted query sent by its hash alone
+	if p.Query != "" {
+		shape := a.shapeOf(ctx, p.Query)
+		if shape.Refused != cost.ReasonNone {
+			return false, tooComplexShape(shape.Refused)
+		}
+		op = shape.Operation(p.OperationName)
 	}
-	shape := a.shapeOf(ctx, p.Query)
-	if shape.Refused != cost.ReasonNone {
-		return tooComplexShape(shape.Refused)
-	}
-	if shape.Operation(p.OperationName) == ast.Subscription && !accepts(r, mediaEventStream) {
-		return badRequest("subscriptions are not served over plain HTTP: use the graphql-transport-ws websocket " +
-			"at /graphql, or POST with Accept: text/event-stream")
-	}
-	return nil
+	return chooseStream(r, op)
 }
 
 // maxCachedShapeQuery bounds the documents whose shape is remembered: the cache must not
@@ -235,14 +233,15 @@ type paramsKey struct{}
 // variable-coercion failures answer 400 without a data key when the client accepts
 // application/graphql-response+json, 200 when it accepts only application/json; errors of
 // the gates (403, 429, …) set their own status through the request state.
-// Requests for server-sent events are left to the transport that streams them.
+// Requests answered with an event stream (chooseStream) are left to the transport that
+// streams them.
 type graphQLTransport struct{}
 
 var _ graphql.Transport = graphQLTransport{}
 
 func (graphQLTransport) Supports(r *http.Request) bool {
 	_, ok := r.Context().Value(paramsKey{}).(*graphql.RawParams)
-	return ok && !accepts(r, mediaEventStream)
+	return ok && !streaming(r.Context())
 }
 
 func (graphQLTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {

@@ -38,6 +38,7 @@ var transportCodes = map[apperr.Code]transportCode{
 	apperr.EMETHOD:       {"METHOD_NOT_ALLOWED", http.StatusMethodNotAllowed},
 	apperr.EBADREQUEST:   {"BAD_REQUEST", http.StatusBadRequest},
 	apperr.EMEDIATYPE:    {"UNSUPPORTED_MEDIA_TYPE", http.StatusUnsupportedMediaType},
+	apperr.ENOTACCEPT:    {"NOT_ACCEPTABLE", http.StatusNotAcceptable},
 	apperr.ETIMEOUT:      {"TIMEOUT", http.StatusServiceUnavailable},
 	apperr.EUNAVAILABLE:  {"SERVICE_UNAVAILABLE", http.StatusServiceUnavailable},
 	apperr.EINTERNAL:     {"INTERNAL_SERVER_ERROR", http.StatusInternalServerError},

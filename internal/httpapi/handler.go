@@ -140,7 +140,7 @@ func New(cfg Config) *API {
 	if !cfg.MetricsElsewhere {
 		a.mux.Handle("GET /metrics", a.MetricsHandler())
 	}
-	a.mux.Handle("GET /schema.graphql", schemaHandler(cfg.SDL))
+	a.mux.Handle("GET /schema.graphql", schemaHandler(servedSDL(cfg.SDL, cfg.Schema.Schema())))
 	a.root = a.protocol(a.mux)
 	return a
 }
@@ -160,7 +160,7 @@ func (a *API) MetricsHandler() http.Handler {
 func (a *API) newGraphQLServer() *handler.Server {
 	schema := a.cfg.Schema
 	srv := handler.New(schema)
-	srv.AddTransport(transport.Websocket{
+	srv.AddTransport(websocketTransport{transport.Websocket{
 		KeepAlivePingInterval: 15 * time.Second,
 		Implementation: initGuard{timeout: a.cfg.WebsocketInitTimeout,
 			WebsocketImplementation: transport.CoderWebsocketImplementation{AcceptOptions: coderws.AcceptOptions{
@@ -168,11 +168,12 @@ func (a *API) newGraphQLServer() *handler.Server {
 				InsecureSkipVerify: true,
 			}}},
 		InitFunc: a.websocketInit,
-	})
+	}})
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(sseTransport()) // first: a JSON POST with Accept: text/event-stream
+	srv.AddTransport(sseTransport()) // the requests chooseStream gave a stream
 	// GET and POST: the request decoder (decode.go) has read and checked the parameters.
 	srv.AddTransport(graphQLTransport{})
+	srv.AddTransport(unrouted{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	// Validation is quadratic in repeated fields; bounding the tokens bounds its work long
 	// before the body limit would (the largest sensible operation is a few thousand tokens).
@@ -255,13 +256,14 @@ func (a *API) graphqlHandler() http.Handler {
 			w.WriteHeader(http.StatusNoContent)
 			return
 		}
-		if r.Header.Get("Upgrade") != "" {
+		if isWebsocket(r) {
+			if err := checkHandshake(r); err != nil {
+				writeError(w, r, err)
+				return
+			}
 			liftDeadlines(w)
 			a.gql.ServeHTTP(w, r)
 			return
-		}
-		if wantsEventStream(r) {
-			liftDeadlines(w)
 		}
 		start := time.Now()
 		// The state and its writer in one allocation: every request has both.
@@ -273,8 +275,9 @@ func (a *API) graphqlHandler() http.Handler {
 		*sw = statusWriter{ResponseWriter: w, state: state, beforeWrite: a.beforeWrite}
 		// Every statement runs under the request's context, so the deadline bounds them all;
 		// a statement still waiting then fails (TIMEOUT) and its transaction rolls back.
-		// An event stream lives as long as its subscription, like a websocket.
-		ctx, cancel := requestContext(withState(r.Context(), state), a.cfg.RequestTimeout, wantsEventStream(r))
+		// An event stream lives as long as its subscription, like a websocket: a request that
+		// may become one gets its deadline once the choice is made (serveGraphQL).
+		ctx, cancel := requestContext(withState(r.Context(), state), a.cfg.RequestTimeout, mayStream(r))
 		defer cancel()
 		a.serveGraphQL(ctx, sw, r)
 		a.finish(r, state.summary(sw.status()), time.Since(start))
@@ -330,8 +333,9 @@ func (a *API) serveGraphQL(ctx context.Context, w http.ResponseWriter, r *http.R
 		state.setPrincipal(p)
 	}
 	params, perr := readParams(w, r, a.cfg.MaxBodyBytes)
+	stream := false
 	if perr == nil {
-		perr = a.checkShape(ctx, r, params)
+		stream, perr = a.checkShape(ctx, r, params)
 	}
 	if perr != nil {
 		// Refused before charging, like a 403: the key's windows as they are.
@@ -341,6 +345,16 @@ func (a *API) serveGraphQL(ctx context.Context, w http.ResponseWriter, r *http.R
 		}
 		writeErrorWith(w, r, perr, ext)
 		return
+	}
+	switch {
+	case stream:
+		state.stream = true
+		liftDeadlines(w)
+	case mayStream(r):
+		// The request context was made without a deadline in case this was a stream.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, a.cfg.RequestTimeout)
+		defer cancel()
 	}
 	ctx = context.WithValue(auth.WithPrincipal(ctx, p), paramsKey{}, params)
 	if key, ok := r.Header["Idempotency-Key"]; ok && r.Method == http.MethodPost {

@@ -8,7 +8,10 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/wbk/crm/internal/apperr"
 )
 
 // The media types of GraphQL over HTTP. Every /graphql response, rejections included, is in
@@ -95,4 +98,82 @@ func writeGraphQL(w http.ResponseWriter, r *http.Request, status int, body any) 
 		return
 	}
 	_ = json.NewEncoder(w).Encode(body)
+}
+
+// preferences are the q-values a request's Accept header gives the response types /graphql
+// can produce: the best of the two JSON types and the event stream (0: not acceptable).
+type preferences struct{ json, stream float64 }
+
+// acceptPreferences reads the Accept header. No header (or an empty one) accepts JSON (the GraphQL-over-HTTP
+// spec's default for older clients); wildcards accept JSON but never choose a stream, which
+// a client must ask for by name. An exact type overrides a wildcard whatever their order.
+func acceptPreferences(r *http.Request) preferences {
+	var p preferences
+	wild, exactJSON, listed := 0.0, false, false
+	for _, header := range r.Header.Values("Accept") {
+		for part := range strings.SplitSeq(header, ",") {
+			part = strings.TrimSpace(part)
+			if part == "" {
+				continue
+			}
+			listed = true
+			mt, params, err := mime.ParseMediaType(part)
+			if err != nil {
+				continue
+			}
+			q := 1.0
+			if v, ok := params["q"]; ok {
+				if q, err = strconv.ParseFloat(v, 64); err != nil || q < 0 || q > 1 {
+					continue
+				}
+			}
+			switch mt {
+			case mediaGraphQLResponse, mediaJSON:
+				if !exactJSON || q > p.json {
+					p.json = q
+				}
+				exactJSON = true
+			case mediaEventStream:
+				p.stream = q
+			case "*/*", "application/*":
+				wild = max(wild, q)
+			}
+		}
+	}
+	switch {
+	case !listed: // no Accept, or an empty one
+		p.json = 1
+	case !exactJSON:
+		p.json = wild
+	}
+	return p
+}
+
+// chooseStream decides, once per request, whether /graphql answers with an event stream
+// (true) or with one JSON response: a subscription streams when the client accepts a stream;
+// any other operation streams only when text/event-stream is the only acceptable type or has
+// a higher q than every JSON type. What no transport can produce is refused with a code:
+// a subscription without a stream (400), and a request that accepts neither JSON nor a
+// stream it can be given (406). Event streams answer POST requests only.
+func chooseStream(r *http.Request, op ast.Operation) (bool, *apperr.Error) {
+	p := acceptPreferences(r)
+	canStream := p.stream > 0 && r.Method == http.MethodPost
+	if op == ast.Subscription {
+		if canStream {
+			return true, nil
+		}
+		return false, badRequest("subscriptions are not served over plain HTTP: use the graphql-transport-ws websocket " +
+			"at /graphql, or POST with Accept: text/event-stream")
+	}
+	if canStream && p.stream > p.json {
+		return true, nil
+	}
+	if p.json > 0 {
+		return false, nil
+	}
+	msg := "/graphql answers application/graphql-response+json or application/json: list one of them in Accept"
+	if p.stream > 0 {
+		msg = "text/event-stream is served to POST requests: POST the operation, or accept application/json"
+	}
+	return false, &apperr.Error{Code: apperr.ENOTACCEPT, Message: msg}
 }

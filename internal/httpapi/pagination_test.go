@@ -285,9 +285,9 @@ func pgWalkForward(t *testing.T, fetch pgFetch, size int, want []string, total b
 // pgLastCursor returns the cursor of the last item of the whole connection.
 func pgLastCursor(t *testing.T, fetch pgFetch, want []string) string {
 	t.Helper()
-	p := fetch(t, map[string]any{"first": store.MaxPageSize})
+	p := fetch(t, map[string]any{"first": models.MaxPageSize})
 	if len(p.IDs) != len(want) || p.IDs[len(p.IDs)-1] != want[len(want)-1] {
-		t.Fatalf("first: %d does not return the whole connection: %v", store.MaxPageSize, p.IDs)
+		t.Fatalf("first: %d does not return the whole connection: %v", models.MaxPageSize, p.IDs)
 	}
 	return p.Cursors[len(p.Cursors)-1]
 }
@@ -349,7 +349,7 @@ func pgWalkBackward(t *testing.T, fetch pgFetch, size int, want []string) {
 // whole of it in one page of 100, then walked both ways in pages of pgPageSize.
 func pgCheckConnection(t *testing.T, fetch pgFetch, want []string) {
 	t.Helper()
-	p := fetch(t, map[string]any{"first": store.MaxPageSize})
+	p := fetch(t, map[string]any{"first": models.MaxPageSize})
 	pgCheckTotal(t, "first: 100", p, len(want))
 	pgSameIDs(t, "first: 100", p.IDs, want)
 	if p.HasNext || p.HasPrev {
@@ -641,14 +641,14 @@ func TestPaginationContacts(t *testing.T) {
 			pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`, nil)
 		p := pgDecodePage(t, d.Conn)
 		pgCheckTotal(t, "default page", p, len(cs))
-		pgSameIDs(t, "default page (newest first, 20)", p.IDs, want[:store.DefaultPageSize])
+		pgSameIDs(t, "default page (newest first, 20)", p.IDs, want[:models.DefaultPageSize])
 		if !p.HasNext || p.HasPrev {
 			t.Errorf("default page: hasNextPage=%v hasPreviousPage=%v, want true, false", p.HasNext, p.HasPrev)
 		}
 		// Its cursor continues the explicit CREATED_AT DESC ordering, again 20 at a time.
 		fetch := pgRootFetch(c, pgContactQuery, map[string]any{"orderBy": map[string]any{"field": "CREATED_AT", "direction": "DESC"}})
 		rest := fetch(t, map[string]any{"after": *p.End})
-		pgSameIDs(t, "after the default page", rest.IDs, want[store.DefaultPageSize:])
+		pgSameIDs(t, "after the default page", rest.IDs, want[models.DefaultPageSize:])
 		if rest.HasNext || !rest.HasPrev {
 			t.Errorf("second page: hasNextPage=%v hasPreviousPage=%v, want false, true", rest.HasNext, rest.HasPrev)
 		}
@@ -657,8 +657,8 @@ func TestPaginationContacts(t *testing.T) {
 		if len(tail.IDs) != 0 {
 			t.Errorf("before the newest contact: %v, want nothing", tail.IDs)
 		}
-		lastPage := pgRootFetch(c, pgContactQuery, nil)(t, map[string]any{"last": store.DefaultPageSize})
-		pgSameIDs(t, "last: 20", lastPage.IDs, want[len(want)-store.DefaultPageSize:])
+		lastPage := pgRootFetch(c, pgContactQuery, nil)(t, map[string]any{"last": models.DefaultPageSize})
+		pgSameIDs(t, "last: 20", lastPage.IDs, want[len(want)-models.DefaultPageSize:])
 	})
 
 	t.Run("first 0 and last 0", func(t *testing.T) {

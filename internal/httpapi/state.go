@@ -29,6 +29,7 @@ import (
 // whole (who, the estimate, the rate) are atomic pointers and need no lock.
 type requestState struct {
 	method string
+	stream bool // answered with an event stream (chooseStream)
 
 	principal atomic.Pointer[auth.Principal]
 	estimate  atomic.Pointer[cost.Estimate]

@@ -58,6 +58,9 @@ func sseTransport() graphql.Transport {
 
 type eventStream struct{ transport.SSE }
 
+// Supports takes the requests chooseStream gave a stream, and only those.
+func (eventStream) Supports(r *http.Request) bool { return streaming(r.Context()) }
+
 func (t eventStream) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	sw := &sealableWriter{ResponseWriter: w}
 	t.SSE.Do(sw, r, refusingExecutor{GraphExecutor: exec, w: sw, r: r})
@@ -119,9 +122,74 @@ func (w *sealableWriter) Flush() {
 	}
 }
 
-// wantsEventStream reports a request for an SSE stream.
-func wantsEventStream(r *http.Request) bool {
-	return r.Method == http.MethodPost && strings.Contains(r.Header.Get("Accept"), "text/event-stream")
+// mayStream reports a request that chooseStream may answer with an event stream: a POST
+// that lists text/event-stream.
+func mayStream(r *http.Request) bool {
+	return r.Method == http.MethodPost && accepts(r, mediaEventStream)
+}
+
+// streaming reports whether the request of ctx was given an event stream (chooseStream).
+func streaming(ctx context.Context) bool {
+	s := stateFrom(ctx)
+	return s != nil && s.stream
+}
+
+// isWebsocket reports a websocket handshake: an Upgrade header naming websocket. Other
+// upgrades (curl's h2c over plain HTTP) are ordinary requests and are served as such.
+func isWebsocket(r *http.Request) bool {
+	for _, v := range r.Header.Values("Upgrade") {
+		for token := range strings.SplitSeq(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(token), "websocket") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// checkHandshake refuses, with a coded error in the negotiated media type, a websocket
+// handshake the websocket library would answer with a plain-text error.
+func checkHandshake(r *http.Request) *apperr.Error {
+	switch {
+	case r.Method != http.MethodGet:
+		return &apperr.Error{Code: apperr.EMETHOD, Message: "a websocket handshake is a GET request"}
+	case r.Header.Get("Sec-WebSocket-Version") != "13":
+		return badRequest("the websocket handshake must carry Sec-WebSocket-Version: 13")
+	case r.Header.Get("Sec-WebSocket-Key") == "":
+		return badRequest("the websocket handshake must carry a Sec-WebSocket-Key")
+	case !headerHasToken(r.Header, "Connection", "upgrade"):
+		return badRequest("the websocket handshake must carry Connection: Upgrade")
+	}
+	return nil
+}
+
+func headerHasToken(h http.Header, name, token string) bool {
+	for _, v := range h.Values(name) {
+		for t := range strings.SplitSeq(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// websocketTransport is gqlgen's websocket transport, taking websocket handshakes only
+// (gqlgen's takes any request with an Upgrade header).
+type websocketTransport struct{ transport.Websocket }
+
+func (websocketTransport) Supports(r *http.Request) bool { return isWebsocket(r) }
+
+// unrouted is the last transport: it takes whatever the others did not, so that no request
+// reaches gqlgen's plain-text "transport not supported" answer. The request decoder and
+// chooseStream route every request they let through to a transport before it, so this
+// answers only a request that those checks and the transports disagree on.
+type unrouted struct{}
+
+func (unrouted) Supports(*http.Request) bool { return true }
+
+func (unrouted) Do(w http.ResponseWriter, r *http.Request, _ graphql.GraphExecutor) {
+	writeError(w, r, badRequest("this request is not GraphQL over HTTP: POST a JSON body or GET with a query parameter"))
 }
 
 // requestContext is a request's context under its deadline; an event stream has none (it

@@ -25,6 +25,10 @@ const (
 	LexiConversation = "lxc"
 	LexiMessage      = "lxm"
 	LexiTask         = "ltk"
+
+	WebhookEndpoint = "wep"
+	WebhookEvent    = "evt"
+	WebhookDelivery = "whd"
 )
 
 var (

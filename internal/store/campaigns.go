@@ -71,7 +71,10 @@ func createCampaign(tx *gorm.DB, in models.CreateCampaignInput) (*models.Campaig
 	if err := patch.apply(tx, c, Now()); err != nil {
 		return nil, err
 	}
-	return c, tx.Create(c).Error
+	if err := tx.Create(c).Error; err != nil {
+		return nil, err
+	}
+	return c, emitObject(tx, EventCampaignCreated, func() (any, error) { return campaignObjectOf(c), nil })
 }
 
 // UpdateCampaign changes a campaign that has not been sent.
@@ -96,11 +99,15 @@ func (s *Store) updateCampaign(tx *gorm.DB, id string, in models.UpdateCampaignI
 	if c.Status == models.CampaignStatusSent {
 		return nil, apperr.Conflict("campaign %q has been sent and can no longer change", id)
 	}
+	before := campaignObjectOf(c)
 	if err := campaignPatch(in).apply(tx, c, Now()); err != nil {
 		return nil, err
 	}
 	c.UpdatedAt = Now()
-	return c, tx.Select("*").Omit("id", "workspace_id", "created_at").Updates(c).Error
+	if err := tx.Select("*").Omit("id", "workspace_id", "created_at").Updates(c).Error; err != nil {
+		return nil, err
+	}
+	return c, emitUpdate(tx, EventCampaignUpdated, before, campaignObjectOf(c))
 }
 
 // campaignPatch is the shape shared by the create and update inputs.
@@ -174,18 +181,23 @@ func (p campaignPatch) apply(tx *gorm.DB, c *models.Campaign, now time.Time) err
 
 // DeleteCampaign removes a campaign.
 func (s *Store) DeleteCampaign(ctx context.Context, id string) error {
-	return s.deleteByID(ctx, &models.Campaign{}, "campaign", id)
+	return s.write(ctx, func(tx *gorm.DB) error {
+		if err := emitDeleted(tx, EventCampaignDeleted, "campaign", id, func(c *models.Campaign) (any, error) {
+			return campaignObjectOf(c), nil
+		}); err != nil {
+			return err
+		}
+		return deleteByID(tx, &models.Campaign{}, "campaign", id)
+	})
 }
 
-func (s *Store) deleteByID(ctx context.Context, model any, what, id string) error {
-	return s.write(ctx, func(tx *gorm.DB) error {
-		res := tx.Where("id = ?", id).Delete(model)
-		if res.Error != nil {
-			return res.Error
-		}
-		if res.RowsAffected == 0 {
-			return apperr.NotFound(what, id)
-		}
-		return nil
-	})
+func deleteByID(tx *gorm.DB, model any, what, id string) error {
+	res := tx.Where("id = ?", id).Delete(model)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return apperr.NotFound(what, id)
+	}
+	return nil
 }

@@ -143,7 +143,16 @@ func newContact(in models.CreateContactInput) (*models.Contact, error) {
 	return c, nil
 }
 
+// insertContact adds a contact and announces it.
 func insertContact(tx *gorm.DB, c *models.Contact) error {
+	if err := insertContactRow(tx, c); err != nil {
+		return err
+	}
+	return emitObject(tx, EventContactCreated, func() (any, error) { return contactObjectOf(c), nil })
+}
+
+// insertContactRow adds a contact; the caller announces it (an import announces many at once).
+func insertContactRow(tx *gorm.DB, c *models.Contact) error {
 	if err := tx.Create(c).Error; err != nil {
 		return err
 	}
@@ -194,6 +203,7 @@ func (s *Store) updateContact(tx *gorm.DB, id string, patchFor func(*models.Cont
 	if patch == nil {
 		return &c, nil
 	}
+	before := contactObjectOf(&c)
 	if err := patch.apply(&c, "input"); err != nil {
 		return nil, err
 	}
@@ -206,7 +216,7 @@ func (s *Store) updateContact(tx *gorm.DB, id string, patchFor func(*models.Cont
 			return nil, err
 		}
 	}
-	return &c, nil
+	return &c, emitUpdate(tx, EventContactUpdated, before, contactObjectOf(&c))
 }
 
 // contactPatch is the shape shared by the create and update inputs.
@@ -281,6 +291,11 @@ func insertTags(tx *gorm.DB, contactID string, tags []string) error {
 // DeleteContact removes a contact with its memberships and tags; its deals lose their contact.
 func (s *Store) DeleteContact(ctx context.Context, id string) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
+		if err := emitDeleted(tx, EventContactDeleted, "contact", id, func(c *models.Contact) (any, error) {
+			return contactObjectOf(c), nil
+		}); err != nil {
+			return err
+		}
 		res := tx.Where("id = ?", id).Delete(&models.Contact{})
 		if res.Error != nil {
 			return res.Error

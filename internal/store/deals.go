@@ -87,7 +87,10 @@ func createDeal(tx *gorm.DB, in models.CreateDealInput) (*models.Deal, error) {
 	if err := patch.apply(tx, d); err != nil {
 		return nil, err
 	}
-	return d, tx.Create(d).Error
+	if err := tx.Create(d).Error; err != nil {
+		return nil, err
+	}
+	return d, emitObject(tx, EventDealCreated, func() (any, error) { return dealObjectOf(d), nil })
 }
 
 // UpdateDeal changes the given fields of a deal.
@@ -109,11 +112,15 @@ func (s *Store) updateDeal(tx *gorm.DB, id string, in models.UpdateDealInput) (*
 	if err != nil {
 		return nil, err
 	}
+	before := dealObjectOf(d)
 	if err := dealPatch(in).apply(tx, d); err != nil {
 		return nil, err
 	}
 	d.UpdatedAt = Now()
-	return d, tx.Select("*").Omit("id", "workspace_id", "created_at").Updates(d).Error
+	if err := tx.Select("*").Omit("id", "workspace_id", "created_at").Updates(d).Error; err != nil {
+		return nil, err
+	}
+	return d, emitDealUpdate(tx, before, d)
 }
 
 // SetDealStage moves a deal to another stage inside an existing transaction.
@@ -122,11 +129,15 @@ func SetDealStage(tx *gorm.DB, id string, stage models.DealStage) (*models.Deal,
 	if err != nil {
 		return nil, err
 	}
+	before := dealObjectOf(d)
 	if err := (dealPatch{Stage: &stage}).apply(tx, d); err != nil {
 		return nil, err
 	}
 	d.UpdatedAt = Now()
-	return d, tx.Select("stage", "updated_at").Updates(d).Error
+	if err := tx.Select("stage", "updated_at").Updates(d).Error; err != nil {
+		return nil, err
+	}
+	return d, emitDealUpdate(tx, before, d)
 }
 
 // dealPatch is the shape shared by the create and update inputs.
@@ -188,5 +199,12 @@ func (p dealPatch) apply(tx *gorm.DB, d *models.Deal) error {
 
 // DeleteDeal removes a deal.
 func (s *Store) DeleteDeal(ctx context.Context, id string) error {
-	return s.deleteByID(ctx, &models.Deal{}, "deal", id)
+	return s.write(ctx, func(tx *gorm.DB) error {
+		if err := emitDeleted(tx, EventDealDeleted, "deal", id, func(d *models.Deal) (any, error) {
+			return dealObjectOf(d), nil
+		}); err != nil {
+			return err
+		}
+		return deleteByID(tx, &models.Deal{}, "deal", id)
+	})
 }

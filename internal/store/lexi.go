@@ -128,10 +128,13 @@ func (s *Store) SaveLexiExchange(ctx context.Context, conversationID *string, me
 			t.ConversationID = &out.ConversationID
 			t.CreatedAt = now
 		}
-		if len(tasks) > 0 {
-			return tx.Create(tasks).Error
+		if len(tasks) == 0 {
+			return nil
 		}
-		return nil
+		if err := tx.Create(tasks).Error; err != nil {
+			return err
+		}
+		return emit(tx, EventLexiTaskCreated, lexiTaskEvents(tasks))
 	})
 	if err != nil {
 		return nil, s.translate(err)
@@ -316,7 +319,7 @@ func decideLexiTask(tx *gorm.DB, t *models.LexiTask) error {
 	if res.RowsAffected != 1 {
 		return apperr.Conflict("Lexi task %q is no longer PENDING", t.ID)
 	}
-	return nil
+	return emitLexiTask(tx, lexiTaskDecided[t.Status], t)
 }
 
 // runLexiAction executes a task's action and describes what it did.

@@ -92,7 +92,10 @@ func createList(tx *gorm.DB, in models.CreateListInput) (*models.List, error) {
 		return nil, err
 	}
 	l := &models.List{ID: ids.New(ids.List), Name: name, Description: desc}
-	return l, tx.Create(l).Error
+	if err := tx.Create(l).Error; err != nil {
+		return nil, err
+	}
+	return l, emitObject(tx, EventListCreated, func() (any, error) { return listObjectOf(l, 0), nil })
 }
 
 func (s *Store) listConflict(err error) error {
@@ -110,6 +113,7 @@ func (s *Store) UpdateList(ctx context.Context, id string, in models.UpdateListI
 		if l, err = findList(s.forUpdate(tx), id); err != nil {
 			return err
 		}
+		before := listObjectOf(l, 0)
 		if in.Name != nil {
 			if l.Name, err = cleanText("input.name", *in.Name, maxNameLen, true); err != nil {
 				return err
@@ -121,7 +125,10 @@ func (s *Store) UpdateList(ctx context.Context, id string, in models.UpdateListI
 			}
 		}
 		l.UpdatedAt = Now()
-		return tx.Select("name", "description", "updated_at").Updates(l).Error
+		if err := tx.Select("name", "description", "updated_at").Updates(l).Error; err != nil {
+			return err
+		}
+		return emitListUpdate(tx, before, l)
 	})
 	if err != nil {
 		return nil, s.listConflict(err)
@@ -132,6 +139,11 @@ func (s *Store) UpdateList(ctx context.Context, id string, in models.UpdateListI
 // DeleteList removes a list and its memberships; its campaigns keep no list.
 func (s *Store) DeleteList(ctx context.Context, id string) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
+		if err := emitDeleted(tx, EventListDeleted, "list", id, func(l *models.List) (any, error) {
+			return listObjectIn(tx, l)
+		}); err != nil {
+			return err
+		}
 		res := tx.Where("id = ?", id).Delete(&models.List{})
 		if res.Error != nil {
 			return res.Error
@@ -172,6 +184,10 @@ func addToList(tx *gorm.DB, listID string, contactIDs []string) (*models.List, e
 	if err := requireAll(tx, &models.Contact{}, "contact", "contactIds", contactIDs); err != nil {
 		return nil, err
 	}
+	targets, added, err := membershipTargets(tx, EventListMembersAdded, l.ID, contactIDs, false)
+	if err != nil {
+		return nil, err
+	}
 	now := Now()
 	rows := make([]models.ListMembership, len(contactIDs))
 	for i, id := range contactIDs {
@@ -180,7 +196,10 @@ func addToList(tx *gorm.DB, listID string, contactIDs []string) (*models.List, e
 	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).CreateInBatches(&rows, 500).Error; err != nil {
 		return nil, err
 	}
-	return l, touch(tx, l)
+	if err := touch(tx, l); err != nil {
+		return nil, err
+	}
+	return l, emitMembers(tx, EventListMembersAdded, targets, l, added)
 }
 
 // RemoveContactsFromList removes contacts from a list; ids not in it are ignored, but every id
@@ -209,11 +228,18 @@ func (s *Store) removeFromList(tx *gorm.DB, listID string, contactIDs []string) 
 	if err := requireAll(tx, &models.Contact{}, "contact", "contactIds", contactIDs); err != nil {
 		return nil, 0, err
 	}
+	targets, removed, err := membershipTargets(tx, EventListMembersRemoved, l.ID, contactIDs, true)
+	if err != nil {
+		return nil, 0, err
+	}
 	res := tx.Where("list_id = ? AND contact_id IN ?", l.ID, contactIDs).Delete(&models.ListMembership{})
 	if res.Error != nil {
 		return nil, 0, res.Error
 	}
-	return l, res.RowsAffected, touch(tx, l)
+	if err := touch(tx, l); err != nil {
+		return nil, 0, err
+	}
+	return l, res.RowsAffected, emitMembers(tx, EventListMembersRemoved, targets, l, removed)
 }
 
 func touch(tx *gorm.DB, l *models.List) error {

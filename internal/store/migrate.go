@@ -226,7 +226,60 @@ CREATE TABLE idempotency_keys (
 CREATE INDEX idempotency_keys_workspace ON idempotency_keys (workspace_id, key_id);
 CREATE INDEX idempotency_keys_expires_at ON idempotency_keys (expires_at);
 `},
-	// 5: reads that do not grow with the workspace (migrate_scale.go): counts kept by
+	// 5: webhooks. Endpoints per workspace; the outbox of events, written in the transaction
+	// of each change; one delivery per event and endpoint. The worker's claim scans only due
+	// PENDING deliveries (webhook_deliveries_due), across workspaces.
+	{sql: `
+CREATE TABLE webhook_endpoints (
+	id                    TEXT PRIMARY KEY,
+	workspace_id          TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+	url                   TEXT NOT NULL,
+	description           TEXT,
+	events                TEXT NOT NULL,
+	enabled               BOOLEAN NOT NULL,
+	disabled_reason       TEXT,
+	failing_since         {{ts}},
+	secret                TEXT NOT NULL,
+	previous_secret       TEXT,
+	previous_secret_until {{ts}},
+	created_at            {{ts}} NOT NULL,
+	updated_at            {{ts}} NOT NULL
+);
+CREATE INDEX webhook_endpoints_workspace ON webhook_endpoints (workspace_id, id);
+
+CREATE TABLE webhook_events (
+	id           TEXT PRIMARY KEY,
+	workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+	type         TEXT NOT NULL,
+	body         TEXT NOT NULL,
+	created_at   {{ts}} NOT NULL
+);
+CREATE INDEX webhook_events_workspace ON webhook_events (workspace_id, id);
+
+CREATE TABLE webhook_deliveries (
+	id               TEXT PRIMARY KEY,
+	workspace_id     TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+	endpoint_id      TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+	event_id         TEXT NOT NULL REFERENCES webhook_events(id) ON DELETE CASCADE,
+	event_type       TEXT NOT NULL,
+	status           TEXT NOT NULL,
+	attempts         INTEGER NOT NULL DEFAULT 0,
+	last_status_code INTEGER,
+	last_error       TEXT,
+	duration_ms      INTEGER,
+	response_excerpt TEXT,
+	next_attempt_at  {{ts}},
+	claim_token      TEXT,
+	created_at       {{ts}} NOT NULL,
+	updated_at       {{ts}} NOT NULL,
+	delivered_at     {{ts}}
+);
+CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (workspace_id, endpoint_id, id);
+CREATE INDEX webhook_deliveries_endpoint_status ON webhook_deliveries (workspace_id, endpoint_id, status, id);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'PENDING';
+CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id);
+`},
+	// 6: reads that do not grow with the workspace (migrate_scale.go): counts kept by
 	// triggers, and trigram indexes for substring search on PostgreSQL.
 	scaleMigration,
 }
@@ -235,9 +288,23 @@ CREATE INDEX idempotency_keys_expires_at ON idempotency_keys (expires_at);
 func (s *Store) Migrate(ctx context.Context) error {
 	ctx = AsSystem(ctx)
 	db := s.db.WithContext(ctx)
-	if err := db.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+	err := db.Transaction(func(tx *gorm.DB) error {
+		if s.dialect == Postgres {
+			// CREATE TABLE IF NOT EXISTS is not safe against itself: of two instances starting
+			// on an empty database, one fails on the catalog's unique index unless they queue
+			// (and the wait for another instance's migration is not a request's to time out).
+			if err := tx.Exec("SET LOCAL statement_timeout = 0").Error; err != nil {
+				return err
+			}
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(7201)").Error; err != nil {
+				return err
+			}
+		}
+		return tx.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
-		applied_at ` + s.timestampType() + ` NOT NULL)`).Error; err != nil {
+		applied_at ` + s.timestampType() + ` NOT NULL)`).Error
+	})
+	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	for i, m := range migrations {

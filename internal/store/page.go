@@ -13,12 +13,6 @@ import (
 	"github.com/wbk/crm/models"
 )
 
-// Page sizes: a connection returns DefaultPageSize items unless asked, never more than MaxPageSize.
-const (
-	DefaultPageSize = 20
-	MaxPageSize     = 100
-)
-
 // PageArgs are a connection's Relay arguments.
 type PageArgs struct {
 	First  *int
@@ -30,19 +24,9 @@ type PageArgs struct {
 	SkipCursors bool
 }
 
-// PageSize returns the number of items a connection with these arguments returns at most:
-// first or last, else DefaultPageSize, within [0, MaxPageSize]. The cost calculation
-// (internal/cost) prices every connection by this rule.
-func (a PageArgs) PageSize() int {
-	n := DefaultPageSize
-	switch {
-	case a.First != nil:
-		n = *a.First
-	case a.Last != nil:
-		n = *a.Last
-	}
-	return min(max(n, 0), MaxPageSize)
-}
+// PageSize returns the number of items a connection with these arguments returns at most,
+// by the one page-size rule (models.PageSize) the cost calculation also prices by.
+func (a PageArgs) PageSize() int { return models.PageSize(a.First, a.Last) }
 
 type pageSpec struct {
 	limit    int
@@ -60,7 +44,7 @@ func (a PageArgs) spec() (pageSpec, error) {
 	if a.Last != nil && a.After != nil {
 		return pageSpec{}, apperr.Invalid("after", "after goes with first; use before with last")
 	}
-	spec := pageSpec{limit: DefaultPageSize}
+	spec := pageSpec{limit: models.DefaultPageSize}
 	field, raw := "after", a.After
 	if a.Last != nil || a.Before != nil {
 		spec.backward = true
@@ -70,8 +54,8 @@ func (a PageArgs) spec() (pageSpec, error) {
 		if n == nil {
 			n, name = a.Last, "last"
 		}
-		if *n < 0 || *n > MaxPageSize {
-			return pageSpec{}, apperr.Invalid(name, "%s must be between 0 and %d", name, MaxPageSize)
+		if *n < 0 || *n > models.MaxPageSize {
+			return pageSpec{}, apperr.Invalid(name, "%s must be between 0 and %d", name, models.MaxPageSize)
 		}
 		spec.limit = *n
 	}

@@ -148,6 +148,7 @@ func importProspects(tx *gorm.DB, prospectIDs []string, listID *string) ([]*mode
 		byEmail[c.Email] = c
 	}
 	out := make([]*models.Contact, 0, len(prospectIDs))
+	var created []webhookData
 	for _, id := range prospectIDs {
 		p := byID[id]
 		if c, ok := byEmail[p.Email]; ok {
@@ -157,11 +158,15 @@ func importProspects(tx *gorm.DB, prospectIDs []string, listID *string) ([]*mode
 		first, last, _ := strings.Cut(p.FullName, " ")
 		c := &models.Contact{ID: ids.New(ids.Contact), Email: p.Email, FirstName: &first, LastNameValue: strings.TrimSpace(last),
 			Company: p.Company, Title: p.Title, TagList: models.StringList{}}
-		if err := insertContact(tx, c); err != nil {
+		if err := insertContactRow(tx, c); err != nil {
 			return nil, err
 		}
+		created = append(created, webhookData{Object: contactObjectOf(c)})
 		byEmail[c.Email] = c
 		out = append(out, c)
+	}
+	if err := emit(tx, EventContactCreated, func() ([]webhookData, error) { return created, nil }); err != nil {
+		return nil, err
 	}
 	if listID != nil {
 		contactIDs := make([]string, len(out))

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -34,6 +35,8 @@ type Store struct {
 	db      *gorm.DB
 	dialect Dialect
 	log     *slog.Logger
+	// webhooksQueued wakes the webhook worker after a commit that queued deliveries.
+	webhooksQueued atomic.Pointer[func()]
 }
 
 // Options tune Open.
@@ -202,7 +205,13 @@ func (s *Store) Ping(ctx context.Context) error {
 // write runs fn in one transaction and translates its error. Inside a request transaction
 // (BeginRequest) it is a savepoint of it: it commits with the request or not at all.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.translate(s.handle(ctx).Transaction(fn))
+	mark := &outboxMark{}
+	ctx = context.WithValue(ctx, outboxKey{}, mark)
+	if err := s.translate(s.handle(ctx).Transaction(fn)); err != nil {
+		return err
+	}
+	s.announceQueued(ctx, mark)
+	return nil
 }
 
 // read returns a handle for single-statement reads; inside a request transaction they read

@@ -52,9 +52,11 @@ type Options struct {
 	// RequestTimeout and WebsocketInitTimeout shorten the handler's deadlines; 0: defaults.
 	RequestTimeout       time.Duration
 	WebsocketInitTimeout time.Duration
-	// GenericExecution turns off the direct path for hot reads: gqlgen's generated executor
-	// answers every field (app.Config.GenericExecution).
+	// GenericExecution turns off gqlfast: gqlgen's generated executor answers every field
+	// (app.Config.GenericExecution).
 	GenericExecution bool
+	// FastAnswered is told the name of every root field gqlfast answers (app.Config).
+	FastAnswered func(field string)
 	// Log receives the handler's logs; nil: QuietLogger.
 	Log *slog.Logger
 }
@@ -122,7 +124,7 @@ func NewOn(t testing.TB, st *store.Store, limits *ratelimit.Failover, o Options)
 	a := app.New(app.Config{Store: st, Log: log, SDL: "type Query { viewer: Viewer! }",
 		Limits: limits, Plans: plans, Now: o.Now,
 		RequestTimeout: o.RequestTimeout, WebsocketInitTimeout: o.WebsocketInitTimeout,
-		GenericExecution: o.GenericExecution})
+		GenericExecution: o.GenericExecution, FastAnswered: o.FastAnswered})
 	broker := a.Events
 	t.Cleanup(broker.Close)
 	if o.ListenURL != "" && st.Dialect() == store.Postgres {

@@ -39,7 +39,54 @@
     return typeof h.Authorization === 'string' && /^Bearer\s+\S+/.test(h.Authorization);
   }
 
+  // operationKind reads from the document text the kind ('query', 'mutation',
+  // 'subscription') of the operation a request runs, or null when it cannot tell. GraphiQL's
+  // fetcher picks the websocket for a subscription by the editor's parsed document, which
+  // lags the text by a debounce: a subscription run right after it was typed would be POSTed
+  // as a query. Only the top level (brace depth 0) of the text, without strings and
+  // comments, names operations.
+  function operationKind(query, operationName) {
+    var text = String(query || '').replace(/"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*/g, ' ');
+    var re = /[{}()]|[_A-Za-z][_0-9A-Za-z]*/g;
+    var ops = [];
+    var depth = 0;
+    var pending = null;
+    var prev = null;
+    var m;
+    while ((m = re.exec(text))) {
+      var t = m[0];
+      if (t === '{' || t === '(') {
+        if (t === '{' && depth === 0) {
+          ops.push(pending || { kind: 'query', name: null });
+          pending = null;
+        }
+        depth++;
+      } else if (t === '}' || t === ')') {
+        depth = Math.max(0, depth - 1);
+      } else if (depth === 0) {
+        if (!pending && /^(query|mutation|subscription|fragment)$/.test(t)) {
+          pending = { kind: t, name: null };
+        } else if (pending && prev === pending.kind && pending.name === null) {
+          pending.name = t;
+        }
+      }
+      prev = t;
+    }
+    ops = ops.filter(function (op) { return op.kind !== 'fragment'; });
+    var op = operationName ? ops.filter(function (o) { return o.name === operationName; })[0] : (ops.length === 1 ? ops[0] : null);
+    return op ? op.kind : null;
+  }
+
+  // documentFor is the smallest document that tells GraphiQL's fetcher the operation's kind.
+  function documentFor(kind, operationName) {
+    return { kind: 'Document', definitions: [{ kind: 'OperationDefinition', operation: kind,
+      name: operationName ? { kind: 'Name', value: operationName } : undefined,
+      selectionSet: { kind: 'SelectionSet', selections: [] } }] };
+  }
+
   function makeFetcher() {
+    // Subscriptions go over the websocket (graphql-transport-ws); the fetcher passes the
+    // request's headers, the key among them, as the connection_init payload.
     var base = GraphiQL.createFetcher({ url: endpoint, subscriptionUrl: wsEndpoint });
     return function (params, opts) {
       var headers = Object.assign({}, current, (opts && opts.headers) || {});
@@ -48,7 +95,12 @@
         return Promise.resolve({ errors: [{ message: 'Put your API key after "Bearer " in the Headers tab ' +
           '(bottom left); the schema loads as soon as it is there.' }] });
       }
-      return base(params, Object.assign({}, opts, { headers: headers }));
+      var own = { headers: headers };
+      var kind = params && operationKind(params.query, params.operationName);
+      if (kind) {
+        own.documentAST = documentFor(kind, params.operationName);
+      }
+      return base(params, Object.assign({}, opts, own));
     };
   }
 
