@@ -189,7 +189,7 @@ func writeErrorWith(w http.ResponseWriter, r *http.Request, err *apperr.Error, e
 	}
 	switch tc.status {
 	case http.StatusUnauthorized:
-		w.Header().Set("WWW-Authenticate", `Bearer realm="graphql"`)
+		w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)
 	case http.StatusMethodNotAllowed:
 		w.Header().Set("Allow", allowedMethods)
 	}

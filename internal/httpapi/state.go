@@ -234,7 +234,7 @@ func (w *statusWriter) flushHeader() {
 	w.code = code
 	switch {
 	case code == http.StatusUnauthorized:
-		w.Header().Set("WWW-Authenticate", `Bearer realm="graphql"`)
+		w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)
 	case code == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "":
 		w.Header().Set("Retry-After", retryAfterUnavailable)
 	case code == http.StatusMethodNotAllowed:

@@ -43,6 +43,9 @@ func (c *compiled) variables(r *http.Request, path map[string]string) (map[strin
 			continue
 		}
 		v, err := queryValue(p.typ, raw[len(raw)-1])
+		if err == nil {
+			err = p.check(v)
+		}
 		if err != nil {
 			return nil, fieldError("BAD_USER_INPUT", "?"+p.name+" "+err.Error(), p.name)
 		}
@@ -180,8 +183,8 @@ func (c *compiled) translate(status int, raw []byte) (int, any) {
 		code, _ := e.Extensions["code"].(string)
 		out := apiError{Code: code, Message: e.Message}
 		if f, ok := e.Extensions["field"].(string); ok {
-			f = c.restField(f)
-			out.Field = &f
+			rf := c.restField(f)
+			out.Field, out.Message = &rf, restMessage(e.Message, f, rf)
 		}
 		if status == http.StatusOK {
 			status = http.StatusInternalServerError
@@ -256,6 +259,25 @@ type objectBody struct {
 func (o objectBody) MarshalJSON() ([]byte, error) {
 	b := make([]byte, 0, len(o.Data)+10)
 	return append(append(append(b, `{"data":`...), o.Data...), '}'), nil
+}
+
+// check refuses an integer outside the parameter's bounds.
+func (p param) check(v any) error {
+	if n, ok := v.(int); ok && p.bounds != nil && (n < p.bounds.min || n > p.bounds.max) {
+		return errString("must be between " + strconv.Itoa(p.bounds.min) + " and " + strconv.Itoa(p.bounds.max))
+	}
+	return nil
+}
+
+// restMessage says an error's message in the REST caller's words: a message that starts with
+// the GraphQL name of the argument it is about ("first must be …") names it as the caller
+// sent it ("limit must be …").
+func restMessage(msg, graphqlField, restField string) string {
+	name := graphqlField[strings.LastIndexByte(graphqlField, '.')+1:]
+	if name != restField && strings.HasPrefix(msg, name+" ") {
+		return restField + msg[len(name):]
+	}
+	return msg
 }
 
 // restField names an error's GraphQL argument as the REST caller sent it: "input.email" is

@@ -45,8 +45,9 @@ type (
 		Stage  models.DealStage `json:"stage"`
 	}
 	LexiCreateCampaign struct {
-		Name   string  `json:"name"`
-		ListID *string `json:"listId,omitempty"`
+		Name    string  `json:"name"`
+		ListID  *string `json:"listId,omitempty"`
+		Subject *string `json:"subject,omitempty"`
 	}
 	LexiImportProspects struct {
 		ProspectIDs []string `json:"prospectIds"`
@@ -397,7 +398,7 @@ func (s *Store) runLexiAction(tx *gorm.DB, t *models.LexiTask) (string, error) {
 		}
 		return fmt.Sprintf("Moved deal %s from %s to %s", d.Title, strings.ToLower(string(from)), strings.ToLower(string(d.Stage))), nil
 	case *LexiCreateCampaign:
-		c, err := createCampaign(tx, models.CreateCampaignInput{Name: p.Name, ListID: p.ListID})
+		c, err := createCampaign(tx, models.CreateCampaignInput{Name: p.Name, ListID: p.ListID, Subject: p.Subject})
 		if err != nil {
 			return "", failed("Could not create campaign "+p.Name, err)
 		}

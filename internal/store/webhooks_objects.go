@@ -118,18 +118,20 @@ func lexiTaskObjectOf(t *models.LexiTask) lexiTaskObject {
 }
 
 type webhookEndpointObject struct {
-	ID          string    `json:"id"`
-	URL         string    `json:"url"`
-	Description *string   `json:"description"`
-	Events      []string  `json:"events"`
-	Enabled     bool      `json:"enabled"`
-	CreatedAt   time.Time `json:"createdAt"`
-	UpdatedAt   time.Time `json:"updatedAt"`
+	ID             string     `json:"id"`
+	URL            string     `json:"url"`
+	Description    *string    `json:"description"`
+	Events         []string   `json:"events"`
+	Enabled        bool       `json:"enabled"`
+	DisabledReason *string    `json:"disabledReason"`
+	FailingSince   *time.Time `json:"failingSince"`
+	CreatedAt      time.Time  `json:"createdAt"`
+	UpdatedAt      time.Time  `json:"updatedAt"`
 }
 
 func webhookEndpointObjectOf(e *models.WebhookEndpoint) webhookEndpointObject {
 	return webhookEndpointObject{ID: e.ID, URL: e.URL, Description: e.Description, Events: e.EventList,
-		Enabled: e.Enabled, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
+		Enabled: e.Enabled, DisabledReason: e.DisabledReason, FailingSince: e.FailingSince, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
 }
 
 // What the write methods call, one line each, inside their transactions.
