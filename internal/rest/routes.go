@@ -103,7 +103,7 @@ var routes = []route{
 	{method: "POST", path: "/v1/webhooks/{id}/test", operation: "SendTestWebhook", status: http.StatusAccepted,
 		summary: "Queue a webhook.test event for one endpoint"},
 	{method: "GET", path: "/v1/webhooks/{id}/deliveries", operation: "ListWebhookDeliveries", shape: shapePage,
-		summary: "An endpoint's delivery log, newest first", query: withPaging(param{"status", "status"})},
+		summary: "An endpoint's delivery log, newest first", query: withPaging(param{name: "status", variable: "status"})},
 	{method: "POST", path: "/v1/webhook-deliveries/{id}/redeliver", operation: "RedeliverWebhook",
 		summary: "Queue a delivery again, with the same webhook-id"},
 
