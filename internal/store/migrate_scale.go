@@ -27,6 +27,8 @@ var scaleMigration = migration{
 	postgres: append(append([]string{
 		// The counts are made from the rows present: no write may slip between the two.
 		"LOCK TABLE contacts, lists, campaigns, deals, list_memberships, contact_tags IN SHARE MODE",
+		// A GIN index over a million rows builds several times faster with room to sort.
+		"SET LOCAL maintenance_work_mem = '256MB'",
 		rowCountsTable,
 	}, pgCountTriggers()...),
 		contactSearchIndex,
