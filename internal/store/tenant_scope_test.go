@@ -86,6 +86,7 @@ func TestTheScopeCannotBeEscaped(t *testing.T) {
 	b := fxContact(t, st, ctxB, models.CreateContactInput{Email: "b@example.com", Company: fxPtr("B")})
 	dbA := st.DB().WithContext(ctxA)
 	now := store.Now()
+	wsB, _ := store.WorkspaceFrom(ctxB)
 
 	var emails []string
 	if err := dbA.Model(&models.Contact{}).Where("email = ? OR 1 = 1", "x").Order("email").Pluck("email", &emails).Error; err != nil || len(emails) != 1 || emails[0] != a.Email {
@@ -134,11 +135,11 @@ func TestTheScopeCannotBeEscaped(t *testing.T) {
 	if err := dbA.Create(own).Error; err != nil || own.WorkspaceID != wsA.ID {
 		t.Errorf("insert from A's scope: %v, workspace %q", err, own.WorkspaceID)
 	}
-	foreign := &models.Contact{ID: ids.New(ids.Contact), WorkspaceID: "wks_other", Email: "f@example.com", TagList: models.StringList{}, CreatedAt: now, UpdatedAt: now}
+	foreign := &models.Contact{ID: ids.New(ids.Contact), WorkspaceID: wsB, Email: "f@example.com", TagList: models.StringList{}, CreatedAt: now, UpdatedAt: now}
 	if err := dbA.Create(foreign).Error; !errors.Is(err, store.ErrUnscoped) {
 		t.Errorf("insert naming another workspace: %v, want ErrUnscoped", err)
 	}
-	batch := []*models.ContactTag{{Tag: "ok", ContactID: a.ID}, {Tag: "bad", ContactID: a.ID, WorkspaceID: "wks_other"}}
+	batch := []*models.ContactTag{{Tag: "ok", ContactID: a.ID}, {Tag: "bad", ContactID: a.ID, WorkspaceID: wsB}}
 	if err := dbA.Create(&batch).Error; !errors.Is(err, store.ErrUnscoped) {
 		t.Errorf("a batch with one row of another workspace: %v, want ErrUnscoped", err)
 	}
