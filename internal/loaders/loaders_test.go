@@ -22,7 +22,7 @@ var schema = gqlparser.MustLoadSchema(&ast.Source{Input: `
 // operation is the context of one operation of query with vars, with its loaders.
 func operation(t *testing.T, query string, vars map[string]any) context.Context {
 	t.Helper()
-	doc, errs := gqlparser.LoadQuery(schema, query)
+	doc, errs := gqlparser.LoadQueryWithRules(schema, query, nil)
 	if errs != nil {
 		t.Fatalf("%s: %v", query, errs)
 	}
