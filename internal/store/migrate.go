@@ -270,6 +270,18 @@ CREATE INDEX webhook_deliveries_endpoint_status ON webhook_deliveries (workspace
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'PENDING';
 CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id);
 `,
+	// 6: webhook delivery attempts per workspace and UTC day, for usage: counted in the
+	// transaction that records each attempt.
+	`
+CREATE TABLE webhook_usage (
+	workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+	date         TEXT NOT NULL,
+	attempts     BIGINT NOT NULL DEFAULT 0,
+	delivered    BIGINT NOT NULL DEFAULT 0,
+	failed       BIGINT NOT NULL DEFAULT 0,
+	PRIMARY KEY (workspace_id, date)
+);
+`,
 }
 
 // Migrate applies the migrations the database has not seen yet.
