@@ -1,12 +1,13 @@
 // Package app is the composition root: the one place that builds the application's services
-// (authentication, rate limiter, usage recorder, Lexi, live events), the resolvers and the
-// executable schema, and hands the schema to the HTTP transport. The server (server.go) and
+// (authentication, rate limiter, usage recorder, idempotency, Lexi, live events, webhooks),
+// the resolvers and the executable schema, hands the schema to the HTTP transport and mounts
+// the REST API (/v1) beside it. The server (server.go) and
 // the HTTP tests (internal/testenv) both build the application here, so what the tests run is
 // what the server runs.
 //
-// It is also the only package under internal/ that imports the generated schema (graph) and
-// the resolvers: the layers below it (store, ratelimit, usage, events, lexi, cost, httpapi)
-// know nothing of them.
+// It is also the only package under internal/ that imports the resolvers and builds the
+// executable schema: the layers below it (store, ratelimit, usage, events, lexi, httpapi)
+// know nothing of them; cost reads the generated schema's complexity type for its prices.
 package app
 
 import (
@@ -25,9 +26,11 @@ import (
 	"github.com/wbk/crm/internal/events"
 	"github.com/wbk/crm/internal/gqlfast"
 	"github.com/wbk/crm/internal/httpapi"
+	"github.com/wbk/crm/internal/idempotency"
 	"github.com/wbk/crm/internal/lexi"
 	"github.com/wbk/crm/internal/loaders"
 	"github.com/wbk/crm/internal/ratelimit"
+	"github.com/wbk/crm/internal/rest"
 	"github.com/wbk/crm/internal/store"
 	"github.com/wbk/crm/internal/usage"
 	"github.com/wbk/crm/internal/webhooks"
@@ -150,7 +153,14 @@ func New(cfg Config) *App {
 		MaxBodyBytes: cfg.MaxBodyBytes, Registry: cfg.Registry, MetricsElsewhere: cfg.MetricsElsewhere,
 		RequestTimeout: cfg.RequestTimeout, WebsocketInitTimeout: cfg.WebsocketInitTimeout,
 		CORSOrigins: cfg.CORSOrigins, APQCache: cfg.APQCache, Direct: direct,
+		Idempotency: idempotency.New(cfg.Store, a.Limiter.Now),
 	})
+	// /v1 is the REST API: persisted operations sent through the same /graphql pipeline.
+	v1, err := rest.New(a.Handler.GraphQL(), schema.Schema())
+	if err != nil {
+		panic(err) // operations.graphql does not match the schema: a build defect, caught by every test
+	}
+	a.Handler.Mount("/v1/", v1)
 	cfg.Limits.OnFallback = a.Handler.CountLimitStoreFallback
 	return a
 }

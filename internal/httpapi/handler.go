@@ -13,12 +13,10 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	coderws "github.com/coder/websocket"
@@ -32,9 +30,9 @@ import (
 	"github.com/wbk/crm/internal/apq"
 	"github.com/wbk/crm/internal/auth"
 	"github.com/wbk/crm/internal/cost"
+	"github.com/wbk/crm/internal/idempotency"
 	"github.com/wbk/crm/internal/playground"
 	"github.com/wbk/crm/internal/ratelimit"
-	"github.com/wbk/crm/internal/rest"
 	"github.com/wbk/crm/internal/store"
 	"github.com/wbk/crm/internal/usage"
 	"github.com/wbk/crm/models"
@@ -47,8 +45,8 @@ const DefaultMaxBodyBytes = 1 << 20
 const DefaultRequestTimeout = 10 * time.Second
 
 // Config hands the handler what it serves and the services it calls. All but Log,
-// MaxBodyBytes, Registry, PerOperation, RequestTimeout, WebsocketInitTimeout, CORSOrigins and
-// APQCache are required.
+// MaxBodyBytes, Registry, PerOperation, RequestTimeout, WebsocketInitTimeout, CORSOrigins,
+// APQCache and Direct are required.
 type Config struct {
 	// Schema is what /graphql executes.
 	Schema graphql.ExecutableSchema
@@ -80,18 +78,19 @@ type Config struct {
 	// Direct, when set, answers the root fields it knows without gqlgen's per-field
 	// execution (a graphql.RootFieldInterceptor); it runs after every gate, innermost.
 	Direct graphql.HandlerExtension
+	// Idempotency runs a POSTed mutation with an Idempotency-Key at most once.
+	Idempotency *idempotency.Middleware
 }
 
 // API is the application's HTTP handler.
 type API struct {
 	cfg     Config
 	shapes  *lru.LRU[cost.Shape] // the cheap pass's verdicts by query text
-	gql     *handler.Server
+	gql     *handler.Server      // the executor, innermost stage of the pipeline
+	graphql http.Handler         // /graphql: the pipeline (pipeline.go)
 	mux     *http.ServeMux
 	root    http.Handler // mux wrapped in the protocol middleware
 	metrics *metrics
-	// inflight holds the Idempotency-Keys whose first request runs in this process.
-	inflight sync.Map
 	// beforeWrite is rateLimitHeaders as a func value made once, not per request.
 	beforeWrite func(http.Header, *requestState)
 }
@@ -120,19 +119,14 @@ func New(cfg Config) *API {
 	}
 	a := &API{cfg: cfg, mux: http.NewServeMux(), metrics: newMetrics(cfg.Registry), shapes: lru.New[cost.Shape](1000)}
 	a.gql = a.newGraphQLServer()
+	a.graphql = a.buildPipeline(a.gql)
 	a.beforeWrite = a.rateLimitHeaders
 
-	a.mux.Handle("/graphql", a.graphqlHandler())
+	a.mux.Handle("/graphql", a.graphql)
 	pg := playground.New()
 	a.mux.Handle("GET /{$}", pg)
 	a.mux.Handle("GET /playground/", pg)
 	a.mux.Handle("GET /favicon.ico", pg)
-	// /v1 is the REST API: persisted operations sent through the same /graphql handler.
-	v1, err := rest.New(a.mux, cfg.Schema.Schema())
-	if err != nil {
-		panic(err) // operations.graphql does not match the schema: a build defect, caught by every test
-	}
-	a.mux.Handle("/v1/", v1)
 	a.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -146,6 +140,15 @@ func New(cfg Config) *API {
 }
 
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.root.ServeHTTP(w, r) }
+
+// GraphQL is the /graphql handler (the pipeline) without the protocol middleware, for
+// transports that translate to GraphQL and are mounted beside it (the REST API's /v1).
+func (a *API) GraphQL() http.Handler { return a.graphql }
+
+// Mount serves h at pattern beside /graphql, behind the same protocol middleware (request
+// ids, CORS, cache headers, gzip). The composition root mounts /v1 with it; call it before
+// serving.
+func (a *API) Mount(pattern string, h http.Handler) { a.mux.Handle(pattern, h) }
 
 // CountLimitStoreFallback counts a rate-limit operation served from process memory because
 // Redis did not answer (the rate-limit store's OnFallback).
@@ -178,23 +181,8 @@ func (a *API) newGraphQLServer() *handler.Server {
 	// Validation is quadratic in repeated fields; bounding the tokens bounds its work long
 	// before the body limit would (the largest sensible operation is a few thousand tokens).
 	srv.SetParserTokenLimit(cost.MaxTokens)
-	srv.Use(extension.Introspection{})
-	srv.Use(newPersistedQueries(a.cfg.APQCache))
-	srv.Use(socketShapeGate{api: a})
-	srv.Use(operationRecorder{})
-	srv.Use(presented{textGate{}})
-	srv.Use(presented{access.OperationGate{}})
-	srv.Use(presented{limitGate{api: a, es: schema}})
-	if a.cfg.Direct != nil {
-		srv.Use(a.cfg.Direct)
-	}
-	srv.AroundResponses(a.rateLimitExtension)
-	srv.AroundOperations(a.countWebsocketOperation)
-	if per := a.cfg.PerOperation; per != nil {
-		srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-			return next(per(ctx))
-		})
-	}
+	// The extensions — the gates, the charge, the read path — are the operation stages of the
+	// pipeline (pipeline.go), registered in its order.
 	srv.SetErrorPresenter(presenter(a.cfg.Log))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		a.cfg.Log.ErrorContext(ctx, "panic while resolving", "panic", v)
@@ -248,120 +236,6 @@ func closeReason(err error) string {
 		return tc.graphql + ": missing " + strings.Join(e.Missing, ", ")
 	}
 	return tc.graphql
-}
-
-func (a *API) graphqlHandler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodOptions {
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-		if isWebsocket(r) {
-			if err := checkHandshake(r); err != nil {
-				writeError(w, r, err)
-				return
-			}
-			liftDeadlines(w)
-			a.gql.ServeHTTP(w, r)
-			return
-		}
-		start := time.Now()
-		// The state and its writer in one allocation: every request has both.
-		rs := &struct {
-			state requestState
-			sw    statusWriter
-		}{state: requestState{method: r.Method}}
-		state, sw := &rs.state, &rs.sw
-		*sw = statusWriter{ResponseWriter: w, state: state, beforeWrite: a.beforeWrite}
-		// Every statement runs under the request's context, so the deadline bounds them all;
-		// a statement still waiting then fails (TIMEOUT) and its transaction rolls back.
-		// An event stream lives as long as its subscription, like a websocket: a request that
-		// may become one gets its deadline once the choice is made (serveGraphQL).
-		ctx, cancel := requestContext(withState(r.Context(), state), a.cfg.RequestTimeout, mayStream(r))
-		defer cancel()
-		a.serveGraphQL(ctx, sw, r)
-		a.finish(r, state.summary(sw.status()), time.Since(start))
-	})
-}
-
-// finish accounts for a finished request: metrics, usage and the request log. None of it
-// touches the database: usage is counted in memory and flushed in batches.
-func (a *API) finish(r *http.Request, sum summary, took time.Duration) {
-	a.metrics.observe(sum.operation, sum.status, took)
-	prefix := ""
-	if p := sum.principal; p != nil {
-		prefix = p.Key.Prefix
-		plan := string(p.Workspace.Plan)
-		a.metrics.callSeries.get(plan).Inc()
-		if sum.failed {
-			a.metrics.errorSeries.get(plan).Inc()
-		}
-		a.cfg.Usage.Record(usage.Event{KeyID: p.Key.ID, WorkspaceID: p.Workspace.ID, At: a.cfg.Limiter.Now(),
-			Cost: int(sum.charged), Failed: sum.failed, Operations: sum.fields, FailedOperations: sum.failedOps})
-	}
-	level := slog.LevelDebug
-	if sum.status >= 500 {
-		level = slog.LevelWarn
-	}
-	// Checked first: the attributes cost allocations even when the level is off (Debug, as
-	// in production), and this runs for every request.
-	if a.cfg.Log.Enabled(r.Context(), level) {
-		a.cfg.Log.Log(r.Context(), level, "graphql request", "method", r.Method, "status", sum.status,
-			"operation", sum.operation, "key", prefix, "duration", took, "cost", sum.charged)
-	}
-}
-
-// serveGraphQL serves a /graphql request under ctx, r's context with the request's state and
-// deadline. r keeps its own context until the operation is handed to gqlgen: one copy of
-// the request instead of one per context added.
-func (a *API) serveGraphQL(ctx context.Context, w http.ResponseWriter, r *http.Request) {
-	if err := checkEnvelope(r); err != nil {
-		writeError(w, r, err)
-		return
-	}
-	if r.ContentLength > a.cfg.MaxBodyBytes {
-		writeError(w, r, tooLarge(a.cfg.MaxBodyBytes))
-		return
-	}
-	p, err := a.cfg.Auth.Authenticate(ctx, r.Header.Get("Authorization"))
-	if err != nil {
-		writeError(w, r, asAppError(err))
-		return
-	}
-	state := stateFrom(ctx)
-	if state != nil {
-		state.setPrincipal(p)
-	}
-	params, perr := readParams(w, r, a.cfg.MaxBodyBytes)
-	stream := false
-	if perr == nil {
-		stream, perr = a.checkShape(ctx, r, params)
-	}
-	if perr != nil {
-		// Refused before charging, like a 403: the key's windows as they are.
-		var ext map[string]any
-		if rate := currentRate(ctx, a.cfg.Limiter, state); rate != nil {
-			ext = map[string]any{"rateLimit": rateLimitDoc(rate, 0)}
-		}
-		writeErrorWith(w, r, perr, ext)
-		return
-	}
-	switch {
-	case stream:
-		state.stream = true
-		liftDeadlines(w)
-	case mayStream(r):
-		// The request context was made without a deadline in case this was a stream.
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, a.cfg.RequestTimeout)
-		defer cancel()
-	}
-	ctx = context.WithValue(auth.WithPrincipal(ctx, p), paramsKey{}, params)
-	if key, ok := r.Header["Idempotency-Key"]; ok && r.Method == http.MethodPost {
-		a.idempotent(w, r.WithContext(ctx), p, key, params)
-		return
-	}
-	a.gql.ServeHTTP(w, r.WithContext(ctx))
 }
 
 func (a *API) ready(w http.ResponseWriter, r *http.Request) {

@@ -20,13 +20,32 @@ import (
 	"github.com/wbk/crm/models"
 )
 
-// limitGate prices each operation and charges it to the caller's key. It runs after the
-// permission gate, so a 403 is never charged; an operation too complex to run is refused
-// before charging; a charge over either window refuses the operation with 429.
-type limitGate struct {
-	api *API
-	es  graphql.ExecutableSchema
+// priceGate prices each operation (internal/cost) and refuses one too complex to run. It
+// runs after the permission gate, so a forbidden operation is not priced, and before the
+// limit gate, which charges the price it leaves in the request's state.
+type priceGate struct{ es graphql.ExecutableSchema }
+
+func (priceGate) ExtensionName() string                   { return "Price" }
+func (priceGate) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (g priceGate) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if auth.PrincipalFrom(ctx) == nil {
+		return nil // the permission gate refused it already
+	}
+	estimate := cost.Of(ctx, g.es, oc.Operation, oc.Variables)
+	if state := stateOf(ctx, oc); state != nil {
+		state.setEstimate(&estimate)
+	}
+	if estimate.Refused != cost.ReasonNone {
+		return asGraphQLError(tooComplex(estimate))
+	}
+	return nil
 }
+
+// limitGate charges the operation's price to the caller's key; a charge over either window
+// refuses the operation with 429. A dry run is charged nothing: it keeps only its rateLimit
+// fields.
+type limitGate struct{ api *API }
 
 func (limitGate) ExtensionName() string                   { return "RateLimit" }
 func (limitGate) Validate(graphql.ExecutableSchema) error { return nil }
@@ -37,12 +56,14 @@ func (g limitGate) MutateOperationContext(ctx context.Context, oc *graphql.Opera
 		return nil // the permission gate refused it already
 	}
 	state := stateOf(ctx, oc)
-	estimate := cost.Of(ctx, g.es, oc.Operation, oc.Variables)
+	var estimate *cost.Estimate
 	if state != nil {
-		state.setEstimate(&estimate)
+		estimate = state.estimate.Load()
 	}
-	if estimate.Refused != cost.ReasonNone {
-		return asGraphQLError(tooComplex(estimate))
+	if estimate == nil {
+		// Nothing runs that was not charged, and nothing is charged that was not priced.
+		g.api.cfg.Log.ErrorContext(ctx, "the limit gate found no price: the price gate must run before it")
+		return asGraphQLError(&apperr.Error{Code: apperr.EINTERNAL, Message: "internal error"})
 	}
 	limiter := g.api.cfg.Limiter
 	if estimate.DryRun {
@@ -51,9 +72,7 @@ func (g limitGate) MutateOperationContext(ctx context.Context, oc *graphql.Opera
 			return asGraphQLError(err)
 		}
 		dry := *res
-		if state != nil {
-			state.setRate(&dry)
-		}
+		state.setRate(&dry)
 		oc.Operation = onlyRateLimit(oc.Operation)
 		return nil
 	}
@@ -61,9 +80,7 @@ func (g limitGate) MutateOperationContext(ctx context.Context, oc *graphql.Opera
 	if err != nil {
 		return asGraphQLError(err)
 	}
-	if state != nil {
-		state.setRate(res)
-	}
+	state.setRate(res)
 	if !res.Allowed() {
 		g.api.metrics.rateLimited.WithLabelValues(string(p.Workspace.Plan), res.Exceeded.String()).Inc()
 		return asGraphQLError(rateLimited(res))

@@ -29,7 +29,11 @@ import (
 // whole (who, the estimate, the rate) are atomic pointers and need no lock.
 type requestState struct {
 	method string
-	stream bool // answered with an event stream (chooseStream)
+	stream bool          // answered with an event stream (chooseStream)
+	writer *statusWriter // the response's writer, which knows its status
+
+	done bool    // the request was answered: sum is its summary
+	sum  summary // under mu
 
 	principal atomic.Pointer[auth.Principal]
 	estimate  atomic.Pointer[cost.Estimate]
@@ -161,6 +165,23 @@ type summary struct {
 	failedOps []string
 	failed    bool
 	charged   int64
+}
+
+// finished is the summary of the answered request, computed once for the stages that
+// account for it on the way out (usage, metrics, the log).
+func (s *requestState) finished() summary {
+	status := s.writer.status()
+	s.mu.Lock()
+	done, sum := s.done, s.sum
+	s.mu.Unlock()
+	if done {
+		return sum
+	}
+	sum = s.summary(status)
+	s.mu.Lock()
+	s.done, s.sum = true, sum
+	s.mu.Unlock()
+	return sum
 }
 
 func (s *requestState) summary(status int) summary {

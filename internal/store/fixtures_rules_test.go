@@ -66,3 +66,6 @@ func fxList(t *testing.T, st *store.Store, ctx context.Context, name string) *mo
 	}
 	return l
 }
+
+// fxPageArgs are the default page arguments.
+func fxPageArgs() store.PageArgs { return store.PageArgs{} }

@@ -38,6 +38,49 @@ func (s *Store) IdempotencyRecord(ctx context.Context, keyID, key string, now ti
 	return &rec, nil
 }
 
+// RunIdempotent runs an operation at most once per API key keyID and Idempotency-Key key: in
+// one request transaction that holds the key, so that what run writes and the record of its
+// response commit together and a crash leaves both or neither.
+//
+// If a live record of the key exists, RunIdempotent returns it without calling run: the
+// caller replays it. Otherwise it calls run with the transaction's context; the record run
+// returns is saved and committed with run's writes, and a nil record rolls them back (the
+// operation did not finish: a retry may run it afresh). A request still running with the
+// same key — on any server instance — is EIDEMPOTENCYINFLIGHT.
+func (s *Store) RunIdempotent(ctx context.Context, keyID, key string, now time.Time,
+	run func(ctx context.Context) *IdempotencyRecord) (*IdempotencyRecord, error) {
+	txCtx, tx, err := s.BeginRequest(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if locked, err := s.LockIdempotencyKey(txCtx, keyID, key); err != nil || !locked {
+		if err == nil {
+			err = idempotencyInFlight()
+		}
+		return nil, err
+	}
+	// Another request may have finished it between the caller's first look and the lock.
+	if rec, err := s.IdempotencyRecord(txCtx, keyID, key, now); err != nil || rec != nil {
+		return rec, err
+	}
+	rec := run(txCtx)
+	if rec == nil {
+		return nil, nil
+	}
+	if err = s.SaveIdempotencyRecord(txCtx, rec); err == nil {
+		err = tx.Commit()
+	}
+	if apperr.CodeOf(err) == apperr.ECONFLICT {
+		err = idempotencyInFlight()
+	}
+	return nil, err
+}
+
+func idempotencyInFlight() *apperr.Error {
+	return &apperr.Error{Code: apperr.EIDEMPOTENCYINFLIGHT, Message: "a request with this Idempotency-Key is still running; retry later"}
+}
+
 // LockIdempotencyKey claims (keyID, key) for the request transaction in ctx until it ends.
 // It reports false when another transaction — on any server instance — holds it: the first
 // request with that key is still running. On SQLite the single writer already serialises

@@ -17,9 +17,10 @@ const module = "github.com/wbk/crm"
 var layers = [][]string{
 	// the domain: types, the one error type, id generation; they import nothing of ours.
 	{"models", "internal/apperr", "internal/ids"},
-	// storage and the generated schema: the store scopes and stores; the counters of the rate
-	// limiter; the schema types gqlgen generated; static assets and the persisted-query cache.
-	{"internal/store", "internal/ratelimit", "graph", "internal/apq", "internal/playground"},
+	// storage and the schema: the store scopes and stores; the counters of the rate limiter;
+	// the schema gqlgen generated and the executor generated beside it (internal/gqlfast);
+	// static assets and the persisted-query cache.
+	{"internal/store", "internal/ratelimit", "internal/gqlfast", "graph", "internal/apq", "internal/playground"},
 	// services: what decides, on top of the store (and test fixtures on a real database).
 	{"internal/auth", "internal/access", "internal/usage", "internal/events", "internal/cost",
 		"internal/loaders", "internal/idempotency", "internal/lexi", "internal/seed", "internal/webhooks",
@@ -30,8 +31,9 @@ var layers = [][]string{
 	{"internal/httpapi", "internal/rest"},
 	// the composition root: builds the services, the resolvers and the executable schema.
 	{"internal/app"},
-	// what builds on the whole: the HTTP test harness, the asset-fetching tool.
-	{"internal/testenv", "internal/playground/fetchassets"},
+	// what builds on the whole: the HTTP test harness, the code generators and the
+	// asset-fetching tool.
+	{"internal/testenv", "internal/playground/fetchassets", "internal/gqlfast/gen", "internal/gqlfast/cmd/gqlgen"},
 }
 
 // above are the packages only the composition root (internal/app) and what builds on it may
@@ -136,7 +138,7 @@ func TestTheLayerCheckFailsOnAnUpwardImport(t *testing.T) {
 // HTTP surface: they stand on internal/testdb, not internal/testenv. The store's, in
 // particular, compile no GraphQL executor at all (not even the generated schema).
 func TestLowerLayerTestsDoNotCompileTheSchema(t *testing.T) {
-	for _, pkg := range []string{"store", "ratelimit", "usage", "events", "testdb", "loaders", "cost"} {
+	for _, pkg := range []string{"store", "ratelimit", "usage", "events", "testdb", "loaders", "idempotency", "cost"} {
 		deps := goList(t, "-deps", "-test", module+"/internal/"+pkg)
 		if len(deps) == 0 {
 			t.Fatalf("go list -deps -test %s listed nothing", pkg)
