@@ -22,9 +22,9 @@ import (
 // against a workspace of their own (testdata/blind/, described in its FORMAT.md). Each batch
 // must keep at least the share of messages understood that it had when it was last measured.
 var blindFloors = map[string]float64{
-	"batch1_terse.jsonl":     0,
-	"batch2_chatty.jsonl":    0,
-	"batch3_nonnative.jsonl": 0,
+	"batch1_terse.jsonl":     1.00, // 45 of 50 when first run
+	"batch2_chatty.jsonl":    1.00, // 34 of 50 when first run
+	"batch3_nonnative.jsonl": 1.00, // 35 of 50 when first run
 	"batch4_mixed.jsonl":     0,
 }
 
@@ -367,8 +367,8 @@ func TestBlindBatches(t *testing.T) {
 			}
 		}
 	}) {
-		if only != "" && only != file {
-			continue
+		if only != "" && only != file || only == "" && blindFloors[file] == 0 {
+			continue // a batch not measured yet runs only when named
 		}
 		t.Run(file, func(t *testing.T) {
 			passed, total, failures := scoreBatch(t, file)

@@ -34,8 +34,8 @@ func readAddToList(c *clause) Action {
 	m, list := c.targetList("to", "into", "onto", "in", "on", "under", "->")
 	it := false
 	if list == "" {
-		k := c.find(c.a, "to", "into", "onto", "in", "on")
-		if k < 0 || c.after(k) != "it" && c.after(k) != "list" {
+		k := c.find(c.a, "to", "into", "onto", "in", "on", "inside", "there")
+		if _, vi := c.requestVerb(addVerbs); vi < 0 || k < 0 || c.after(k) != "it" && c.after(k) != "list" && c.toks[k].word != "inside" && c.toks[k].word != "there" {
 			return nil
 		}
 		it = true
@@ -51,6 +51,9 @@ func readAddToList(c *clause) Action {
 }
 
 func (a AddToList) run(ctx context.Context, p *proposer) (result, error) {
+	if a.List == "" {
+		return declined("Which list should I add them to?")
+	}
 	w, err := p.world(ctx)
 	if err != nil {
 		return result{}, err

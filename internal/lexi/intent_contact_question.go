@@ -24,10 +24,13 @@ var contactFields = map[string]string{"email": "email", "e-mail": "email", "emai
 	"number": "phone", "title": "title", "role": "title", "position": "title", "job": "title", "company": "company",
 	"employer": "company", "tags": "tags", "tag": "tags"}
 
+var showVerbs = setOf(fields(`list show find count display give tell get pull`))
+
 func readContactQuestion(c *clause) Action {
 	sel, ok := c.selector()
 	w, _ := c.first()
-	asks := c.asked || askWords[w] || c.verbless() || c.has("who", "whom", "list", "show", "find", "count", "many", "number")
+	_, shows := c.requestVerb(showVerbs)
+	asks := c.asked || askWords[w] || c.verbless() || c.has("who", "whom", "many", "number") || shows >= 0
 	if !asks {
 		return nil
 	}

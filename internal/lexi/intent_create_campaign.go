@@ -37,7 +37,7 @@ func readCreateCampaign(c *clause) Action {
 	if ci < 0 || c.asked && !c.imperative() {
 		return nil
 	}
-	if m, _ := c.campaign(); m != nil && c.slotText() == "" && c.before(ci) != "new" {
+	if m, _ := c.campaign(); m != nil && m.strong(kCampaign) && c.slotText() == "" && c.before(ci) != "new" {
 		return nil // an existing campaign
 	}
 	name, na, nb := c.nameAfter(ci, kList)

@@ -57,10 +57,23 @@ func readCreateContact(c *clause) Action {
 			name, _, _ = c.valueAfter(k+1, c.stopAt([]string{"and", "at", "from", "with", "as", "her", "his", "their", "email"}, kEmail, kPhone, kCompany))
 		}
 	}
+	if f := strings.Fields(name); len(f) > 0 && notAName[lower(f[0])] {
+		name = ""
+	}
 	if f := strings.Fields(clean(name)); len(f) > 0 {
 		a.FirstName = f[0]
 		if len(f) > 1 {
 			a.LastName = strings.Join(f[1:], " ")
+		}
+	}
+	for _, part := range []struct {
+		word string
+		dst  *string
+	}{{"first", &a.FirstName}, {"last", &a.LastName}} {
+		if k := c.seq(part.word, "name"); k >= 0 {
+			if v, _, _ := c.valueAfter(c.skipIs(k+1), c.stopAt([]string{"and", "last", "first", "email", "mail"}, kEmail, kPhone)); v != "" {
+				*part.dst = v
+			}
 		}
 	}
 	for _, m := range c.ms {
@@ -80,7 +93,7 @@ func readCreateContact(c *clause) Action {
 		}
 		w := c.toks[i].word
 		switch {
-		case (w == "at" || w == "from" || w == "for" || w == "company" || w == "employer") && a.Company == "":
+		case (w == "at" || w == "from" || w == "for" || w == "company" || w == "employer" || (w == "in" || w == "of") && c.mentionAt(i+1) != nil && c.mentionAt(i+1).is(kCompany)) && a.Company == "":
 			if m := c.mentionAt(i + 1); m != nil && m.is(kCompany) {
 				r, _ := m.get(kCompany, true)
 				a.Company = r.name
@@ -88,16 +101,16 @@ func readCreateContact(c *clause) Action {
 				a.Company, _, _ = c.valueAfter(i, c.stopAt([]string{"as", "with", "and", "email", "phone", "who", "tagged"}, kEmail, kPhone))
 			}
 		case (w == "as" || w == "title" || w == "role" || w == "position") && a.Title == "":
-			a.Title, _, _ = c.valueAfter(i, c.stopAt([]string{"at", "from", "with", "and", "email", "phone", "for", "tagged"}, kEmail, kPhone, kCompany))
+			a.Title, _, _ = c.valueAfter(i, c.stopAt([]string{"at", "from", "with", "and", "email", "phone", "for", "tagged", "in"}, kEmail, kPhone, kCompany))
 		case w == "tagged" || w == "tag":
 			a.Tag, _, _ = c.valueAfter(i, c.stopAt([]string{"and", "at", "as"}, kEmail))
 		}
 	}
 	if a.Title == "" {
 		// "she's the new Head of Partnerships at Kestrel", "his title is CTO"
-		for _, cue := range [][]string{{"she", "'s"}, {"he", "'s"}, {"they're"}, {"title", "is"}, {"role", "is"}, {"she", "is"}, {"he", "is"}} {
+		for _, cue := range [][]string{{"she", "'s"}, {"he", "'s"}, {"they're"}, {"title", "is"}, {"role", "is"}, {"she", "is"}, {"he", "is"}, {"she", "works", "as"}, {"he", "works", "as"}, {"she", "work", "as"}, {"he", "work", "as"}} {
 			if k := c.seq(cue...); k >= end {
-				a.Title, _, _ = c.valueAfter(k+len(cue)-1, c.stopAt([]string{"at", "from", "with", "and", "for"}, kEmail, kPhone, kCompany))
+				a.Title, _, _ = c.valueAfter(k+len(cue)-1, c.stopAt([]string{"at", "from", "with", "and", "for", "in"}, kEmail, kPhone, kCompany))
 				a.Title = strings.TrimPrefix(strings.TrimPrefix(a.Title, "new "), "our ")
 				break
 			}
@@ -136,6 +149,9 @@ func readCreateContact(c *clause) Action {
 	}
 	return a
 }
+
+// notAName are words that start no person's name: "New contact I need: …".
+var notAName = setOf(fields(`i we you he she they need want with for me us please`))
 
 func (a CreateContact) run(ctx context.Context, p *proposer) (result, error) {
 	if strings.TrimSpace(a.Email) == "" {

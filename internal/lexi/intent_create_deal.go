@@ -46,6 +46,9 @@ func readCreateDeal(c *clause) Action {
 		return nil // an existing deal
 	}
 	title, _, _ := c.nameAfter(di, kAmount, kDate, kStage)
+	if title == "" {
+		title, _, _ = c.fieldValue("title")
+	}
 	a := CreateDeal{Title: title}
 	if a.Title == "" {
 		a.Title = c.preNoun(di)

@@ -60,6 +60,12 @@ func (c *clause) tagValue() (string, int, int) {
 				!removeVerbs[c.toks[a-1].word] && c.toks[a-1].word != "give" && c.toks[a-1].word != "apply" {
 				a--
 			}
+			if _, first := c.first(); a == i && i+1 < c.b && i != first && i > c.a && (determiners[c.toks[i-1].word] || addVerbs[c.toks[i-1].word] || c.toks[i-1].word == "give" || c.toks[i-1].word == "apply") {
+				// "put tag vip to …", "give the tag newsletter"
+				if v, va, vb := c.valueAfter(i, stop); v != "" {
+					return v, va, vb
+				}
+			}
 			if a < i && a > c.a && (determiners[c.toks[a-1].word] || addVerbs[c.toks[a-1].word] || removeVerbs[c.toks[a-1].word] || c.toks[a-1].word == "apply") {
 				return c.raw(a, i), a, i
 			}
@@ -83,10 +89,7 @@ func readTag(c *clause) Action {
 	if !tagVerbs[v] {
 		v, vi = "", -1
 	}
-	apply := (v == "" && (func() bool {
-		f, _ := c.first()
-		return f == "apply" || f == "give" || f == "add" || f == "put" || f == "attach" || f == "assign" || f == "stick"
-	})()) && c.has("tag", "label")
+	apply := v == "" && !c.asked && c.has("apply", "give", "add", "put", "attach", "assign", "stick") && c.has("tag", "label")
 	if vi < 0 && !apply {
 		return nil
 	}

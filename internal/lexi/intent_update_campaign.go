@@ -42,6 +42,9 @@ func readUpdateCampaign(c *clause) Action {
 	if c.has("rename", "retitle") || c.has("name", "call", "title") && c.slotText() != "" {
 		a.Name = clean(c.slotText())
 	}
+	if a.Name == "" && c.has("name") {
+		a.Name, _, _ = c.fieldValue("name")
+	}
 	if i := c.idx("subject"); i >= 0 {
 		k := c.find(i+1, "to", ":", "as", "is")
 		if k < 0 && i+1 < c.b && c.toks[i+1].quoted {

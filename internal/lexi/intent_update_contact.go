@@ -73,9 +73,12 @@ func readUpdateContact(c *clause) Action {
 	if who != nil {
 		after = who.to
 	}
-	stop := c.stopAt([]string{"and", "please", "at", "from", "instead"}, kEmail, kPhone)
+	stop := c.stopAt([]string{"and", "please", "at", "from", "instead", "not"}, kEmail, kPhone)
 	valueFrom := func(cue int) string {
-		k := c.find(cue+1, "to", "is", "as", ":", "be")
+		k := c.find(cue+1, "to", "be", ":")
+		if k < 0 {
+			k = c.find(cue+1, "is", "as")
+		}
 		if k < 0 {
 			k = cue
 		}
@@ -133,6 +136,16 @@ func readUpdateContact(c *clause) Action {
 				a.Company, _, _ = c.valueAfter(k, stop)
 			}
 		}
+	case c.lastIs(after) >= 0 && !c.has("email", "phone"):
+		// "Olivia is not Head of Finance any more, now she is CFO": the value after the last "is"
+		k := c.lastIs(after)
+		if m := c.mentionAt(k + 1); m != nil && m.is(kCompany) {
+			r, _ := m.get(kCompany, true)
+			a.Company = r.name
+		} else {
+			a.Title, _, _ = c.valueAfter(k, stop)
+			a.Title = strings.TrimPrefix(strings.TrimPrefix(a.Title, "now "), "our ")
+		}
 	case c.seq("is", "now") >= 0 || c.seq("'s", "now") >= 0:
 		// "Ann is now the CFO": a title (a company would have said "at")
 		i := c.seq("is", "now")
@@ -148,6 +161,16 @@ func readUpdateContact(c *clause) Action {
 		return nil
 	}
 	return a
+}
+
+// lastIs is the last "is" after token from that is not "is not", or -1.
+func (c *clause) lastIs(from int) int {
+	for k := c.b - 1; k >= from; k-- {
+		if c.plain(k) && c.toks[k].word == "is" && (k+1 >= c.b || c.toks[k+1].word != "not" && c.toks[k+1].word != "wrong") {
+			return k
+		}
+	}
+	return -1
 }
 
 func (a UpdateContact) run(ctx context.Context, p *proposer) (result, error) {

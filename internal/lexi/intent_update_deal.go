@@ -46,7 +46,8 @@ func readUpdateDeal(c *clause) Action {
 		return nil
 	}
 	a := UpdateDeal{Deal: title}
-	if r, m, ok := c.amount(); ok && m != dm && (c.has("amount", "worth", "value", "price", "size", "valued", "bump", "increase", "raise", "lower", "reduce", "drop", "cut") || !r.weak) {
+	if r, m, ok := c.amount(); ok && m != dm && (c.has("amount", "worth", "value", "price", "size", "valued", "bump", "increase", "raise", "lower", "reduce", "drop", "cut") || !r.weak ||
+		dm == nil && c.has("make", "set", "change", "update") && r.amount >= 100*100) {
 		a.Amount = float64(r.amount) / 100
 		if r.currency != "" && r.currency != c.w.currency {
 			a.Currency = r.currency

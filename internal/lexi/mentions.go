@@ -150,6 +150,9 @@ var wordSuffixes = setOf(fields(`as se ab group company co`))
 func keepName(rs []ref, t token) []ref {
 	var out []ref
 	for _, r := range rs {
+		if !t.upper && !t.quoted && (stopWords[t.low] || determiners[t.low]) && r.kind != kTag {
+			continue // a list called "a" is not every "a"
+		}
 		if r.weak && !t.upper && !t.quoted && (commonWords[t.low] || keywordSet[t.low] || stopWords[t.low] || repair(t.low) != t.low) {
 			continue
 		}

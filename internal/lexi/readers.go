@@ -35,7 +35,7 @@ func (c *clause) object(i int) (string, int) {
 // verbless reports whether the clause has none of the verbs of a request and tells no
 // story: "overdue deals", "contacts at Acme tagged vip", "open pipeline value" are questions.
 func (c *clause) verbless() bool {
-	if c.statement() {
+	if c.statement() || c.has("want", "need", "wish") {
 		return false
 	}
 	for i := c.a; i < c.b; i++ {
@@ -102,7 +102,7 @@ func (c *clause) imperative() bool {
 }
 
 // narrativeWords tell a story rather than ask: "we met someone", "Hannah has left".
-var narrativeWords = setOf(fields(`i we he she they i'm we're i've we've he's she's they're has have had was were got
+var narrativeWords = setOf(fields(`i'm we're i've we've they're has have had was were got
 	seems seemed turns turned heard met said think thought looks looked went grew should would be been being`))
 
 // statement reports whether the clause tells something rather than asks or requests.
@@ -149,6 +149,9 @@ func (c *clause) valueAfter(i int, stop func(k int) bool) (string, int, int) {
 		return c.toks[a].raw, a, a + 1
 	}
 	b := a
+	if m := c.mentionAt(a); m != nil && m.from == a && stop(a) && !c.toks[a].punct {
+		b = m.to // a value that is also a name ("the tag newsletter" when a list is called Newsletter)
+	}
 	for b < c.b && !stop(b) {
 		b++
 	}
@@ -231,8 +234,8 @@ func (c *clause) targetList(preps ...string) (*mention, string) {
 var plainAdjectives = setOf(fields(`empty blank static contact mailing brand email e-mail fresh separate another second`))
 
 // fieldWords introduce another value after a name: "…, subject 'Hi'", "…, closing Friday".
-var fieldWords = setOf(fields(`subject subj list email phone title company amount stage closing close worth tag tagged
-	for with to at from in on containing including valued due priced called named`))
+var fieldWords = setOf(fields(`subject subj list email mail phone title company amount stage closing close worth tag tagged
+	for with to at from in on containing including valued due priced called named empty blank name`))
 
 // creating finds the verb of creation a clause starts with and the noun it makes: "create a
 // list", "new deal", "draft campaign", or the noun alone first ("campaign for the Events
@@ -242,6 +245,15 @@ func (c *clause) creating(nouns ...string) int {
 		return -1 // "we've got a new opportunity with Pinecrest" tells
 	}
 	w, i := c.requestVerb(createVerbs)
+	if i < 0 {
+		// a verb right before what it makes, wherever it stands: "for the list X make a campaign"
+		for k := c.a; k < c.b; k++ {
+			if w := c.toks[k].word; c.plain(k) && createVerbs[w] && w != "new" && w != "open" && w != "need" && w != "want" && slices.Contains(nouns, c.after(k)) && !c.asked {
+				w, i = c.toks[k].word, k
+				break
+			}
+		}
+	}
 	if i < 0 {
 		if w, i = c.first(); !slices.Contains(nouns, w) {
 			if w != "put" || c.after(i) != "together" {
@@ -266,8 +278,8 @@ func (c *clause) creating(nouns ...string) int {
 		return -1
 	}
 	for k := i + 1; k < oi; k++ {
-		if c.plain(k) && (c.toks[k].word == "to" || c.toks[k].word == "into" || c.toks[k].word == "onto") {
-			return -1 // "add Cara to the Events list" adds to a list
+		if c.plain(k) && (c.toks[k].word == "to" || c.toks[k].word == "into" || c.toks[k].word == "onto" || c.toks[k].word == "in" || c.toks[k].word == "on") {
+			return -1 // "add Cara to the Events list", "add in the list X …" add to a list
 		}
 	}
 	return oi
@@ -281,6 +293,9 @@ func (c *clause) nameAfter(noun int, stop ...refKind) (string, int, int) {
 	if s := c.slotText(); s != "" {
 		return clean(s), c.slot[0], c.slot[1]
 	}
+	if v, a, b := c.fieldValue("name"); v != "" {
+		return v, a, b
+	}
 	k := noun + 1
 	if k < c.b && c.toks[k].quoted {
 		return c.toks[k].raw, k, k + 1
@@ -292,6 +307,42 @@ func (c *clause) nameAfter(noun int, stop ...refKind) (string, int, int) {
 	}
 	v, a, b := c.valueAfter(k-1, c.stopAt(keysOf(fieldWords), stop...))
 	return clean(v), a, b
+}
+
+// fieldValue is the value given for a field word: "name is X", "with name X", "title: X",
+// "amount 22k" — quoted, or up to the next comma or field.
+func (c *clause) fieldValue(field string) (string, int, int) {
+	for i := c.a; i < c.b; i++ {
+		if !c.plain(i) || c.toks[i].word != field {
+			continue
+		}
+		if i > c.a && (c.toks[i-1].word == "first" || c.toks[i-1].word == "last") {
+			continue
+		}
+		k := i
+		if k+1 < c.b && (c.toks[k+1].word == "is" || c.toks[k+1].word == "be" || c.toks[k+1].raw == ":" || c.toks[k+1].word == "as") {
+			k++
+		}
+		if k+2 < c.b && c.toks[k+1].raw == "," && c.toks[k+2].quoted {
+			return c.toks[k+2].raw, k + 2, k + 3 // "a new name, 'Winter Webinar 2026'"
+		}
+		if k+1 >= c.b || k == i && !(i > c.a && (c.toks[i-1].word == "with" || c.toks[i-1].raw == "," || c.toks[i-1].word == "the" || c.toks[i-1].word == "new")) && !c.toks[k+1].quoted {
+			continue
+		}
+		v, a, b := c.valueAfter(k, c.stopAt(keysOf(fieldWords)))
+		if v != "" {
+			return clean(v), a, b
+		}
+	}
+	return "", -1, -1
+}
+
+// skipIs steps over "is", "be", ":" or "as" after token i.
+func (c *clause) skipIs(i int) int {
+	if i+1 < c.b && (c.toks[i+1].word == "is" || c.toks[i+1].word == "be" || c.toks[i+1].raw == ":" || c.toks[i+1].word == "as") {
+		return i + 1
+	}
+	return i
 }
 
 // preNoun is the name written before a noun: "a new Spring sale campaign" → "Spring sale".
