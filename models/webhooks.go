@@ -83,7 +83,8 @@ type WebhookEndpointEdge struct {
 type WebhookEndpointConnection struct {
 	Edges    []*WebhookEndpointEdge
 	PageInfo *PageInfo
-	Count    Counter `json:"-"`
+	Count    Counter   `json:"-"`
+	Exact    Exactness `json:"-"`
 }
 
 func (c *WebhookEndpointConnection) Nodes() []*WebhookEndpoint {
@@ -98,7 +99,8 @@ type WebhookDeliveryEdge struct {
 type WebhookDeliveryConnection struct {
 	Edges    []*WebhookDeliveryEdge
 	PageInfo *PageInfo
-	Count    Counter `json:"-"`
+	Count    Counter   `json:"-"`
+	Exact    Exactness `json:"-"`
 }
 
 func (c *WebhookDeliveryConnection) Nodes() []*WebhookDelivery {
@@ -107,4 +109,12 @@ func (c *WebhookDeliveryConnection) Nodes() []*WebhookDelivery {
 
 func (c *WebhookEndpointConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
+func (c *WebhookEndpointConnection) TotalCountIsExact(ctx context.Context) (bool, error) {
+	return exact(ctx, c.Exact)
+}
+
 func (c *WebhookDeliveryConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+func (c *WebhookDeliveryConnection) TotalCountIsExact(ctx context.Context) (bool, error) {
+	return exact(ctx, c.Exact)
+}
