@@ -1,4 +1,5 @@
-// Command crm is the CRM GraphQL API server and its admin CLI.
+// Command crm is the CRM GraphQL API server and its admin CLI (crm --help lists the commands
+// and the environment; crm --version prints the build).
 //
 //	crm [serve]                      start the server (the default)
 //	crm workspace create|list        manage tenants
@@ -20,6 +21,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -28,12 +30,9 @@ import (
 
 	"github.com/wbk/crm/internal/app"
 	"github.com/wbk/crm/internal/apq"
-	"github.com/wbk/crm/internal/auth"
 	"github.com/wbk/crm/internal/lexi"
 	"github.com/wbk/crm/internal/ratelimit"
-	"github.com/wbk/crm/internal/seed"
 	"github.com/wbk/crm/internal/store"
-	"github.com/wbk/crm/models"
 )
 
 //go:embed schema.graphqls
@@ -63,6 +62,9 @@ type config struct {
 	// WebhookAllowPrivate (WEBHOOK_ALLOW_PRIVATE=true) lets webhooks use http:// and reach
 	// loopback and private addresses: local development and tests only.
 	WebhookAllowPrivate bool
+	// APQCacheBytes (APQ_CACHE_BYTES; default 32 MiB) bounds the persisted documents kept in
+	// memory.
+	APQCacheBytes int64
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -75,14 +77,24 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	cfg.Plans = plans
 	if cfg.Addr == "" {
+		// The zero-setup start prints a full-permission key: it listens on this machine only
+		// unless ADDR says otherwise.
 		cfg.Addr = ":8080"
+		if cfg.DatabaseURL == "" {
+			cfg.Addr = "127.0.0.1:8080"
+		}
 	}
 	if cfg.RequestTimeout, err = parseRequestTimeout(getenv("REQUEST_TIMEOUT")); err != nil {
 		return cfg, err
 	}
+	if v := getenv("APQ_CACHE_BYTES"); v != "" {
+		if cfg.APQCacheBytes, err = strconv.ParseInt(v, 10, 64); err != nil || cfg.APQCacheBytes <= 0 {
+			return cfg, fmt.Errorf("APQ_CACHE_BYTES: want a positive number of bytes, got %q", v)
+		}
+	}
 	if lvl := getenv("LOG_LEVEL"); lvl != "" {
 		if err := cfg.LogLevel.UnmarshalText([]byte(lvl)); err != nil {
-			return cfg, fmt.Errorf("LOG_LEVEL: %w", err)
+			return cfg, fmt.Errorf("LOG_LEVEL must be debug, info, warn or error, got %q", lvl)
 		}
 	}
 	return cfg, nil
@@ -90,6 +102,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 
 // run executes one command and returns the process exit code.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	if helpOrVersion(args, stdout) {
+		return 0
+	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		fmt.Fprintln(stderr, "error:", err)
@@ -124,13 +139,19 @@ func (c *cli) serve(ctx context.Context) error {
 	// Migrations and the demo seed finish even if a signal arrives meanwhile: they are short,
 	// and a half-seeded demo would never be completed (it is made only on an empty database).
 	setup := context.WithoutCancel(ctx)
-	st, ln, err := c.openStoreWhenReachable(ctx)
+	// The port first: one that is taken is reported before anything is seeded or printed.
+	ln, err := net.Listen("tcp", c.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s (set ADDR to another address): %w", c.cfg.Addr, err)
+	}
+	defer ln.Close() // after a failed start; Serve closes it otherwise
+	st, err := c.openStoreWhenReachable(ctx, ln)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	if st.Dialect() == store.SQLite {
-		if err := c.seedDemo(setup, st); err != nil {
+		if err := c.welcome(setup, st, ln.Addr()); err != nil {
 			return fmt.Errorf("demo workspace: %w", err)
 		}
 	}
@@ -143,7 +164,7 @@ func (c *cli) serve(ctx context.Context) error {
 	// Automatic persisted queries are shared by every instance through Redis when there is one.
 	var apqCache graphql.Cache[string]
 	if c.cfg.RedisURL != "" {
-		shared, err := apq.NewRedis(c.cfg.RedisURL, "", c.log)
+		shared, err := apq.NewRedis(c.cfg.RedisURL, "", c.cfg.APQCacheBytes, c.log)
 		if err != nil {
 			return fmt.Errorf("REDIS_URL: %w", err)
 		}
@@ -161,7 +182,8 @@ func (c *cli) serve(ctx context.Context) error {
 		c.log.Info("lexi: provider mode", "provider", provider)
 	}
 	application := app.New(app.Config{Store: st, Log: c.log, SDL: sdl, Limits: limitStore, Plans: c.cfg.Plans,
-		Assistant: assistant, CORSOrigins: c.cfg.CORSOrigins, APQCache: apqCache, RequestTimeout: c.cfg.RequestTimeout,
+		Assistant: assistant, CORSOrigins: c.cfg.CORSOrigins, APQCache: apqCache, APQCacheBytes: c.cfg.APQCacheBytes,
+		RequestTimeout:   c.cfg.RequestTimeout,
 		MetricsElsewhere: c.cfg.MetricsAddr != "", WebhookAllowPrivate: c.cfg.WebhookAllowPrivate})
 	recorder, broker := application.Usage, application.Events
 	// Live Lexi updates: in process on the embedded database; on PostgreSQL every instance
@@ -183,11 +205,6 @@ func (c *cli) serve(ctx context.Context) error {
 	// Subscriptions live on hijacked websocket connections, which Shutdown does not drain:
 	// completing them lets their clients know to reconnect elsewhere.
 	srv.RegisterOnShutdown(broker.Close)
-	if ln == nil { // not opened already while waiting for the database
-		if ln, err = net.Listen("tcp", c.cfg.Addr); err != nil {
-			return err
-		}
-	}
 	if c.cfg.PprofAddr != "" {
 		// Profiles are a diagnostic aid: an address that cannot be bound (taken by another
 		// profiler already in the process, say) is reported, and the API serves regardless.
@@ -200,7 +217,6 @@ func (c *cli) serve(ctx context.Context) error {
 	if c.cfg.MetricsAddr != "" {
 		_, stopMetrics, err := serveSide("metrics", c.cfg.MetricsAddr, application.Handler.MetricsHandler(), c.log)
 		if err != nil {
-			_ = ln.Close()
 			return fmt.Errorf("METRICS_ADDR: %w", err)
 		}
 		defer stopMetrics()
@@ -237,40 +253,6 @@ func (c *cli) serve(ctx context.Context) error {
 		err = nil
 	}
 	return err
-}
-
-// seedDemo gives a newcomer something to explore: on an empty embedded database it creates a
-// demo workspace with sample data and prints a key for it. Never on PostgreSQL.
-func (c *cli) seedDemo(ctx context.Context, st *store.Store) error {
-	existing, err := st.Workspaces(ctx)
-	if err != nil || len(existing) > 0 {
-		return err
-	}
-	ws, err := st.CreateWorkspace(ctx, "Demo workspace", models.PlanOrg)
-	if err != nil {
-		return err
-	}
-	if err := seed.Demo(ctx, st, ws); err != nil {
-		return err
-	}
-	if _, err := st.UpsertProspects(ctx, seed.Prospects()); err != nil {
-		return err
-	}
-	key, prefix, hash := auth.NewKey()
-	k := &models.ApiKey{WorkspaceID: ws.ID, Name: "Demo key", Prefix: prefix, KeyHash: hash, Scopes: models.ParsePermissionSet("read,write,lexi")}
-	if err := st.CreateAPIKey(ctx, k); err != nil {
-		return err
-	}
-	fmt.Fprintf(c.stdout, "Demo API key: %s\n", key)
-	fmt.Fprintf(c.stdout, "Playground: http://%s/ (add the header Authorization: Bearer <key>)\n", displayAddr(c.cfg.Addr))
-	return nil
-}
-
-func displayAddr(addr string) string {
-	if strings.HasPrefix(addr, ":") {
-		return "localhost" + addr
-	}
-	return addr
 }
 
 // sweepIdempotencyRecords deletes expired Idempotency-Key records every few minutes, in

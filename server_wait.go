@@ -20,19 +20,14 @@ const (
 )
 
 // openStoreWhenReachable opens (and migrates) the store. If the database does not answer, it
-// does not give up: it listens on the server's address at once with httpapi.Starting
+// does not give up: it serves ln, the server's listener, at once with httpapi.Starting
 // (/healthz 200, /readyz 503, everything else 503) and retries with exponential backoff
-// until the database answers or ctx ends. It returns the listener it opened, if any, for the
-// real server to take over without closing it.
-func (c *cli) openStoreWhenReachable(ctx context.Context) (*store.Store, net.Listener, error) {
+// until the database answers or ctx ends, then hands ln back open for the real server.
+func (c *cli) openStoreWhenReachable(ctx context.Context, ln net.Listener) (*store.Store, error) {
 	setup := context.WithoutCancel(ctx)
 	st, err := c.openStore(setup)
 	if err == nil || c.cfg.DatabaseURL == "" { // the embedded database has nothing to wait for
-		return st, nil, err
-	}
-	ln, lerr := net.Listen("tcp", c.cfg.Addr)
-	if lerr != nil {
-		return nil, nil, lerr
+		return st, err
 	}
 	tcp := ln.(*net.TCPListener)
 	starting := &http.Server{Handler: httpapi.Starting(), ReadHeaderTimeout: 5 * time.Second}
@@ -54,14 +49,13 @@ func (c *cli) openStoreWhenReachable(ctx context.Context) (*store.Store, net.Lis
 		select {
 		case <-ctx.Done():
 			stop()
-			_ = ln.Close()
-			return nil, nil, errors.Join(ctx.Err(), err)
+			return nil, errors.Join(ctx.Err(), err)
 		case <-time.After(delay):
 		}
 		if st, err = c.openStore(setup); err == nil {
 			stop()
 			c.log.Info("database reachable")
-			return st, ln, nil
+			return st, nil
 		}
 		delay = min(2*delay, startRetryMax)
 	}

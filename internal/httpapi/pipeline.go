@@ -75,7 +75,7 @@ func (a *API) pipeline() []stage {
 		// The executor (gqlgen) from here; the stages below run for every transport.
 		{name: "introspection", operation: extension.Introspection{}},
 		// Automatic persisted queries: a hash stands for a query sent before (transports.go).
-		{name: "persisted queries", operation: newPersistedQueries(a.cfg.APQCache)},
+		{name: "persisted queries", operation: persistedQueries{api: a, cache: a.cfg.APQCache}},
 		// The cheap pass for documents that came over a websocket (wsshape.go).
 		{name: "socket shape", operation: socketShapeGate{api: a}},
 		// gqlgen parses and validates the document here, then runs the gates below in order.
@@ -92,9 +92,10 @@ func (a *API) pipeline() []stage {
 		{name: "limit", operation: presented{limitGate{api: a}}},
 		// Every response of an authenticated request reports its charge (limits.go).
 		{name: "rate-limit report", operation: aroundResponses(a.rateLimitExtension)},
-		// Dataloaders live for one operation (Config.PerOperation).
+		// Lookups by id are batched per operation (Config.PerOperation, internal/loaders).
 		{name: "loaders", operation: a.perOperation()},
-		// Hot reads answered without gqlgen's per-field execution (Config.Direct).
+		// Query operations answered by gqlfast, without gqlgen's per-field execution
+		// (Config.Direct); innermost, inside the rate-limit report.
 		{name: "direct reads", operation: a.cfg.Direct},
 		// The resolvers.
 		{name: "execution"},
@@ -139,7 +140,7 @@ func (a *API) optionsAndWebsocket(next serve) serve {
 				return
 			}
 			liftDeadlines(w)
-			a.gql.ServeHTTP(w, r)
+			a.gql.ServeHTTP(w, withSocket(r))
 			return
 		}
 		next(ctx, w, r)
@@ -246,6 +247,7 @@ func (a *API) decode(next serve) serve {
 		params, err := readParams(w, r, a.cfg.MaxBodyBytes)
 		stream := false
 		if err == nil {
+			ctx = withMarkedDocument(ctx, params)
 			stream, err = a.checkShape(ctx, r, params)
 		}
 		if err != nil {

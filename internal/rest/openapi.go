@@ -13,7 +13,7 @@ import (
 // operation makes, a body schema the operation's input type, so nothing is written twice.
 // What a client generator needs to name things is made reusable: every fragment
 // "XFields" of operations.graphql is the component schema X, every input type its own, every
-// list answer an "XPage", the headers and error responses components of their own.
+// answer an "XPage" or "XResult", the headers and error responses components of their own.
 func openAPI(schema *ast.Schema, routes []*compiled) map[string]any {
 	b := &specBuilder{schema: schema, schemas: map[string]any{}}
 	paths := map[string]any{}
@@ -66,13 +66,15 @@ func tagOf(path string) string {
 }
 
 var tagDescriptions = map[string]string{
-	"contacts":  "People in the workspace.",
-	"lists":     "Named sets of contacts.",
-	"campaigns": "Emails sent to a list.",
-	"deals":     "Sales opportunities, optionally tied to a contact.",
-	"prospects": "The shared prospect catalog.",
-	"lexi":      "Lexi, the assistant: chats, and the tasks it proposes for a key holder to approve.",
-	"usage":     "The calling key's usage.",
+	"contacts":           "People in the workspace.",
+	"lists":              "Named sets of contacts.",
+	"campaigns":          "Emails sent to a list.",
+	"deals":              "Sales opportunities, optionally tied to a contact.",
+	"prospects":          "The shared prospect catalog.",
+	"lexi":               "Lexi, the assistant: chats, and the tasks it proposes for a key holder to approve.",
+	"usage":              "The calling key's usage.",
+	"webhooks":           "Endpoints that receive signed events, and their delivery logs.",
+	"webhook-deliveries": "Single deliveries of the webhook events.",
 }
 
 // patchSemantics is how every PATCH reads its body.

@@ -43,7 +43,10 @@ func componentOf(set ast.SelectionSet) (string, *ast.FragmentSpread) {
 	return strings.TrimSuffix(spread.Name, "Fields"), spread
 }
 
-// result is the schema of a route's success body, a component named after what it holds.
+// result is the schema of a route's success body, a component named after what it holds
+// (its fragment's component, else its GraphQL type): XPage, XList or XResult. The suffixes
+// keep clear of the names generators give their own per-operation types (oapi-codegen's
+// "<operationId>Response").
 func (b *specBuilder) result(c *compiled) map[string]any {
 	switch c.shape {
 	case shapePage, shapeArray:
@@ -53,7 +56,7 @@ func (b *specBuilder) result(c *compiled) map[string]any {
 		}
 		name, _ := componentOf(items.SelectionSet)
 		if name == "" {
-			name = c.operation
+			name = items.Definition.Type.Name()
 		}
 		suffix, next := "Page", map[string]any{"type": []string{"string", "null"},
 			"description": "The cursor of the next page (`?cursor=`), null on the last page."}
@@ -68,7 +71,7 @@ func (b *specBuilder) result(c *compiled) map[string]any {
 				}}
 		})
 	case shapeDeleted:
-		return b.component("DeletedResponse", func() map[string]any {
+		return b.component("DeletedResult", func() map[string]any {
 			return dataSchema(b.component("Deleted", func() map[string]any {
 				return map[string]any{"type": "object", "required": []string{"id"}, "additionalProperties": false,
 					"properties": map[string]any{"id": map[string]any{"type": "string", "description": "The deleted object's id."}}}
@@ -77,9 +80,9 @@ func (b *specBuilder) result(c *compiled) map[string]any {
 	}
 	name, _ := componentOf(c.root.SelectionSet)
 	if name == "" {
-		name = c.operation
+		name = c.root.Definition.Type.Name()
 	}
-	return b.component(name+"Response", func() map[string]any {
+	return b.component(name+"Result", func() map[string]any {
 		return dataSchema(b.output(ast.NonNullNamedType(c.root.Definition.Type.Name(), nil), c.root.SelectionSet))
 	})
 }

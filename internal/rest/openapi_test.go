@@ -69,7 +69,7 @@ func TestOpenAPIIsWhatGeneratorsNeed(t *testing.T) {
 	}
 	for _, name := range []string{"Contact", "List", "Campaign", "Deal", "LexiTask", "Prospect", "Usage", "Error",
 		"ContactPage", "ListPage", "CampaignPage", "DealPage", "ProspectPage", "LexiTaskPage", "UsageList",
-		"CreateContactInput", "UpdateContactInput", "ContactResponse", "DeletedResponse"} {
+		"CreateContactInput", "UpdateContactInput", "ContactResult", "DeletedResult"} {
 		if d.Components.Schemas[name] == nil {
 			t.Errorf("components/schemas has no %s", name)
 		}
