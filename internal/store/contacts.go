@@ -132,7 +132,7 @@ func insertContactRow(tx *gorm.DB, c *models.Contact) error {
 	if err := tx.Create(c).Error; err != nil {
 		return err
 	}
-	return replaceTags(tx, c.ID, c.TagList)
+	return insertTags(tx, c.ID, c.TagList) // a new contact has no tags to replace
 }
 
 func (s *Store) emailConflict(err error, email string) error {
@@ -250,6 +250,11 @@ func replaceTags(tx *gorm.DB, contactID string, tags []string) error {
 	if err := tx.Where("contact_id = ?", contactID).Delete(&models.ContactTag{}).Error; err != nil {
 		return err
 	}
+	return insertTags(tx, contactID, tags)
+}
+
+// insertTags adds a contact's tag rows.
+func insertTags(tx *gorm.DB, contactID string, tags []string) error {
 	if len(tags) == 0 {
 		return nil
 	}
