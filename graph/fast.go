@@ -103,6 +103,8 @@ func fastTypeOf(v any) string {
 		return "WebhookDeliveryConnection"
 	case *models.WebhookDeliveryEdge:
 		return "WebhookDeliveryEdge"
+	case *models.WebhookDeliveryUsage:
+		return "WebhookDeliveryUsage"
 	case *models.WebhookEndpoint:
 		return "WebhookEndpoint"
 	case *models.WebhookEndpointConnection:
@@ -462,6 +464,31 @@ func fastTypes() map[string]*gqlfast.Type {
 						return true
 					},
 				},
+				"totalCountIsExact": {
+					Name: "totalCountIsExact",
+					Kind: gqlfast.ResolvedScalar,
+					Resolve: func(ctx context.Context, parents []any, args map[string]any) ([]any, error) {
+						ec := fastEC(ctx)
+						_ = ec
+						fc := fastArgs{Args: args}
+						_ = fc
+						out := make([]any, len(parents))
+						for i, p := range parents {
+							obj := p.(*models.CampaignConnection)
+							v, err := obj.TotalCountIsExact(ctx)
+							if err != nil {
+								return nil, err
+							}
+							out[i] = v
+						}
+						return out, nil
+					},
+					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
+						v, _ := value.(bool)
+						w.Bool(bool(v))
+						return true
+					},
+				},
 			},
 		},
 		"CampaignEdge": {
@@ -799,6 +826,31 @@ func fastTypes() map[string]*gqlfast.Type {
 						return true
 					},
 				},
+				"totalCountIsExact": {
+					Name: "totalCountIsExact",
+					Kind: gqlfast.ResolvedScalar,
+					Resolve: func(ctx context.Context, parents []any, args map[string]any) ([]any, error) {
+						ec := fastEC(ctx)
+						_ = ec
+						fc := fastArgs{Args: args}
+						_ = fc
+						out := make([]any, len(parents))
+						for i, p := range parents {
+							obj := p.(*models.ContactConnection)
+							v, err := obj.TotalCountIsExact(ctx)
+							if err != nil {
+								return nil, err
+							}
+							out[i] = v
+						}
+						return out, nil
+					},
+					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
+						v, _ := value.(bool)
+						w.Bool(bool(v))
+						return true
+					},
+				},
 			},
 		},
 		"ContactEdge": {
@@ -1072,6 +1124,31 @@ func fastTypes() map[string]*gqlfast.Type {
 					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
 						v, _ := value.(int)
 						w.Int(int64(v))
+						return true
+					},
+				},
+				"totalCountIsExact": {
+					Name: "totalCountIsExact",
+					Kind: gqlfast.ResolvedScalar,
+					Resolve: func(ctx context.Context, parents []any, args map[string]any) ([]any, error) {
+						ec := fastEC(ctx)
+						_ = ec
+						fc := fastArgs{Args: args}
+						_ = fc
+						out := make([]any, len(parents))
+						for i, p := range parents {
+							obj := p.(*models.DealConnection)
+							v, err := obj.TotalCountIsExact(ctx)
+							if err != nil {
+								return nil, err
+							}
+							out[i] = v
+						}
+						return out, nil
+					},
+					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
+						v, _ := value.(bool)
+						w.Bool(bool(v))
 						return true
 					},
 				},
@@ -1417,6 +1494,31 @@ func fastTypes() map[string]*gqlfast.Type {
 						return true
 					},
 				},
+				"totalCountIsExact": {
+					Name: "totalCountIsExact",
+					Kind: gqlfast.ResolvedScalar,
+					Resolve: func(ctx context.Context, parents []any, args map[string]any) ([]any, error) {
+						ec := fastEC(ctx)
+						_ = ec
+						fc := fastArgs{Args: args}
+						_ = fc
+						out := make([]any, len(parents))
+						for i, p := range parents {
+							obj := p.(*models.LexiTaskConnection)
+							v, err := obj.TotalCountIsExact(ctx)
+							if err != nil {
+								return nil, err
+							}
+							out[i] = v
+						}
+						return out, nil
+					},
+					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
+						v, _ := value.(bool)
+						w.Bool(bool(v))
+						return true
+					},
+				},
 			},
 		},
 		"LexiTaskEdge": {
@@ -1666,6 +1768,31 @@ func fastTypes() map[string]*gqlfast.Type {
 					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
 						v, _ := value.(int)
 						w.Int(int64(v))
+						return true
+					},
+				},
+				"totalCountIsExact": {
+					Name: "totalCountIsExact",
+					Kind: gqlfast.ResolvedScalar,
+					Resolve: func(ctx context.Context, parents []any, args map[string]any) ([]any, error) {
+						ec := fastEC(ctx)
+						_ = ec
+						fc := fastArgs{Args: args}
+						_ = fc
+						out := make([]any, len(parents))
+						for i, p := range parents {
+							obj := p.(*models.ListConnection)
+							v, err := obj.TotalCountIsExact(ctx)
+							if err != nil {
+								return nil, err
+							}
+							out[i] = v
+						}
+						return out, nil
+					},
+					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
+						v, _ := value.(bool)
+						w.Bool(bool(v))
 						return true
 					},
 				},
@@ -1969,6 +2096,31 @@ func fastTypes() map[string]*gqlfast.Type {
 					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
 						v, _ := value.(int)
 						w.Int(int64(v))
+						return true
+					},
+				},
+				"totalCountIsExact": {
+					Name: "totalCountIsExact",
+					Kind: gqlfast.ResolvedScalar,
+					Resolve: func(ctx context.Context, parents []any, args map[string]any) ([]any, error) {
+						ec := fastEC(ctx)
+						_ = ec
+						fc := fastArgs{Args: args}
+						_ = fc
+						out := make([]any, len(parents))
+						for i, p := range parents {
+							obj := p.(*models.ProspectConnection)
+							v, err := obj.TotalCountIsExact(ctx)
+							if err != nil {
+								return nil, err
+							}
+							out[i] = v
+						}
+						return out, nil
+					},
+					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
+						v, _ := value.(bool)
+						w.Bool(bool(v))
 						return true
 					},
 				},
@@ -3148,6 +3300,22 @@ func fastTypes() map[string]*gqlfast.Type {
 						return dst, false
 					},
 				},
+				"webhookDeliveries": {
+					Name:     "webhookDeliveries",
+					Kind:     gqlfast.Object,
+					Type:     "WebhookDeliveryUsage",
+					Abstract: false,
+					List:     false,
+					NonNull:  true,
+					Children: func(parent any, dst []any) ([]any, bool) {
+						obj := parent.(*models.UsageDay)
+						v := obj.WebhookDeliveries
+						if v == nil {
+							return dst, true
+						}
+						return append(dst, v), false
+					},
+				},
 			},
 		},
 		"Viewer": {
@@ -3435,6 +3603,31 @@ func fastTypes() map[string]*gqlfast.Type {
 						return true
 					},
 				},
+				"totalCountIsExact": {
+					Name: "totalCountIsExact",
+					Kind: gqlfast.ResolvedScalar,
+					Resolve: func(ctx context.Context, parents []any, args map[string]any) ([]any, error) {
+						ec := fastEC(ctx)
+						_ = ec
+						fc := fastArgs{Args: args}
+						_ = fc
+						out := make([]any, len(parents))
+						for i, p := range parents {
+							obj := p.(*models.WebhookDeliveryConnection)
+							v, err := obj.TotalCountIsExact(ctx)
+							if err != nil {
+								return nil, err
+							}
+							out[i] = v
+						}
+						return out, nil
+					},
+					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
+						v, _ := value.(bool)
+						w.Bool(bool(v))
+						return true
+					},
+				},
 			},
 		},
 		"WebhookDeliveryEdge": {
@@ -3465,6 +3658,42 @@ func fastTypes() map[string]*gqlfast.Type {
 							return dst, true
 						}
 						return append(dst, v), false
+					},
+				},
+			},
+		},
+		"WebhookDeliveryUsage": {
+			Name:      "WebhookDeliveryUsage",
+			Satisfies: []string{"WebhookDeliveryUsage"},
+			Fields: map[string]*gqlfast.Field{
+				"attempts": {
+					Name: "attempts",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookDeliveryUsage)
+						v := obj.Attempts
+						w.Int(int64(v))
+						return true
+					},
+				},
+				"delivered": {
+					Name: "delivered",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookDeliveryUsage)
+						v := obj.Delivered
+						w.Int(int64(v))
+						return true
+					},
+				},
+				"failed": {
+					Name: "failed",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookDeliveryUsage)
+						v := obj.Failed
+						w.Int(int64(v))
+						return true
 					},
 				},
 			},
@@ -3661,6 +3890,31 @@ func fastTypes() map[string]*gqlfast.Type {
 					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
 						v, _ := value.(int)
 						w.Int(int64(v))
+						return true
+					},
+				},
+				"totalCountIsExact": {
+					Name: "totalCountIsExact",
+					Kind: gqlfast.ResolvedScalar,
+					Resolve: func(ctx context.Context, parents []any, args map[string]any) ([]any, error) {
+						ec := fastEC(ctx)
+						_ = ec
+						fc := fastArgs{Args: args}
+						_ = fc
+						out := make([]any, len(parents))
+						for i, p := range parents {
+							obj := p.(*models.WebhookEndpointConnection)
+							v, err := obj.TotalCountIsExact(ctx)
+							if err != nil {
+								return nil, err
+							}
+							out[i] = v
+						}
+						return out, nil
+					},
+					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
+						v, _ := value.(bool)
+						w.Bool(bool(v))
 						return true
 					},
 				},

@@ -68,10 +68,11 @@ type ComplexityRoot struct {
 	}
 
 	CampaignConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	CampaignEdge struct {
@@ -96,10 +97,11 @@ type ComplexityRoot struct {
 	}
 
 	ContactConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	ContactEdge struct {
@@ -125,10 +127,11 @@ type ComplexityRoot struct {
 	}
 
 	DealConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	DealEdge struct {
@@ -163,10 +166,11 @@ type ComplexityRoot struct {
 	}
 
 	LexiTaskConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	LexiTaskEdge struct {
@@ -185,10 +189,11 @@ type ComplexityRoot struct {
 	}
 
 	ListConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	ListEdge struct {
@@ -247,10 +252,11 @@ type ComplexityRoot struct {
 	}
 
 	ProspectConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	ProspectEdge struct {
@@ -305,12 +311,13 @@ type ComplexityRoot struct {
 	}
 
 	UsageDay struct {
-		Calls      func(childComplexity int) int
-		Cost       func(childComplexity int) int
-		Date       func(childComplexity int) int
-		ErrorRate  func(childComplexity int) int
-		Errors     func(childComplexity int) int
-		Operations func(childComplexity int) int
+		Calls             func(childComplexity int) int
+		Cost              func(childComplexity int) int
+		Date              func(childComplexity int) int
+		ErrorRate         func(childComplexity int) int
+		Errors            func(childComplexity int) int
+		Operations        func(childComplexity int) int
+		WebhookDeliveries func(childComplexity int) int
 	}
 
 	Viewer struct {
@@ -335,15 +342,22 @@ type ComplexityRoot struct {
 	}
 
 	WebhookDeliveryConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	WebhookDeliveryEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	WebhookDeliveryUsage struct {
+		Attempts  func(childComplexity int) int
+		Delivered func(childComplexity int) int
+		Failed    func(childComplexity int) int
 	}
 
 	WebhookEndpoint struct {
@@ -359,10 +373,11 @@ type ComplexityRoot struct {
 	}
 
 	WebhookEndpointConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	WebhookEndpointEdge struct {
@@ -597,6 +612,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CampaignConnection.TotalCount(childComplexity), true
+	case "CampaignConnection.totalCountIsExact":
+		if e.ComplexityRoot.CampaignConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignConnection.TotalCountIsExact(childComplexity), true
 
 	case "CampaignEdge.cursor":
 		if e.ComplexityRoot.CampaignEdge.Cursor == nil {
@@ -724,6 +745,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContactConnection.TotalCount(childComplexity), true
+	case "ContactConnection.totalCountIsExact":
+		if e.ComplexityRoot.ContactConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactConnection.TotalCountIsExact(childComplexity), true
 
 	case "ContactEdge.cursor":
 		if e.ComplexityRoot.ContactEdge.Cursor == nil {
@@ -830,6 +857,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DealConnection.TotalCount(childComplexity), true
+	case "DealConnection.totalCountIsExact":
+		if e.ComplexityRoot.DealConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealConnection.TotalCountIsExact(childComplexity), true
 
 	case "DealEdge.cursor":
 		if e.ComplexityRoot.DealEdge.Cursor == nil {
@@ -973,6 +1006,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LexiTaskConnection.TotalCount(childComplexity), true
+	case "LexiTaskConnection.totalCountIsExact":
+		if e.ComplexityRoot.LexiTaskConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiTaskConnection.TotalCountIsExact(childComplexity), true
 
 	case "LexiTaskEdge.cursor":
 		if e.ComplexityRoot.LexiTaskEdge.Cursor == nil {
@@ -1059,6 +1098,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ListConnection.TotalCount(childComplexity), true
+	case "ListConnection.totalCountIsExact":
+		if e.ComplexityRoot.ListConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListConnection.TotalCountIsExact(childComplexity), true
 
 	case "ListEdge.cursor":
 		if e.ComplexityRoot.ListEdge.Cursor == nil {
@@ -1449,6 +1494,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProspectConnection.TotalCount(childComplexity), true
+	case "ProspectConnection.totalCountIsExact":
+		if e.ComplexityRoot.ProspectConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProspectConnection.TotalCountIsExact(childComplexity), true
 
 	case "ProspectEdge.cursor":
 		if e.ComplexityRoot.ProspectEdge.Cursor == nil {
@@ -1766,6 +1817,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UsageDay.Operations(childComplexity), true
+	case "UsageDay.webhookDeliveries":
+		if e.ComplexityRoot.UsageDay.WebhookDeliveries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageDay.WebhookDeliveries(childComplexity), true
 
 	case "Viewer.apiKey":
 		if e.ComplexityRoot.Viewer.APIKey == nil {
@@ -1883,6 +1940,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WebhookDeliveryConnection.TotalCount(childComplexity), true
+	case "WebhookDeliveryConnection.totalCountIsExact":
+		if e.ComplexityRoot.WebhookDeliveryConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.TotalCountIsExact(childComplexity), true
 
 	case "WebhookDeliveryEdge.cursor":
 		if e.ComplexityRoot.WebhookDeliveryEdge.Cursor == nil {
@@ -1896,6 +1959,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WebhookDeliveryEdge.Node(childComplexity), true
+
+	case "WebhookDeliveryUsage.attempts":
+		if e.ComplexityRoot.WebhookDeliveryUsage.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryUsage.Attempts(childComplexity), true
+	case "WebhookDeliveryUsage.delivered":
+		if e.ComplexityRoot.WebhookDeliveryUsage.Delivered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryUsage.Delivered(childComplexity), true
+	case "WebhookDeliveryUsage.failed":
+		if e.ComplexityRoot.WebhookDeliveryUsage.Failed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryUsage.Failed(childComplexity), true
 
 	case "WebhookEndpoint.createdAt":
 		if e.ComplexityRoot.WebhookEndpoint.CreatedAt == nil {
@@ -1976,6 +2058,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WebhookEndpointConnection.TotalCount(childComplexity), true
+	case "WebhookEndpointConnection.totalCountIsExact":
+		if e.ComplexityRoot.WebhookEndpointConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpointConnection.TotalCountIsExact(childComplexity), true
 
 	case "WebhookEndpointEdge.cursor":
 		if e.ComplexityRoot.WebhookEndpointEdge.Cursor == nil {
@@ -2323,6 +2411,8 @@ type UsageDay {
   errorRate: Float!
   "Calls and errors per root field, most called first."
   operations: [OperationUsage!]!
+  "Webhook deliveries to the key's workspace's endpoints that day: not API calls, never charged."
+  webhookDeliveries: WebhookDeliveryUsage!
 }
 
 type OperationUsage {
@@ -2391,7 +2481,15 @@ type ContactConnection {
   edges: [ContactEdge!]!
   nodes: [Contact!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection selects. Exact when it is unfiltered, nested (a contact's
+  lists or deals, a list's contacts) or filters contacts by one list or one tag alone: those
+  are kept counts. Otherwise counting stops at 10,000: totalCount is then 10,000 and
+  totalCountIsExact false.
+  """
   totalCount: Int!
+  "False when totalCount stopped at 10,000 and more items match."
+  totalCountIsExact: Boolean!
 }
 
 input ContactFilter {
@@ -2456,7 +2554,15 @@ type ListConnection {
   edges: [ListEdge!]!
   nodes: [List!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection selects. Exact when it is unfiltered, nested (a contact's
+  lists or deals, a list's contacts) or filters contacts by one list or one tag alone: those
+  are kept counts. Otherwise counting stops at 10,000: totalCount is then 10,000 and
+  totalCountIsExact false.
+  """
   totalCount: Int!
+  "False when totalCount stopped at 10,000 and more items match."
+  totalCountIsExact: Boolean!
 }
 
 input ListFilter {
@@ -2502,7 +2608,15 @@ type CampaignConnection {
   edges: [CampaignEdge!]!
   nodes: [Campaign!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection selects. Exact when it is unfiltered, nested (a contact's
+  lists or deals, a list's contacts) or filters contacts by one list or one tag alone: those
+  are kept counts. Otherwise counting stops at 10,000: totalCount is then 10,000 and
+  totalCountIsExact false.
+  """
   totalCount: Int!
+  "False when totalCount stopped at 10,000 and more items match."
+  totalCountIsExact: Boolean!
 }
 
 input CampaignFilter {
@@ -2561,7 +2675,15 @@ type DealConnection {
   edges: [DealEdge!]!
   nodes: [Deal!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection selects. Exact when it is unfiltered, nested (a contact's
+  lists or deals, a list's contacts) or filters contacts by one list or one tag alone: those
+  are kept counts. Otherwise counting stops at 10,000: totalCount is then 10,000 and
+  totalCountIsExact false.
+  """
   totalCount: Int!
+  "False when totalCount stopped at 10,000 and more items match."
+  totalCountIsExact: Boolean!
 }
 
 input DealFilter {
@@ -2609,7 +2731,13 @@ type ProspectConnection {
   edges: [ProspectEdge!]!
   nodes: [Prospect!]!
   pageInfo: PageInfo!
+  """
+  How many prospects the filter selects, counted up to 10,000: past that, totalCount is 10,000
+  and totalCountIsExact false (the catalog is shared and its counts are not kept).
+  """
   totalCount: Int!
+  "False when totalCount stopped at 10,000 and more items match."
+  totalCountIsExact: Boolean!
 }
 
 input ProspectFilter {
@@ -2698,7 +2826,15 @@ type LexiTaskConnection {
   edges: [LexiTaskEdge!]!
   nodes: [LexiTask!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection selects. Exact when it is unfiltered, nested (a contact's
+  lists or deals, a list's contacts) or filters contacts by one list or one tag alone: those
+  are kept counts. Otherwise counting stops at 10,000: totalCount is then 10,000 and
+  totalCountIsExact false.
+  """
   totalCount: Int!
+  "False when totalCount stopped at 10,000 and more items match."
+  totalCountIsExact: Boolean!
 }
 
 """
@@ -2730,7 +2866,10 @@ type WebhookEndpointConnection {
   edges: [WebhookEndpointEdge!]!
   nodes: [WebhookEndpoint!]!
   pageInfo: PageInfo!
+  "How many items the connection selects, counted up to 10,000: past that, 10,000 and totalCountIsExact false."
   totalCount: Int!
+  "False when totalCount stopped at 10,000 and more items match."
+  totalCountIsExact: Boolean!
 }
 
 input CreateWebhookEndpointInput {
@@ -2800,7 +2939,19 @@ type WebhookDeliveryConnection {
   edges: [WebhookDeliveryEdge!]!
   nodes: [WebhookDelivery!]!
   pageInfo: PageInfo!
+  "How many items the connection selects, counted up to 10,000: past that, 10,000 and totalCountIsExact false."
   totalCount: Int!
+  "False when totalCount stopped at 10,000 and more items match."
+  totalCountIsExact: Boolean!
+}
+
+"Webhook delivery attempts of one UTC day."
+type WebhookDeliveryUsage {
+  attempts: Int!
+  "Attempts the endpoint answered with 2xx."
+  delivered: Int!
+  "Attempts that failed: another status, a timeout, a refused address."
+  failed: Int!
 }
 `, BuiltIn: false},
 }
@@ -2866,6 +3017,8 @@ func (ec *executionContext) childFields_CampaignConnection(ctx context.Context, 
 		return ec.fieldContext_CampaignConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_CampaignConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_CampaignConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CampaignConnection", field.Name)
 }
@@ -2922,6 +3075,8 @@ func (ec *executionContext) childFields_ContactConnection(ctx context.Context, f
 		return ec.fieldContext_ContactConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_ContactConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_ContactConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ContactConnection", field.Name)
 }
@@ -2980,6 +3135,8 @@ func (ec *executionContext) childFields_DealConnection(ctx context.Context, fiel
 		return ec.fieldContext_DealConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_DealConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_DealConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DealConnection", field.Name)
 }
@@ -3056,6 +3213,8 @@ func (ec *executionContext) childFields_LexiTaskConnection(ctx context.Context, 
 		return ec.fieldContext_LexiTaskConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_LexiTaskConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_LexiTaskConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LexiTaskConnection", field.Name)
 }
@@ -3100,6 +3259,8 @@ func (ec *executionContext) childFields_ListConnection(ctx context.Context, fiel
 		return ec.fieldContext_ListConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_ListConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_ListConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ListConnection", field.Name)
 }
@@ -3170,6 +3331,8 @@ func (ec *executionContext) childFields_ProspectConnection(ctx context.Context, 
 		return ec.fieldContext_ProspectConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_ProspectConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_ProspectConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProspectConnection", field.Name)
 }
@@ -3244,6 +3407,8 @@ func (ec *executionContext) childFields_UsageDay(ctx context.Context, field grap
 		return ec.fieldContext_UsageDay_errorRate(ctx, field)
 	case "operations":
 		return ec.fieldContext_UsageDay_operations(ctx, field)
+	case "webhookDeliveries":
+		return ec.fieldContext_UsageDay_webhookDeliveries(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UsageDay", field.Name)
 }
@@ -3300,6 +3465,8 @@ func (ec *executionContext) childFields_WebhookDeliveryConnection(ctx context.Co
 		return ec.fieldContext_WebhookDeliveryConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_WebhookDeliveryConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_WebhookDeliveryConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryConnection", field.Name)
 }
@@ -3312,6 +3479,18 @@ func (ec *executionContext) childFields_WebhookDeliveryEdge(ctx context.Context,
 		return ec.fieldContext_WebhookDeliveryEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryUsage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "attempts":
+		return ec.fieldContext_WebhookDeliveryUsage_attempts(ctx, field)
+	case "delivered":
+		return ec.fieldContext_WebhookDeliveryUsage_delivered(ctx, field)
+	case "failed":
+		return ec.fieldContext_WebhookDeliveryUsage_failed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryUsage", field.Name)
 }
 
 func (ec *executionContext) childFields_WebhookEndpoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3348,6 +3527,8 @@ func (ec *executionContext) childFields_WebhookEndpointConnection(ctx context.Co
 		return ec.fieldContext_WebhookEndpointConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_WebhookEndpointConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_WebhookEndpointConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WebhookEndpointConnection", field.Name)
 }
@@ -5069,6 +5250,29 @@ func (ec *executionContext) fieldContext_CampaignConnection_totalCount(_ context
 	return graphql.NewScalarFieldContext("CampaignConnection", field, true, false, "Int")
 }
 
+func (ec *executionContext) _CampaignConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *models.CampaignConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignConnection_totalCountIsExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsExact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignConnection", field, true, false, "Boolean")
+}
+
 func (ec *executionContext) _CampaignEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *models.CampaignEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5630,6 +5834,29 @@ func (ec *executionContext) fieldContext_ContactConnection_totalCount(_ context.
 	return graphql.NewScalarFieldContext("ContactConnection", field, true, false, "Int")
 }
 
+func (ec *executionContext) _ContactConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *models.ContactConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactConnection_totalCountIsExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsExact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactConnection", field, true, false, "Boolean")
+}
+
 func (ec *executionContext) _ContactEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *models.ContactEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6096,6 +6323,29 @@ func (ec *executionContext) _DealConnection_totalCount(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_DealConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DealConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _DealConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *models.DealConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DealConnection_totalCountIsExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsExact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DealConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DealConnection", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _DealEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *models.DealEdge) (ret graphql.Marshaler) {
@@ -6681,6 +6931,29 @@ func (ec *executionContext) fieldContext_LexiTaskConnection_totalCount(_ context
 	return graphql.NewScalarFieldContext("LexiTaskConnection", field, true, false, "Int")
 }
 
+func (ec *executionContext) _LexiTaskConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *models.LexiTaskConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiTaskConnection_totalCountIsExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsExact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LexiTaskConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LexiTaskConnection", field, true, false, "Boolean")
+}
+
 func (ec *executionContext) _LexiTaskEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *models.LexiTaskEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7081,6 +7354,29 @@ func (ec *executionContext) _ListConnection_totalCount(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_ListConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ListConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ListConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *models.ListConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListConnection_totalCountIsExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsExact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListConnection", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _ListEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *models.ListEdge) (ret graphql.Marshaler) {
@@ -9067,6 +9363,29 @@ func (ec *executionContext) fieldContext_ProspectConnection_totalCount(_ context
 	return graphql.NewScalarFieldContext("ProspectConnection", field, true, false, "Int")
 }
 
+func (ec *executionContext) _ProspectConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *models.ProspectConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProspectConnection_totalCountIsExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsExact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProspectConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProspectConnection", field, true, false, "Boolean")
+}
+
 func (ec *executionContext) _ProspectEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *models.ProspectEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10679,6 +10998,38 @@ func (ec *executionContext) fieldContext_UsageDay_operations(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _UsageDay_webhookDeliveries(ctx context.Context, field graphql.CollectedField, obj *models.UsageDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageDay_webhookDeliveries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WebhookDeliveries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.WebhookDeliveryUsage) graphql.Marshaler {
+			return ec.marshalNWebhookDeliveryUsage2ᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐWebhookDeliveryUsage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageDay_webhookDeliveries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UsageDay",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookDeliveryUsage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Viewer_workspace(ctx context.Context, field graphql.CollectedField, obj *models.Viewer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11161,6 +11512,29 @@ func (ec *executionContext) fieldContext_WebhookDeliveryConnection_totalCount(_ 
 	return graphql.NewScalarFieldContext("WebhookDeliveryConnection", field, true, false, "Int")
 }
 
+func (ec *executionContext) _WebhookDeliveryConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *models.WebhookDeliveryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryConnection_totalCountIsExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsExact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryConnection", field, true, false, "Boolean")
+}
+
 func (ec *executionContext) _WebhookDeliveryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *models.WebhookDeliveryEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11214,6 +11588,75 @@ func (ec *executionContext) fieldContext_WebhookDeliveryEdge_node(_ context.Cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _WebhookDeliveryUsage_attempts(ctx context.Context, field graphql.CollectedField, obj *models.WebhookDeliveryUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryUsage_attempts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attempts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryUsage_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryUsage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WebhookDeliveryUsage_delivered(ctx context.Context, field graphql.CollectedField, obj *models.WebhookDeliveryUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryUsage_delivered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Delivered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryUsage_delivered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryUsage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WebhookDeliveryUsage_failed(ctx context.Context, field graphql.CollectedField, obj *models.WebhookDeliveryUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryUsage_failed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryUsage_failed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryUsage", field, false, false, "Int")
 }
 
 func (ec *executionContext) _WebhookEndpoint_id(ctx context.Context, field graphql.CollectedField, obj *models.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -11540,6 +11983,29 @@ func (ec *executionContext) _WebhookEndpointConnection_totalCount(ctx context.Co
 }
 func (ec *executionContext) fieldContext_WebhookEndpointConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WebhookEndpointConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _WebhookEndpointConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *models.WebhookEndpointConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookEndpointConnection_totalCountIsExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsExact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookEndpointConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookEndpointConnection", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _WebhookEndpointEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *models.WebhookEndpointEdge) (ret graphql.Marshaler) {
@@ -14022,6 +14488,12 @@ func (ec *executionContext) _CampaignConnection(ctx context.Context, sel ast.Sel
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CampaignConnection_totalCount(ctx, field, obj)
 				})
+		case "totalCountIsExact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CampaignConnection_totalCountIsExact(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14203,6 +14675,12 @@ func (ec *executionContext) _ContactConnection(ctx context.Context, sel ast.Sele
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ContactConnection_totalCount(ctx, field, obj)
+				})
+		case "totalCountIsExact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ContactConnection_totalCountIsExact(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -14402,6 +14880,12 @@ func (ec *executionContext) _DealConnection(ctx context.Context, sel ast.Selecti
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._DealConnection_totalCount(ctx, field, obj)
+				})
+		case "totalCountIsExact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DealConnection_totalCountIsExact(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -14659,6 +15143,12 @@ func (ec *executionContext) _LexiTaskConnection(ctx context.Context, sel ast.Sel
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._LexiTaskConnection_totalCount(ctx, field, obj)
 				})
+		case "totalCountIsExact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LexiTaskConnection_totalCountIsExact(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14810,6 +15300,12 @@ func (ec *executionContext) _ListConnection(ctx context.Context, sel ast.Selecti
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ListConnection_totalCount(ctx, field, obj)
+				})
+		case "totalCountIsExact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ListConnection_totalCountIsExact(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -15256,6 +15752,12 @@ func (ec *executionContext) _ProspectConnection(ctx context.Context, sel ast.Sel
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ProspectConnection_totalCount(ctx, field, obj)
 				})
+		case "totalCountIsExact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProspectConnection_totalCountIsExact(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15672,6 +16174,11 @@ func (ec *executionContext) _UsageDay(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "webhookDeliveries":
+			out.Values[i] = ec._UsageDay_webhookDeliveries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15852,6 +16359,12 @@ func (ec *executionContext) _WebhookDeliveryConnection(ctx context.Context, sel 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WebhookDeliveryConnection_totalCount(ctx, field, obj)
 				})
+		case "totalCountIsExact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WebhookDeliveryConnection_totalCountIsExact(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15887,6 +16400,49 @@ func (ec *executionContext) _WebhookDeliveryEdge(ctx context.Context, sel ast.Se
 			}
 		case "node":
 			out.Values[i] = ec._WebhookDeliveryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var webhookDeliveryUsageImplementors = []string{"WebhookDeliveryUsage"}
+
+func (ec *executionContext) _WebhookDeliveryUsage(ctx context.Context, sel ast.SelectionSet, obj *models.WebhookDeliveryUsage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryUsageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookDeliveryUsage")
+		case "attempts":
+			out.Values[i] = ec._WebhookDeliveryUsage_attempts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "delivered":
+			out.Values[i] = ec._WebhookDeliveryUsage_delivered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failed":
+			out.Values[i] = ec._WebhookDeliveryUsage_failed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -16011,6 +16567,12 @@ func (ec *executionContext) _WebhookEndpointConnection(ctx context.Context, sel 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WebhookEndpointConnection_totalCount(ctx, field, obj)
+				})
+		case "totalCountIsExact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WebhookEndpointConnection_totalCountIsExact(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -17327,6 +17889,14 @@ func (ec *executionContext) unmarshalNWebhookDeliveryStatus2githubᚗcomᚋwbk�
 
 func (ec *executionContext) marshalNWebhookDeliveryStatus2githubᚗcomᚋwbkᚋcrmᚋmodelsᚐWebhookDeliveryStatus(ctx context.Context, sel ast.SelectionSet, v models.WebhookDeliveryStatus) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNWebhookDeliveryUsage2ᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐWebhookDeliveryUsage(ctx context.Context, sel ast.SelectionSet, v *models.WebhookDeliveryUsage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WebhookDeliveryUsage!")
+		return graphql.Null
+	}
+	return ec._WebhookDeliveryUsage(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNWebhookEndpoint2ᚕᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐWebhookEndpointᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.WebhookEndpoint) graphql.Marshaler {

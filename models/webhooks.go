@@ -63,6 +63,18 @@ type WebhookDelivery struct {
 	DeliveredAt *time.Time
 }
 
+// WebhookUsageRecord counts one workspace's delivery attempts of one UTC day, as stored.
+type WebhookUsageRecord struct {
+	WorkspaceID string `gorm:"primaryKey"`
+	// Date is the UTC day, YYYY-MM-DD.
+	Date      string `gorm:"primaryKey"`
+	Attempts  int64
+	Delivered int64
+	Failed    int64
+}
+
+func (WebhookUsageRecord) TableName() string { return "webhook_usage" }
+
 type WebhookEndpointEdge struct {
 	Cursor string
 	Node   *WebhookEndpoint
@@ -71,7 +83,8 @@ type WebhookEndpointEdge struct {
 type WebhookEndpointConnection struct {
 	Edges    []*WebhookEndpointEdge
 	PageInfo *PageInfo
-	Count    Counter `json:"-"`
+	Count    Counter   `json:"-"`
+	Exact    Exactness `json:"-"`
 }
 
 func (c *WebhookEndpointConnection) Nodes() []*WebhookEndpoint {
@@ -86,7 +99,8 @@ type WebhookDeliveryEdge struct {
 type WebhookDeliveryConnection struct {
 	Edges    []*WebhookDeliveryEdge
 	PageInfo *PageInfo
-	Count    Counter `json:"-"`
+	Count    Counter   `json:"-"`
+	Exact    Exactness `json:"-"`
 }
 
 func (c *WebhookDeliveryConnection) Nodes() []*WebhookDelivery {
@@ -95,4 +109,12 @@ func (c *WebhookDeliveryConnection) Nodes() []*WebhookDelivery {
 
 func (c *WebhookEndpointConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
+func (c *WebhookEndpointConnection) TotalCountIsExact(ctx context.Context) (bool, error) {
+	return exact(ctx, c.Exact)
+}
+
 func (c *WebhookDeliveryConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+func (c *WebhookDeliveryConnection) TotalCountIsExact(ctx context.Context) (bool, error) {
+	return exact(ctx, c.Exact)
+}

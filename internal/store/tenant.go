@@ -62,8 +62,8 @@ var persistedModels = []any{
 	&models.ListMembership{}, &models.Campaign{}, &models.Deal{}, &models.Prospect{},
 	&models.UsageDayRecord{}, &models.UsageOperationRecord{},
 	&models.LexiConversation{}, &models.LexiMessage{}, &models.LexiTask{},
-	&IdempotencyRecord{},
-	&models.WebhookEndpoint{}, &models.WebhookEvent{}, &models.WebhookDelivery{},
+	&IdempotencyRecord{}, &RowCount{},
+	&models.WebhookEndpoint{}, &models.WebhookEvent{}, &models.WebhookDelivery{}, &models.WebhookUsageRecord{},
 }
 
 // tenantTables are the tables of the models with a WorkspaceID field, named as GORM names
