@@ -66,6 +66,8 @@ type Config struct {
 	WebsocketInitTimeout time.Duration
 	// CORSOrigins are the origins browsers may call from (CORS_ORIGINS); empty: any origin.
 	CORSOrigins []string
+	// QuietRequests turns off the INFO line per request (REQUEST_LOG=off).
+	QuietRequests bool
 	// APQCache keeps automatic persisted queries; nil: a bounded in-process LRU.
 	APQCache graphql.Cache[string]
 	// WebhookAllowPrivate lets webhooks reach http:// and private addresses (WEBHOOK_ALLOW_PRIVATE).
@@ -152,7 +154,7 @@ func New(cfg Config) *App {
 		Store: cfg.Store, Auth: a.Auth, Limiter: a.Limiter, Usage: a.Usage, Log: cfg.Log, SDL: cfg.SDL,
 		MaxBodyBytes: cfg.MaxBodyBytes, Registry: cfg.Registry, MetricsElsewhere: cfg.MetricsElsewhere,
 		RequestTimeout: cfg.RequestTimeout, WebsocketInitTimeout: cfg.WebsocketInitTimeout,
-		CORSOrigins: cfg.CORSOrigins, APQCache: cfg.APQCache, Direct: direct,
+		CORSOrigins: cfg.CORSOrigins, APQCache: cfg.APQCache, Direct: direct, QuietRequests: cfg.QuietRequests,
 		Idempotency: idempotency.New(cfg.Store, a.Limiter.Now),
 	})
 	// /v1 is the REST API: persisted operations sent through the same /graphql pipeline.

@@ -20,6 +20,8 @@ import (
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/formatter"
+
+	"github.com/wbk/crm/internal/reqinfo"
 )
 
 //go:embed operations.graphql
@@ -200,6 +202,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		writeError(w, http.StatusNotFound, apiError{Code: "NOT_FOUND", Message: "no such endpoint: " + r.Method + " " + r.URL.Path})
 		return
+	}
+	if info := reqinfo.From(r.Context()); info != nil {
+		info.Route = c.path // the request's log line and metrics name the route, not /v1/
 	}
 	vars, apiErr := c.variables(r, params)
 	if apiErr != nil {
