@@ -462,6 +462,31 @@ func fastTypes() map[string]*gqlfast.Type {
 						return true
 					},
 				},
+				"totalCountIsExact": {
+					Name: "totalCountIsExact",
+					Kind: gqlfast.ResolvedScalar,
+					Resolve: func(ctx context.Context, parents []any, args map[string]any) ([]any, error) {
+						ec := fastEC(ctx)
+						_ = ec
+						fc := fastArgs{Args: args}
+						_ = fc
+						out := make([]any, len(parents))
+						for i, p := range parents {
+							obj := p.(*models.CampaignConnection)
+							v, err := obj.TotalCountIsExact(ctx)
+							if err != nil {
+								return nil, err
+							}
+							out[i] = v
+						}
+						return out, nil
+					},
+					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
+						v, _ := value.(bool)
+						w.Bool(bool(v))
+						return true
+					},
+				},
 			},
 		},
 		"CampaignEdge": {
@@ -799,6 +824,31 @@ func fastTypes() map[string]*gqlfast.Type {
 						return true
 					},
 				},
+				"totalCountIsExact": {
+					Name: "totalCountIsExact",
+					Kind: gqlfast.ResolvedScalar,
+					Resolve: func(ctx context.Context, parents []any, args map[string]any) ([]any, error) {
+						ec := fastEC(ctx)
+						_ = ec
+						fc := fastArgs{Args: args}
+						_ = fc
+						out := make([]any, len(parents))
+						for i, p := range parents {
+							obj := p.(*models.ContactConnection)
+							v, err := obj.TotalCountIsExact(ctx)
+							if err != nil {
+								return nil, err
+							}
+							out[i] = v
+						}
+						return out, nil
+					},
+					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
+						v, _ := value.(bool)
+						w.Bool(bool(v))
+						return true
+					},
+				},
 			},
 		},
 		"ContactEdge": {
@@ -1072,6 +1122,31 @@ func fastTypes() map[string]*gqlfast.Type {
 					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
 						v, _ := value.(int)
 						w.Int(int64(v))
+						return true
+					},
+				},
+				"totalCountIsExact": {
+					Name: "totalCountIsExact",
+					Kind: gqlfast.ResolvedScalar,
+					Resolve: func(ctx context.Context, parents []any, args map[string]any) ([]any, error) {
+						ec := fastEC(ctx)
+						_ = ec
+						fc := fastArgs{Args: args}
+						_ = fc
+						out := make([]any, len(parents))
+						for i, p := range parents {
+							obj := p.(*models.DealConnection)
+							v, err := obj.TotalCountIsExact(ctx)
+							if err != nil {
+								return nil, err
+							}
+							out[i] = v
+						}
+						return out, nil
+					},
+					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
+						v, _ := value.(bool)
+						w.Bool(bool(v))
 						return true
 					},
 				},
@@ -1417,6 +1492,31 @@ func fastTypes() map[string]*gqlfast.Type {
 						return true
 					},
 				},
+				"totalCountIsExact": {
+					Name: "totalCountIsExact",
+					Kind: gqlfast.ResolvedScalar,
+					Resolve: func(ctx context.Context, parents []any, args map[string]any) ([]any, error) {
+						ec := fastEC(ctx)
+						_ = ec
+						fc := fastArgs{Args: args}
+						_ = fc
+						out := make([]any, len(parents))
+						for i, p := range parents {
+							obj := p.(*models.LexiTaskConnection)
+							v, err := obj.TotalCountIsExact(ctx)
+							if err != nil {
+								return nil, err
+							}
+							out[i] = v
+						}
+						return out, nil
+					},
+					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
+						v, _ := value.(bool)
+						w.Bool(bool(v))
+						return true
+					},
+				},
 			},
 		},
 		"LexiTaskEdge": {
@@ -1666,6 +1766,31 @@ func fastTypes() map[string]*gqlfast.Type {
 					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
 						v, _ := value.(int)
 						w.Int(int64(v))
+						return true
+					},
+				},
+				"totalCountIsExact": {
+					Name: "totalCountIsExact",
+					Kind: gqlfast.ResolvedScalar,
+					Resolve: func(ctx context.Context, parents []any, args map[string]any) ([]any, error) {
+						ec := fastEC(ctx)
+						_ = ec
+						fc := fastArgs{Args: args}
+						_ = fc
+						out := make([]any, len(parents))
+						for i, p := range parents {
+							obj := p.(*models.ListConnection)
+							v, err := obj.TotalCountIsExact(ctx)
+							if err != nil {
+								return nil, err
+							}
+							out[i] = v
+						}
+						return out, nil
+					},
+					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
+						v, _ := value.(bool)
+						w.Bool(bool(v))
 						return true
 					},
 				},
@@ -1969,6 +2094,31 @@ func fastTypes() map[string]*gqlfast.Type {
 					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
 						v, _ := value.(int)
 						w.Int(int64(v))
+						return true
+					},
+				},
+				"totalCountIsExact": {
+					Name: "totalCountIsExact",
+					Kind: gqlfast.ResolvedScalar,
+					Resolve: func(ctx context.Context, parents []any, args map[string]any) ([]any, error) {
+						ec := fastEC(ctx)
+						_ = ec
+						fc := fastArgs{Args: args}
+						_ = fc
+						out := make([]any, len(parents))
+						for i, p := range parents {
+							obj := p.(*models.ProspectConnection)
+							v, err := obj.TotalCountIsExact(ctx)
+							if err != nil {
+								return nil, err
+							}
+							out[i] = v
+						}
+						return out, nil
+					},
+					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
+						v, _ := value.(bool)
+						w.Bool(bool(v))
 						return true
 					},
 				},
@@ -3435,6 +3585,31 @@ func fastTypes() map[string]*gqlfast.Type {
 						return true
 					},
 				},
+				"totalCountIsExact": {
+					Name: "totalCountIsExact",
+					Kind: gqlfast.ResolvedScalar,
+					Resolve: func(ctx context.Context, parents []any, args map[string]any) ([]any, error) {
+						ec := fastEC(ctx)
+						_ = ec
+						fc := fastArgs{Args: args}
+						_ = fc
+						out := make([]any, len(parents))
+						for i, p := range parents {
+							obj := p.(*models.WebhookDeliveryConnection)
+							v, err := obj.TotalCountIsExact(ctx)
+							if err != nil {
+								return nil, err
+							}
+							out[i] = v
+						}
+						return out, nil
+					},
+					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
+						v, _ := value.(bool)
+						w.Bool(bool(v))
+						return true
+					},
+				},
 			},
 		},
 		"WebhookDeliveryEdge": {
@@ -3661,6 +3836,31 @@ func fastTypes() map[string]*gqlfast.Type {
 					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
 						v, _ := value.(int)
 						w.Int(int64(v))
+						return true
+					},
+				},
+				"totalCountIsExact": {
+					Name: "totalCountIsExact",
+					Kind: gqlfast.ResolvedScalar,
+					Resolve: func(ctx context.Context, parents []any, args map[string]any) ([]any, error) {
+						ec := fastEC(ctx)
+						_ = ec
+						fc := fastArgs{Args: args}
+						_ = fc
+						out := make([]any, len(parents))
+						for i, p := range parents {
+							obj := p.(*models.WebhookEndpointConnection)
+							v, err := obj.TotalCountIsExact(ctx)
+							if err != nil {
+								return nil, err
+							}
+							out[i] = v
+						}
+						return out, nil
+					},
+					WriteValue: func(ctx context.Context, w *gqlfast.Writer, value any, sel ast.SelectionSet) bool {
+						v, _ := value.(bool)
+						w.Bool(bool(v))
 						return true
 					},
 				},

@@ -68,10 +68,11 @@ type ComplexityRoot struct {
 	}
 
 	CampaignConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	CampaignEdge struct {
@@ -96,10 +97,11 @@ type ComplexityRoot struct {
 	}
 
 	ContactConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	ContactEdge struct {
@@ -125,10 +127,11 @@ type ComplexityRoot struct {
 	}
 
 	DealConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	DealEdge struct {
@@ -163,10 +166,11 @@ type ComplexityRoot struct {
 	}
 
 	LexiTaskConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	LexiTaskEdge struct {
@@ -185,10 +189,11 @@ type ComplexityRoot struct {
 	}
 
 	ListConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	ListEdge struct {
@@ -247,10 +252,11 @@ type ComplexityRoot struct {
 	}
 
 	ProspectConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	ProspectEdge struct {
@@ -335,10 +341,11 @@ type ComplexityRoot struct {
 	}
 
 	WebhookDeliveryConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	WebhookDeliveryEdge struct {
@@ -359,10 +366,11 @@ type ComplexityRoot struct {
 	}
 
 	WebhookEndpointConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		TotalCountIsExact func(childComplexity int) int
 	}
 
 	WebhookEndpointEdge struct {
@@ -597,6 +605,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CampaignConnection.TotalCount(childComplexity), true
+	case "CampaignConnection.totalCountIsExact":
+		if e.ComplexityRoot.CampaignConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignConnection.TotalCountIsExact(childComplexity), true
 
 	case "CampaignEdge.cursor":
 		if e.ComplexityRoot.CampaignEdge.Cursor == nil {
@@ -724,6 +738,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ContactConnection.TotalCount(childComplexity), true
+	case "ContactConnection.totalCountIsExact":
+		if e.ComplexityRoot.ContactConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContactConnection.TotalCountIsExact(childComplexity), true
 
 	case "ContactEdge.cursor":
 		if e.ComplexityRoot.ContactEdge.Cursor == nil {
@@ -830,6 +850,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DealConnection.TotalCount(childComplexity), true
+	case "DealConnection.totalCountIsExact":
+		if e.ComplexityRoot.DealConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DealConnection.TotalCountIsExact(childComplexity), true
 
 	case "DealEdge.cursor":
 		if e.ComplexityRoot.DealEdge.Cursor == nil {
@@ -973,6 +999,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LexiTaskConnection.TotalCount(childComplexity), true
+	case "LexiTaskConnection.totalCountIsExact":
+		if e.ComplexityRoot.LexiTaskConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LexiTaskConnection.TotalCountIsExact(childComplexity), true
 
 	case "LexiTaskEdge.cursor":
 		if e.ComplexityRoot.LexiTaskEdge.Cursor == nil {
@@ -1059,6 +1091,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ListConnection.TotalCount(childComplexity), true
+	case "ListConnection.totalCountIsExact":
+		if e.ComplexityRoot.ListConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListConnection.TotalCountIsExact(childComplexity), true
 
 	case "ListEdge.cursor":
 		if e.ComplexityRoot.ListEdge.Cursor == nil {
@@ -1449,6 +1487,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProspectConnection.TotalCount(childComplexity), true
+	case "ProspectConnection.totalCountIsExact":
+		if e.ComplexityRoot.ProspectConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProspectConnection.TotalCountIsExact(childComplexity), true
 
 	case "ProspectEdge.cursor":
 		if e.ComplexityRoot.ProspectEdge.Cursor == nil {
@@ -1883,6 +1927,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WebhookDeliveryConnection.TotalCount(childComplexity), true
+	case "WebhookDeliveryConnection.totalCountIsExact":
+		if e.ComplexityRoot.WebhookDeliveryConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.TotalCountIsExact(childComplexity), true
 
 	case "WebhookDeliveryEdge.cursor":
 		if e.ComplexityRoot.WebhookDeliveryEdge.Cursor == nil {
@@ -1976,6 +2026,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WebhookEndpointConnection.TotalCount(childComplexity), true
+	case "WebhookEndpointConnection.totalCountIsExact":
+		if e.ComplexityRoot.WebhookEndpointConnection.TotalCountIsExact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookEndpointConnection.TotalCountIsExact(childComplexity), true
 
 	case "WebhookEndpointEdge.cursor":
 		if e.ComplexityRoot.WebhookEndpointEdge.Cursor == nil {
@@ -2391,7 +2447,15 @@ type ContactConnection {
   edges: [ContactEdge!]!
   nodes: [Contact!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection selects. Exact when it is unfiltered, nested (a contact's
+  lists or deals, a list's contacts) or filters contacts by one list or one tag alone: those
+  are kept counts. Otherwise counting stops at 10,000: totalCount is then 10,000 and
+  totalCountIsExact false.
+  """
   totalCount: Int!
+  "False when totalCount stopped at 10,000 and more items match."
+  totalCountIsExact: Boolean!
 }
 
 input ContactFilter {
@@ -2456,7 +2520,15 @@ type ListConnection {
   edges: [ListEdge!]!
   nodes: [List!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection selects. Exact when it is unfiltered, nested (a contact's
+  lists or deals, a list's contacts) or filters contacts by one list or one tag alone: those
+  are kept counts. Otherwise counting stops at 10,000: totalCount is then 10,000 and
+  totalCountIsExact false.
+  """
   totalCount: Int!
+  "False when totalCount stopped at 10,000 and more items match."
+  totalCountIsExact: Boolean!
 }
 
 input ListFilter {
@@ -2502,7 +2574,15 @@ type CampaignConnection {
   edges: [CampaignEdge!]!
   nodes: [Campaign!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection selects. Exact when it is unfiltered, nested (a contact's
+  lists or deals, a list's contacts) or filters contacts by one list or one tag alone: those
+  are kept counts. Otherwise counting stops at 10,000: totalCount is then 10,000 and
+  totalCountIsExact false.
+  """
   totalCount: Int!
+  "False when totalCount stopped at 10,000 and more items match."
+  totalCountIsExact: Boolean!
 }
 
 input CampaignFilter {
@@ -2561,7 +2641,15 @@ type DealConnection {
   edges: [DealEdge!]!
   nodes: [Deal!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection selects. Exact when it is unfiltered, nested (a contact's
+  lists or deals, a list's contacts) or filters contacts by one list or one tag alone: those
+  are kept counts. Otherwise counting stops at 10,000: totalCount is then 10,000 and
+  totalCountIsExact false.
+  """
   totalCount: Int!
+  "False when totalCount stopped at 10,000 and more items match."
+  totalCountIsExact: Boolean!
 }
 
 input DealFilter {
@@ -2609,7 +2697,13 @@ type ProspectConnection {
   edges: [ProspectEdge!]!
   nodes: [Prospect!]!
   pageInfo: PageInfo!
+  """
+  How many prospects the filter selects, counted up to 10,000: past that, totalCount is 10,000
+  and totalCountIsExact false (the catalog is shared and its counts are not kept).
+  """
   totalCount: Int!
+  "False when totalCount stopped at 10,000 and more items match."
+  totalCountIsExact: Boolean!
 }
 
 input ProspectFilter {
@@ -2698,7 +2792,15 @@ type LexiTaskConnection {
   edges: [LexiTaskEdge!]!
   nodes: [LexiTask!]!
   pageInfo: PageInfo!
+  """
+  How many items the connection selects. Exact when it is unfiltered, nested (a contact's
+  lists or deals, a list's contacts) or filters contacts by one list or one tag alone: those
+  are kept counts. Otherwise counting stops at 10,000: totalCount is then 10,000 and
+  totalCountIsExact false.
+  """
   totalCount: Int!
+  "False when totalCount stopped at 10,000 and more items match."
+  totalCountIsExact: Boolean!
 }
 
 """
@@ -2730,7 +2832,10 @@ type WebhookEndpointConnection {
   edges: [WebhookEndpointEdge!]!
   nodes: [WebhookEndpoint!]!
   pageInfo: PageInfo!
+  "How many items the connection selects, counted up to 10,000: past that, 10,000 and totalCountIsExact false."
   totalCount: Int!
+  "False when totalCount stopped at 10,000 and more items match."
+  totalCountIsExact: Boolean!
 }
 
 input CreateWebhookEndpointInput {
@@ -2800,7 +2905,10 @@ type WebhookDeliveryConnection {
   edges: [WebhookDeliveryEdge!]!
   nodes: [WebhookDelivery!]!
   pageInfo: PageInfo!
+  "How many items the connection selects, counted up to 10,000: past that, 10,000 and totalCountIsExact false."
   totalCount: Int!
+  "False when totalCount stopped at 10,000 and more items match."
+  totalCountIsExact: Boolean!
 }
 `, BuiltIn: false},
 }
@@ -2866,6 +2974,8 @@ func (ec *executionContext) childFields_CampaignConnection(ctx context.Context, 
 		return ec.fieldContext_CampaignConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_CampaignConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_CampaignConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CampaignConnection", field.Name)
 }
@@ -2922,6 +3032,8 @@ func (ec *executionContext) childFields_ContactConnection(ctx context.Context, f
 		return ec.fieldContext_ContactConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_ContactConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_ContactConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ContactConnection", field.Name)
 }
@@ -2980,6 +3092,8 @@ func (ec *executionContext) childFields_DealConnection(ctx context.Context, fiel
 		return ec.fieldContext_DealConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_DealConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_DealConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DealConnection", field.Name)
 }
@@ -3056,6 +3170,8 @@ func (ec *executionContext) childFields_LexiTaskConnection(ctx context.Context, 
 		return ec.fieldContext_LexiTaskConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_LexiTaskConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_LexiTaskConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LexiTaskConnection", field.Name)
 }
@@ -3100,6 +3216,8 @@ func (ec *executionContext) childFields_ListConnection(ctx context.Context, fiel
 		return ec.fieldContext_ListConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_ListConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_ListConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ListConnection", field.Name)
 }
@@ -3170,6 +3288,8 @@ func (ec *executionContext) childFields_ProspectConnection(ctx context.Context, 
 		return ec.fieldContext_ProspectConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_ProspectConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_ProspectConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProspectConnection", field.Name)
 }
@@ -3300,6 +3420,8 @@ func (ec *executionContext) childFields_WebhookDeliveryConnection(ctx context.Co
 		return ec.fieldContext_WebhookDeliveryConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_WebhookDeliveryConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_WebhookDeliveryConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryConnection", field.Name)
 }
@@ -3348,6 +3470,8 @@ func (ec *executionContext) childFields_WebhookEndpointConnection(ctx context.Co
 		return ec.fieldContext_WebhookEndpointConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_WebhookEndpointConnection_totalCount(ctx, field)
+	case "totalCountIsExact":
+		return ec.fieldContext_WebhookEndpointConnection_totalCountIsExact(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WebhookEndpointConnection", field.Name)
 }
@@ -5069,6 +5193,29 @@ func (ec *executionContext) fieldContext_CampaignConnection_totalCount(_ context
 	return graphql.NewScalarFieldContext("CampaignConnection", field, true, false, "Int")
 }
 
+func (ec *executionContext) _CampaignConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *models.CampaignConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CampaignConnection_totalCountIsExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsExact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CampaignConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CampaignConnection", field, true, false, "Boolean")
+}
+
 func (ec *executionContext) _CampaignEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *models.CampaignEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5630,6 +5777,29 @@ func (ec *executionContext) fieldContext_ContactConnection_totalCount(_ context.
 	return graphql.NewScalarFieldContext("ContactConnection", field, true, false, "Int")
 }
 
+func (ec *executionContext) _ContactConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *models.ContactConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ContactConnection_totalCountIsExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsExact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ContactConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ContactConnection", field, true, false, "Boolean")
+}
+
 func (ec *executionContext) _ContactEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *models.ContactEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6096,6 +6266,29 @@ func (ec *executionContext) _DealConnection_totalCount(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_DealConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DealConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _DealConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *models.DealConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DealConnection_totalCountIsExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsExact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DealConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DealConnection", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _DealEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *models.DealEdge) (ret graphql.Marshaler) {
@@ -6681,6 +6874,29 @@ func (ec *executionContext) fieldContext_LexiTaskConnection_totalCount(_ context
 	return graphql.NewScalarFieldContext("LexiTaskConnection", field, true, false, "Int")
 }
 
+func (ec *executionContext) _LexiTaskConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *models.LexiTaskConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LexiTaskConnection_totalCountIsExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsExact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LexiTaskConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LexiTaskConnection", field, true, false, "Boolean")
+}
+
 func (ec *executionContext) _LexiTaskEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *models.LexiTaskEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7081,6 +7297,29 @@ func (ec *executionContext) _ListConnection_totalCount(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_ListConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ListConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ListConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *models.ListConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListConnection_totalCountIsExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsExact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListConnection", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _ListEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *models.ListEdge) (ret graphql.Marshaler) {
@@ -9065,6 +9304,29 @@ func (ec *executionContext) _ProspectConnection_totalCount(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_ProspectConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProspectConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ProspectConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *models.ProspectConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProspectConnection_totalCountIsExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsExact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProspectConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProspectConnection", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _ProspectEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *models.ProspectEdge) (ret graphql.Marshaler) {
@@ -11161,6 +11423,29 @@ func (ec *executionContext) fieldContext_WebhookDeliveryConnection_totalCount(_ 
 	return graphql.NewScalarFieldContext("WebhookDeliveryConnection", field, true, false, "Int")
 }
 
+func (ec *executionContext) _WebhookDeliveryConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *models.WebhookDeliveryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryConnection_totalCountIsExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsExact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryConnection", field, true, false, "Boolean")
+}
+
 func (ec *executionContext) _WebhookDeliveryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *models.WebhookDeliveryEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11540,6 +11825,29 @@ func (ec *executionContext) _WebhookEndpointConnection_totalCount(ctx context.Co
 }
 func (ec *executionContext) fieldContext_WebhookEndpointConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("WebhookEndpointConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _WebhookEndpointConnection_totalCountIsExact(ctx context.Context, field graphql.CollectedField, obj *models.WebhookEndpointConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookEndpointConnection_totalCountIsExact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCountIsExact(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookEndpointConnection_totalCountIsExact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookEndpointConnection", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _WebhookEndpointEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *models.WebhookEndpointEdge) (ret graphql.Marshaler) {
@@ -14022,6 +14330,12 @@ func (ec *executionContext) _CampaignConnection(ctx context.Context, sel ast.Sel
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CampaignConnection_totalCount(ctx, field, obj)
 				})
+		case "totalCountIsExact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CampaignConnection_totalCountIsExact(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14203,6 +14517,12 @@ func (ec *executionContext) _ContactConnection(ctx context.Context, sel ast.Sele
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ContactConnection_totalCount(ctx, field, obj)
+				})
+		case "totalCountIsExact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ContactConnection_totalCountIsExact(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -14402,6 +14722,12 @@ func (ec *executionContext) _DealConnection(ctx context.Context, sel ast.Selecti
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._DealConnection_totalCount(ctx, field, obj)
+				})
+		case "totalCountIsExact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DealConnection_totalCountIsExact(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -14659,6 +14985,12 @@ func (ec *executionContext) _LexiTaskConnection(ctx context.Context, sel ast.Sel
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._LexiTaskConnection_totalCount(ctx, field, obj)
 				})
+		case "totalCountIsExact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LexiTaskConnection_totalCountIsExact(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14810,6 +15142,12 @@ func (ec *executionContext) _ListConnection(ctx context.Context, sel ast.Selecti
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ListConnection_totalCount(ctx, field, obj)
+				})
+		case "totalCountIsExact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ListConnection_totalCountIsExact(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -15255,6 +15593,12 @@ func (ec *executionContext) _ProspectConnection(ctx context.Context, sel ast.Sel
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ProspectConnection_totalCount(ctx, field, obj)
+				})
+		case "totalCountIsExact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ProspectConnection_totalCountIsExact(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -15852,6 +16196,12 @@ func (ec *executionContext) _WebhookDeliveryConnection(ctx context.Context, sel 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WebhookDeliveryConnection_totalCount(ctx, field, obj)
 				})
+		case "totalCountIsExact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WebhookDeliveryConnection_totalCountIsExact(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16011,6 +16361,12 @@ func (ec *executionContext) _WebhookEndpointConnection(ctx context.Context, sel 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._WebhookEndpointConnection_totalCount(ctx, field, obj)
+				})
+		case "totalCountIsExact":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WebhookEndpointConnection_totalCountIsExact(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

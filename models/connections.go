@@ -33,6 +33,17 @@ func nodesOf[E, N any](edges []E, node func(E) N) []N {
 // Counter computes a connection's totalCount only when a query asks for it.
 type Counter func(ctx context.Context) (int, error)
 
+// Exactness reports whether a connection's totalCount is exact or stopped at a cap; nil
+// means exact.
+type Exactness func(ctx context.Context) (bool, error)
+
+func exact(ctx context.Context, e Exactness) (bool, error) {
+	if e == nil {
+		return true, nil
+	}
+	return e(ctx)
+}
+
 type ContactEdge struct {
 	Cursor string
 	Node   *Contact
@@ -41,7 +52,8 @@ type ContactEdge struct {
 type ContactConnection struct {
 	Edges    []*ContactEdge
 	PageInfo *PageInfo
-	Count    Counter `json:"-"`
+	Count    Counter   `json:"-"`
+	Exact    Exactness `json:"-"`
 }
 
 func (c *ContactConnection) Nodes() []*Contact {
@@ -49,6 +61,10 @@ func (c *ContactConnection) Nodes() []*Contact {
 }
 
 func (c *ContactConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+func (c *ContactConnection) TotalCountIsExact(ctx context.Context) (bool, error) {
+	return exact(ctx, c.Exact)
+}
 
 type ListEdge struct {
 	Cursor string
@@ -58,7 +74,8 @@ type ListEdge struct {
 type ListConnection struct {
 	Edges    []*ListEdge
 	PageInfo *PageInfo
-	Count    Counter `json:"-"`
+	Count    Counter   `json:"-"`
+	Exact    Exactness `json:"-"`
 }
 
 func (c *ListConnection) Nodes() []*List {
@@ -66,6 +83,10 @@ func (c *ListConnection) Nodes() []*List {
 }
 
 func (c *ListConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+func (c *ListConnection) TotalCountIsExact(ctx context.Context) (bool, error) {
+	return exact(ctx, c.Exact)
+}
 
 type CampaignEdge struct {
 	Cursor string
@@ -75,7 +96,8 @@ type CampaignEdge struct {
 type CampaignConnection struct {
 	Edges    []*CampaignEdge
 	PageInfo *PageInfo
-	Count    Counter `json:"-"`
+	Count    Counter   `json:"-"`
+	Exact    Exactness `json:"-"`
 }
 
 func (c *CampaignConnection) Nodes() []*Campaign {
@@ -83,6 +105,10 @@ func (c *CampaignConnection) Nodes() []*Campaign {
 }
 
 func (c *CampaignConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+func (c *CampaignConnection) TotalCountIsExact(ctx context.Context) (bool, error) {
+	return exact(ctx, c.Exact)
+}
 
 type DealEdge struct {
 	Cursor string
@@ -92,7 +118,8 @@ type DealEdge struct {
 type DealConnection struct {
 	Edges    []*DealEdge
 	PageInfo *PageInfo
-	Count    Counter `json:"-"`
+	Count    Counter   `json:"-"`
+	Exact    Exactness `json:"-"`
 }
 
 func (c *DealConnection) Nodes() []*Deal {
@@ -100,6 +127,10 @@ func (c *DealConnection) Nodes() []*Deal {
 }
 
 func (c *DealConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+func (c *DealConnection) TotalCountIsExact(ctx context.Context) (bool, error) {
+	return exact(ctx, c.Exact)
+}
 
 type ProspectEdge struct {
 	Cursor string
@@ -109,7 +140,8 @@ type ProspectEdge struct {
 type ProspectConnection struct {
 	Edges    []*ProspectEdge
 	PageInfo *PageInfo
-	Count    Counter `json:"-"`
+	Count    Counter   `json:"-"`
+	Exact    Exactness `json:"-"`
 }
 
 func (c *ProspectConnection) Nodes() []*Prospect {
@@ -117,3 +149,7 @@ func (c *ProspectConnection) Nodes() []*Prospect {
 }
 
 func (c *ProspectConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+func (c *ProspectConnection) TotalCountIsExact(ctx context.Context) (bool, error) {
+	return exact(ctx, c.Exact)
+}

@@ -54,7 +54,8 @@ type LexiTaskEdge struct {
 type LexiTaskConnection struct {
 	Edges    []*LexiTaskEdge
 	PageInfo *PageInfo
-	Count    Counter `json:"-"`
+	Count    Counter   `json:"-"`
+	Exact    Exactness `json:"-"`
 }
 
 func (c *LexiTaskConnection) Nodes() []*LexiTask {
@@ -62,3 +63,7 @@ func (c *LexiTaskConnection) Nodes() []*LexiTask {
 }
 
 func (c *LexiTaskConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+func (c *LexiTaskConnection) TotalCountIsExact(ctx context.Context) (bool, error) {
+	return exact(ctx, c.Exact)
+}

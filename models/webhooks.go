@@ -71,7 +71,8 @@ type WebhookEndpointEdge struct {
 type WebhookEndpointConnection struct {
 	Edges    []*WebhookEndpointEdge
 	PageInfo *PageInfo
-	Count    Counter `json:"-"`
+	Count    Counter   `json:"-"`
+	Exact    Exactness `json:"-"`
 }
 
 func (c *WebhookEndpointConnection) Nodes() []*WebhookEndpoint {
@@ -86,7 +87,8 @@ type WebhookDeliveryEdge struct {
 type WebhookDeliveryConnection struct {
 	Edges    []*WebhookDeliveryEdge
 	PageInfo *PageInfo
-	Count    Counter `json:"-"`
+	Count    Counter   `json:"-"`
+	Exact    Exactness `json:"-"`
 }
 
 func (c *WebhookDeliveryConnection) Nodes() []*WebhookDelivery {
@@ -95,4 +97,12 @@ func (c *WebhookDeliveryConnection) Nodes() []*WebhookDelivery {
 
 func (c *WebhookEndpointConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
 
+func (c *WebhookEndpointConnection) TotalCountIsExact(ctx context.Context) (bool, error) {
+	return exact(ctx, c.Exact)
+}
+
 func (c *WebhookDeliveryConnection) TotalCount(ctx context.Context) (int, error) { return c.Count(ctx) }
+
+func (c *WebhookDeliveryConnection) TotalCountIsExact(ctx context.Context) (bool, error) {
+	return exact(ctx, c.Exact)
+}

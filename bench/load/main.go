@@ -1,9 +1,13 @@
-// Command load sends one GraphQL query over and over from a number of connections for a
-// duration, and reports throughput, latency percentiles and, given the server's PID, the
-// server's CPU time and resident memory per request (from /proc). Every response must be a
-// 200 without "errors"; anything else is counted and the first one printed.
+// Command load sends one GraphQL query (or a GET, or a write mix) over and over from a number
+// of connections for a duration, and reports throughput, latency percentiles and, given the
+// server's PID, the server's CPU time and resident memory per request (from /proc); given a
+// database name, the CPU of PostgreSQL's backends serving it, per request; and the objects in
+// one response. Every response must be a 200 without "errors"; anything else is counted and
+// the first one printed.
 //
 //	go run ./bench/load -url http://127.0.0.1:18500/graphql -key wbk_… -query bench/queries/dashboard.graphql -pid 1234
+//	go run ./bench/load -method GET -url 'http://127.0.0.1:18500/v1/contacts?limit=50' -key wbk_…
+//	go run ./bench/load -writes -key wbk_… (createContact, then updateContact of a created contact, alternately)
 package main
 
 import (
@@ -31,16 +35,35 @@ func main() {
 	duration := flag.Duration("d", 20*time.Second, "measured duration")
 	warmup := flag.Duration("warmup", 3*time.Second, "unmeasured warm-up")
 	pid := flag.Int("pid", 0, "server PID: report its CPU and RSS (Linux)")
+	method := flag.String("method", http.MethodPost, "POST the query, or GET the URL")
+	writes := flag.Bool("writes", false, "send the write mix instead of the query")
+	pgURL := flag.String("pg", "", "PostgreSQL URL of the server's database: report its backends' CPU per request")
 	flag.Parse()
-	q, err := os.ReadFile(*queryFile)
-	if err != nil {
-		log.Fatal(err)
+	var body []byte
+	if *method == http.MethodPost && !*writes {
+		q, err := os.ReadFile(*queryFile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		body, _ = json.Marshal(map[string]string{"query": string(q)})
 	}
-	body, _ := json.Marshal(map[string]string{"query": string(q)})
+	mix := newWriteMix()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *conns, MaxConnsPerHost: *conns}}
+	var sample []byte
+	var sampleOnce sync.Once
 	one := func(ctx context.Context) (time.Duration, error) {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, *url, bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
+		reqBody := body
+		if *writes {
+			reqBody = mix.next()
+		}
+		var rd io.Reader
+		if reqBody != nil {
+			rd = bytes.NewReader(reqBody)
+		}
+		req, _ := http.NewRequestWithContext(ctx, *method, *url, rd)
+		if reqBody != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
 		req.Header.Set("Authorization", "Bearer "+*key)
 		start := time.Now()
 		resp, err := client.Do(req)
@@ -56,6 +79,10 @@ func main() {
 		if resp.StatusCode != http.StatusOK || bytes.Contains(b, []byte(`"errors"`)) {
 			return 0, fmt.Errorf("status %d: %.300s", resp.StatusCode, b)
 		}
+		if *writes {
+			mix.answered(b)
+		}
+		sampleOnce.Do(func() { sample = b })
 		return took, nil
 	}
 	run := func(d time.Duration) (lat []time.Duration, errs int, firstErr error) {
@@ -96,8 +123,11 @@ func main() {
 	if *warmup > 0 {
 		run(*warmup)
 	}
+	pg := newBackends(*pgURL)
 	cpu0 := cpuTicks(*pid)
+	pg.start()
 	lat, errs, firstErr := run(*duration)
+	pgTicks := pg.stop()
 	cpu1 := cpuTicks(*pid)
 	slices.Sort(lat)
 	n := len(lat)
@@ -112,6 +142,11 @@ func main() {
 		cpu := time.Duration(cpu1-cpu0) * 10 * time.Millisecond
 		fmt.Printf("server CPU %v  per request %.2f ms  RSS %d MB\n", cpu, float64(cpu.Microseconds())/1000/float64(n), rssMB(*pid))
 	}
+	if *pgURL != "" {
+		cpu := time.Duration(pgTicks) * 10 * time.Millisecond
+		fmt.Printf("PostgreSQL CPU %v  per request %.2f ms\n", cpu, float64(cpu.Microseconds())/1000/float64(n))
+	}
+	fmt.Printf("objects per response %d  bytes %d\n", countObjects(sample), len(sample))
 	if firstErr != nil {
 		fmt.Printf("first error: %v\n", firstErr)
 		os.Exit(1)

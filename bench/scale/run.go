@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -38,13 +39,17 @@ func run(args []string) error {
 	n := fs.Int("n", 15, "measured requests per workspace and row")
 	warm := fs.Int("warm", 8, "requests per workspace and row before measuring (past the plan cache's switch to generic plans)")
 	maxTime := fs.Duration("max", 6*time.Second, "stop a row's measurement after this long (at least 3 requests each)")
-	only := fs.String("only", "", "comma-separated row names to run (default: all)")
+	only := fs.String("only", "", "a regular expression: run only the rows whose name it matches")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	url, err := databaseURL()
 	if err != nil {
 		return err
+	}
+	pick, err := regexp.Compile(*only)
+	if err != nil {
+		return fmt.Errorf("-only: %w", err)
 	}
 	env, err := readEnv(*envFile)
 	if err != nil {
@@ -65,30 +70,39 @@ func run(args []string) error {
 	client := &http.Client{Timeout: 5 * time.Minute}
 	fmt.Printf("| request | 10k (ms) | 1M (ms) | 1M / 10k | rows 10k / 1M |\n| --- | --- | --- | --- | --- |\n")
 	for i, r := range wss[0].reqs {
-		if *only != "" && !slices.Contains(strings.Split(*only, ","), r.name) {
+		if !pick.MatchString(r.name) {
 			continue
 		}
 		pair := [2]request{r, wss[1].reqs[i]}
 		var lat [2][]float64
 		var info [2]string
-		for j := range *warm {
+		var failed error
+		// One request of each workspace in turn: the same pooled statements serve both tenants.
+		each := func(record bool) {
 			for k, w := range wss {
-				if _, inf, err := send(client, *base, w.key, pair[k]); err != nil {
-					return fmt.Errorf("%s (%s): %w", r.name, w.label, err)
-				} else if j == 0 {
-					info[k] = inf
+				d, inf, err := send(client, *base, w.key, pair[k])
+				if err != nil {
+					failed = fmt.Errorf("%s: %w", w.label, err)
+					return
+				}
+				info[k] = inf
+				if record {
+					lat[k] = append(lat[k], d)
 				}
 			}
 		}
-		begin := time.Now()
-		for len(lat[0]) < *n && (time.Since(begin) < *maxTime || len(lat[0]) < 3) {
-			for k, w := range wss { // alternating: the same pooled statements serve both tenants
-				d, _, err := send(client, *base, w.key, pair[k])
-				if err != nil {
-					return fmt.Errorf("%s (%s): %w", r.name, w.label, err)
-				}
-				lat[k] = append(lat[k], d)
+		for range *warm {
+			if each(false); failed != nil {
+				break
 			}
+		}
+		begin := time.Now()
+		for failed == nil && len(lat[0]) < *n && (time.Since(begin) < *maxTime || len(lat[0]) < 3) {
+			each(true)
+		}
+		if failed != nil { // a request past the server's deadline: the row says so and the table goes on
+			fmt.Printf("| %s | failed: %.200s | | | |\n", r.name, failed)
+			continue
 		}
 		s, l := median(lat[0]), median(lat[1])
 		fmt.Printf("| %s | %.1f | %.1f | %.1f× | %s / %s |\n", r.name, s, l, l/s, info[0], info[1])

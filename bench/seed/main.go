@@ -22,6 +22,7 @@ import (
 func main() {
 	contacts := flag.Int("contacts", 10_000, "contacts in the workspace")
 	lists := flag.Int("lists", 20, "lists in the workspace")
+	campaigns := flag.Int("campaigns", 20, "campaigns in the workspace, each with a list")
 	workers := flag.Int("workers", 4, "concurrent writers")
 	flag.Parse()
 	url := os.Getenv("DATABASE_URL")
@@ -102,6 +103,14 @@ func main() {
 			}
 		}
 	}
+	// One campaign per list, so that campaigns reach their list and its member count.
+	for i := range *campaigns {
+		subject := fmt.Sprintf("Subject %d", i+1)
+		if _, err := st.CreateCampaign(wctx, models.CreateCampaignInput{Name: fmt.Sprintf("Campaign %02d", i+1),
+			ListID: &listIDs[i%len(listIDs)], Subject: &subject}); err != nil {
+			log.Fatal(err)
+		}
+	}
 	// Fresh tables have no statistics until autovacuum gets to them: the planner would pick
 	// plans for empty tables and the first measurements would be of those.
 	if err := st.DB().WithContext(ctx).Exec("ANALYZE").Error; err != nil {
@@ -112,5 +121,11 @@ func main() {
 	if err := st.CreateAPIKey(ctx, k); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("WS_ID=%s\nKEY=%s\n", ws.ID, key)
+	// A key that may also write, for the write mix.
+	wkey, wprefix, whash := auth.NewKey()
+	wk := &models.ApiKey{WorkspaceID: ws.ID, Name: "bench-write", Prefix: wprefix, KeyHash: whash, Scopes: models.ParsePermissionSet("read,write")}
+	if err := st.CreateAPIKey(ctx, wk); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("WS_ID=%s\nKEY=%s\nWKEY=%s\n", ws.ID, key, wkey)
 }

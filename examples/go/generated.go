@@ -67,6 +67,10 @@ func (v *CreateContactResponse) GetCreateContact() CreateContactCreateContact { 
 
 // OverviewContactsContactConnection includes the requested fields of the GraphQL type ContactConnection.
 type OverviewContactsContactConnection struct {
+	// How many items the connection selects. Exact when it is unfiltered, nested (a contact's
+	// lists or deals, a list's contacts) or filters contacts by one list or one tag alone: those
+	// are kept counts. Otherwise counting stops at 10,000: totalCount is then 10,000 and
+	// totalCountIsExact false.
 	TotalCount int                                             `json:"totalCount"`
 	PageInfo   OverviewContactsContactConnectionPageInfo       `json:"pageInfo"`
 	Nodes      []OverviewContactsContactConnectionNodesContact `json:"nodes"`

@@ -2,6 +2,7 @@ package gqlfast
 
 import (
 	"context"
+	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -20,11 +21,77 @@ func New(s *Schema) *Exec { return &Exec{s: s} }
 
 var _ interface {
 	graphql.HandlerExtension
+	graphql.OperationInterceptor
+	graphql.ResponseInterceptor
 	graphql.RootFieldInterceptor
 } = (*Exec)(nil)
 
 func (*Exec) ExtensionName() string                   { return "FastExecution" }
 func (*Exec) Validate(graphql.ExecutableSchema) error { return nil }
+
+// answeredKey marks an operation's context with whether gqlfast answered it: a transport that
+// streams (server-sent events) asks for responses until one is nil, and the one gqlfast gave
+// was the whole answer.
+type answeredKey struct{}
+
+// InterceptOperation gives the operation its mark.
+func (e *Exec) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	return next(context.WithValue(ctx, answeredKey{}, new(atomic.Bool)))
+}
+
+// InterceptResponse answers a whole query operation when it can answer every root field:
+// one answer, without gqlgen's execution of the root fields around them. Otherwise the
+// generated executor runs, and gqlfast answers what root fields it can (InterceptRootField).
+func (e *Exec) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if !graphql.HasOperationContext(ctx) || e.s.Query == "" {
+		return next(ctx)
+	}
+	answered, _ := ctx.Value(answeredKey{}).(*atomic.Bool)
+	if answered == nil {
+		return next(ctx)
+	}
+	if answered.Load() {
+		return nil // the end of the answer
+	}
+	oc := graphql.GetOperationContext(ctx)
+	// Errors already: a gate refused the operation, and gqlgen answers them.
+	if oc.Operation == nil || oc.Operation.Operation != ast.Query || graphql.GetErrors(ctx) != nil {
+		return next(ctx)
+	}
+	roots := graphql.CollectFields(oc, oc.Operation.SelectionSet, []string{e.s.Query})
+	query := e.s.Types[e.s.Query]
+	for _, cf := range roots {
+		if cf.IsDeferred() || (cf.Name != "__typename" && query.Fields[cf.Name] == nil) {
+			return next(ctx)
+		}
+	}
+	fctx := e.s.Context(ctx)
+	w := &Writer{b: make([]byte, 0, 4<<10)}
+	w.byte('{')
+	for i, cf := range roots {
+		if i > 0 {
+			w.byte(',')
+		}
+		w.byte('"')
+		w.raw(cf.Alias)
+		w.raw(`":`)
+		if cf.Name == "__typename" {
+			w.String(e.s.Query)
+			continue
+		}
+		if !e.answer(fctx, oc, cf, query.Fields[cf.Name], w) {
+			return next(ctx)
+		}
+	}
+	w.byte('}')
+	answered.Store(true)
+	if e.Answered != nil {
+		for _, cf := range roots {
+			e.Answered(cf.Name)
+		}
+	}
+	return &graphql.Response{Data: w.b, Extensions: graphql.GetExtensions(ctx)}
+}
 
 // InterceptRootField answers a query's root field when it can, and leaves it to the
 // generated executor otherwise.
@@ -41,32 +108,30 @@ func (e *Exec) InterceptRootField(ctx context.Context, next graphql.RootResolver
 	if f == nil || rfc.Field.IsDeferred() {
 		return next(ctx)
 	}
-	if out, ok := e.root(e.s.Context(ctx), oc, rfc.Field, f); ok {
-		if e.Answered != nil {
-			e.Answered(rfc.Field.Name)
-		}
-		return out
+	w := newWriter()
+	if !e.answer(e.s.Context(ctx), oc, rfc.Field, f, w) {
+		w.release()
+		return next(ctx)
 	}
-	return next(ctx)
+	if e.Answered != nil {
+		e.Answered(rfc.Field.Name)
+	}
+	return w
 }
 
-// root resolves, plans and writes one root field; false leaves it to the generated executor.
-func (e *Exec) root(ctx context.Context, oc *graphql.OperationContext, cf graphql.CollectedField, f *Field) (graphql.Marshaler, bool) {
+// answer resolves, plans and writes one root field's value into w; false leaves it to the
+// generated executor (w then holds a partial value).
+func (e *Exec) answer(ctx context.Context, oc *graphql.OperationContext, cf graphql.CollectedField, f *Field, w *Writer) bool {
 	if f.Guard != nil && f.Guard(ctx) != nil {
-		return nil, false
+		return false
 	}
 	x := execution{e: e, oc: oc}
 	top := &plan{typ: &Type{Name: e.s.Query}, objs: []any{nil}}
 	pf := planned{f: f, cf: cf, sel: cf.Selections}
 	if !x.prepare(ctx, &pf) || !x.resolveField(ctx, top, &pf) {
-		return nil, false
+		return false
 	}
-	w := newWriter()
-	if !x.writeValue(ctx, w, top, &pf, 0) {
-		w.release()
-		return nil, false
-	}
-	return w, true
+	return x.writeValue(ctx, w, top, &pf, 0)
 }
 
 // execution is one root field's plans and values.

@@ -77,8 +77,8 @@ type Config struct {
 	QuietRequests bool
 	// APQCache keeps automatic persisted queries by hash; nil: a bounded in-process LRU.
 	APQCache graphql.Cache[string]
-	// Direct, when set, answers the root fields it knows without gqlgen's per-field
-	// execution (a graphql.RootFieldInterceptor); it runs after every gate, innermost.
+	// Direct, when set, answers query operations without gqlgen's per-field execution
+	// (gqlfast: a response and root-field interceptor); it runs after every gate, innermost.
 	Direct graphql.HandlerExtension
 	// Idempotency runs a POSTed mutation with an Idempotency-Key at most once.
 	Idempotency *idempotency.Middleware

@@ -92,9 +92,10 @@ func (a *API) pipeline() []stage {
 		{name: "limit", operation: presented{limitGate{api: a}}},
 		// Every response of an authenticated request reports its charge (limits.go).
 		{name: "rate-limit report", operation: aroundResponses(a.rateLimitExtension)},
-		// Dataloaders live for one operation (Config.PerOperation).
+		// Lookups by id are batched per operation (Config.PerOperation, internal/loaders).
 		{name: "loaders", operation: a.perOperation()},
-		// Hot reads answered without gqlgen's per-field execution (Config.Direct).
+		// Query operations answered by gqlfast, without gqlgen's per-field execution
+		// (Config.Direct); innermost, inside the rate-limit report.
 		{name: "direct reads", operation: a.cfg.Direct},
 		// The resolvers.
 		{name: "execution"},

@@ -28,6 +28,8 @@ type Relation struct {
 	// countModel and countCol count a parent's children (totalCount, List.contactCount).
 	countModel any
 	countCol   string
+	// kept: the count of a parent's children is kept in row_counts under the parent's id.
+	kept bool
 }
 
 // String is the relation's name, "Type.field".
@@ -37,13 +39,15 @@ func (r *Relation) String() string { return r.name }
 var (
 	ListsOfContact = &Relation{name: "Contact.lists", order: "contact.lists", countModel: &models.ListMembership{}, countCol: "contact_id"}
 	DealsOfContact = &Relation{name: "Contact.deals", order: "contact.deals", countModel: &models.Deal{}, countCol: "contact_id"}
-	MembersOfList  = &Relation{name: "List.contacts", order: "list.contacts", countModel: &models.ListMembership{}, countCol: "list_id"}
+	MembersOfList  = &Relation{name: "List.contacts", order: "list.contacts", countModel: &models.ListMembership{}, countCol: "list_id", kept: true}
 )
 
 // nested reads the pages of one relation for many parents in one statement. On PostgreSQL
 // each parent's page is a LATERAL subquery with its own LIMIT, read along an index on
 // (parent, child): k parents cost at most k × (limit + 1) rows, however many children they
-// have. SQLite has no LATERAL: there inner selects the children with their parent's id and
+// have. Through a link table the LIMIT is on the link rows alone, and only the children they
+// name are read: the planner cannot trade the index walk for a read of every link row of the
+// parent. SQLite has no LATERAL: there inner selects the children with their parent's id and
 // their row number within the parent (a window function), and the outer query keeps the first
 // limit+1 of each parent.
 type nested[T, E, C any] struct {
@@ -55,17 +59,19 @@ type nested[T, E, C any] struct {
 	conn  func(edges []*E, info *models.PageInfo) C
 	// The statements' text, written once: it depends on the relation only.
 	innerSelect, join, parentIn, idAfter, outerSelect string
-	// PostgreSQL: the LATERAL page of one parent p.
+	// PostgreSQL: the LATERAL page of one parent p, of the link rows when link is set.
+	link                                                              bool
 	lateralSelect, lateralParent, orderCol, lateralFrom, lateralOuter string
+	linkSelect, linkJoin                                              string
 }
 
 // newNested describes a relation whose children live in table and whose parent is parentCol,
-// reached through join when that is set (a link table aliased m). orderCol is the child's id
-// as the index on (parentCol, orderCol) holds it, so that each parent's page is read in index
-// order.
+// reached through join when that is set (the link table list_memberships aliased m). orderCol
+// is the child's id as the index on (parentCol, orderCol) holds it, so that each parent's page
+// is read in index order.
 func newNested[T, E, C any](rel *Relation, model any, table, join, parentCol, orderCol string, rows rowScanner[T], id func(*T) string,
 	edge func(string, *T) E, conn func([]*E, *models.PageInfo) C) nested[T, E, C] {
-	return nested[T, E, C]{rel: rel, model: model, rows: rows, id: id, edge: edge, conn: conn, join: join,
+	n := nested[T, E, C]{rel: rel, model: model, rows: rows, id: id, edge: edge, conn: conn, join: join,
 		innerSelect: rows.selectList(table) + ", " + parentCol + " AS parent_id, ROW_NUMBER() OVER (PARTITION BY " + parentCol +
 			" ORDER BY " + table + ".id) AS rn",
 		parentIn:      parentCol + " IN ?",
@@ -77,6 +83,13 @@ func newNested[T, E, C any](rel *Relation, model any, table, join, parentCol, or
 		lateralFrom:   "unnest(?::text[]) WITH ORDINALITY AS p(id, ord) CROSS JOIN LATERAL (?) AS t",
 		lateralOuter:  rows.selectList("t") + ", p.id, t.rn",
 	}
+	if join != "" {
+		n.link = true
+		n.linkSelect = orderCol + " AS child_id, ROW_NUMBER() OVER (ORDER BY " + orderCol + ") AS rn"
+		n.linkJoin = "JOIN (?) AS lm ON lm.child_id = " + table + ".id"
+		n.lateralSelect = rows.selectList(table) + ", lm.rn"
+	}
+	return n
 }
 
 var (
@@ -106,16 +119,30 @@ var (
 // the children's columns, then their parent's id and row number, ordered by parent.
 func (n nested[T, E, C]) query(s *Store, ctx context.Context, parentIDs []string, spec pageSpec) *gorm.DB {
 	db := s.read(ctx)
+	if s.dialect == Postgres {
+		var inner *gorm.DB
+		if n.link {
+			page := db.Table("list_memberships AS m").Select(n.linkSelect).Where(n.lateralParent)
+			if spec.cursor != nil {
+				page = page.Where(n.idAfter, spec.cursor.ID)
+			}
+			page = page.Order(n.orderCol).Limit(spec.limit + 1)
+			inner = db.Model(n.model).Select(n.lateralSelect).Joins(n.linkJoin, page)
+		} else {
+			inner = db.Model(n.model).Select(n.lateralSelect).Where(n.lateralParent)
+			if spec.cursor != nil {
+				inner = inner.Where(n.idAfter, spec.cursor.ID)
+			}
+			inner = inner.Order(n.orderCol).Limit(spec.limit + 1)
+		}
+		return db.Table(n.lateralFrom, textArray(parentIDs), inner).Select(n.lateralOuter).Order("p.ord").Order("t.rn")
+	}
 	inner := db.Model(n.model)
 	if n.join != "" {
 		inner = inner.Joins(n.join)
 	}
 	if spec.cursor != nil {
 		inner = inner.Where(n.idAfter, spec.cursor.ID)
-	}
-	if s.dialect == Postgres {
-		inner = inner.Select(n.lateralSelect).Where(n.lateralParent).Order(n.orderCol).Limit(spec.limit + 1)
-		return db.Table(n.lateralFrom, textArray(parentIDs), inner).Select(n.lateralOuter).Order("p.ord").Order("t.rn")
 	}
 	inner = inner.Select(n.innerSelect).Where(n.parentIn, parentIDs)
 	return db.Table("(?) AS t", inner).Select(n.outerSelect).
@@ -242,10 +269,14 @@ func (s *Store) ContactsOfLists(ctx context.Context, listIDs []string, args Page
 	return membersOfList.pages(s, ctx, listIDs, args)
 }
 
-// CountChildren counts, per parent id, the children of one relation.
+// CountChildren counts, per parent id, the children of one relation: a list's members from
+// their kept count, a contact's lists and deals along their index on the contact.
 func (s *Store) CountChildren(ctx context.Context, rel *Relation, parentIDs []string) (map[string]int, error) {
 	if rel == nil || rel.countModel == nil {
 		return nil, fmt.Errorf("store: CountChildren of an unknown relation %v", rel)
+	}
+	if rel.kept {
+		return s.keptCounts(ctx, parentIDs)
 	}
 	var rows []struct {
 		ParentID string

@@ -42,7 +42,13 @@ func (s *Store) Campaigns(ctx context.Context, args PageArgs, filter *models.Cam
 		return nil, s.translate(err)
 	}
 	edges := edgesOf(page, func(c string, n *models.Campaign) models.CampaignEdge { return models.CampaignEdge{Cursor: c, Node: n} })
-	return &models.CampaignConnection{Edges: edges, PageInfo: page.info, Count: s.counter(&models.Campaign{}, scope)}, nil
+	c := count{model: &models.Campaign{}, filter: scope}
+	if filter == nil || (filter.Status == nil && filter.ListID == nil) {
+		c.scope = scopeCampaigns
+	}
+	conn := &models.CampaignConnection{Edges: edges, PageInfo: page.info}
+	conn.Count, conn.Exact = s.counter(c)
+	return conn, nil
 }
 
 // CreateCampaign adds a DRAFT campaign, or a SCHEDULED one when scheduledAt is given.

@@ -55,22 +55,46 @@ func (s *Store) Contacts(ctx context.Context, args PageArgs, filter *models.Cont
 		ord.desc = order.Direction == models.OrderDirectionDesc
 	}
 	ord.rows, ord.selectList = &contactRows, contactSelect
-	scope := contactFilter(filter)
+	scope := s.contactFilter(filter)
 	page, err := paginate(s.read(ctx).Model(&models.Contact{}).Scopes(scope), args, ord)
 	if err != nil {
 		return nil, s.translate(err)
 	}
-	return contactConnection(page, s.counter(&models.Contact{}, scope)), nil
+	conn := contactConnection(page)
+	conn.Count, conn.Exact = s.counter(contactCount(filter, scope))
+	return conn, nil
 }
 
-func contactFilter(f *models.ContactFilter) func(*gorm.DB) *gorm.DB {
+// contactCount counts the contacts filter selects: the kept count of the workspace's
+// contacts, of one list's members or of one tag's contacts when the filter is one of these
+// alone, else a capped count.
+func contactCount(f *models.ContactFilter, scope func(*gorm.DB) *gorm.DB) count {
+	c := count{model: &models.Contact{}, filter: scope}
+	if f == nil {
+		f = &models.ContactFilter{}
+	}
+	if (f.Search != nil && *f.Search != "") || f.Company != nil {
+		return c
+	}
+	switch {
+	case f.Tag == nil && f.ListID == nil:
+		c.scope = scopeContacts
+	case f.Tag == nil:
+		c.scope = *f.ListID
+	case f.ListID == nil:
+		c.scopeSQL, c.vars = "'"+scopeTagPrefix+"' || lower(?)", []any{*f.Tag}
+	}
+	return c
+}
+
+func (s *Store) contactFilter(f *models.ContactFilter) func(*gorm.DB) *gorm.DB {
 	return func(q *gorm.DB) *gorm.DB {
 		if f == nil {
 			return q
 		}
 		if f.Search != nil && *f.Search != "" {
-			p := likePattern(*f.Search)
-			q = q.Where(`(contacts.email LIKE ? ESCAPE '\' OR lower(contacts.first_name) LIKE ? ESCAPE '\' OR lower(contacts.last_name) LIKE ? ESCAPE '\' OR lower(contacts.company) LIKE ? ESCAPE '\')`, p, p, p, p)
+			q = searchWhere(q, s.dialect, *f.Search, contactSearchText,
+				"contacts.email", "lower(contacts.first_name)", "lower(contacts.last_name)", "lower(contacts.company)")
 		}
 		if f.Company != nil {
 			q = q.Where("lower(contacts.company) = lower(?)", *f.Company)
@@ -85,9 +109,9 @@ func contactFilter(f *models.ContactFilter) func(*gorm.DB) *gorm.DB {
 	}
 }
 
-func contactConnection(p *pageResult[models.Contact], count models.Counter) *models.ContactConnection {
+func contactConnection(p *pageResult[models.Contact]) *models.ContactConnection {
 	edges := edgesOf(p, func(c string, n *models.Contact) models.ContactEdge { return models.ContactEdge{Cursor: c, Node: n} })
-	return &models.ContactConnection{Edges: edges, PageInfo: p.info, Count: count}
+	return &models.ContactConnection{Edges: edges, PageInfo: p.info}
 }
 
 // CreateContact adds a contact; an email already in the workspace is a conflict.
@@ -132,7 +156,7 @@ func insertContactRow(tx *gorm.DB, c *models.Contact) error {
 	if err := tx.Create(c).Error; err != nil {
 		return err
 	}
-	return replaceTags(tx, c.ID, c.TagList)
+	return insertTags(tx, c.ID, c.TagList) // a new contact has no tag rows to replace
 }
 
 func (s *Store) emailConflict(err error, email string) error {
@@ -250,6 +274,10 @@ func replaceTags(tx *gorm.DB, contactID string, tags []string) error {
 	if err := tx.Where("contact_id = ?", contactID).Delete(&models.ContactTag{}).Error; err != nil {
 		return err
 	}
+	return insertTags(tx, contactID, tags)
+}
+
+func insertTags(tx *gorm.DB, contactID string, tags []string) error {
 	if len(tags) == 0 {
 		return nil
 	}

@@ -52,12 +52,18 @@ func (s *Store) Deals(ctx context.Context, args PageArgs, filter *models.DealFil
 	if err != nil {
 		return nil, s.translate(err)
 	}
-	return dealConnection(page, s.counter(&models.Deal{}, scope)), nil
+	c := count{model: &models.Deal{}, filter: scope}
+	if filter == nil || (filter.Stage == nil && filter.ContactID == nil) {
+		c.scope = scopeDeals
+	}
+	conn := dealConnection(page)
+	conn.Count, conn.Exact = s.counter(c)
+	return conn, nil
 }
 
-func dealConnection(p *pageResult[models.Deal], count models.Counter) *models.DealConnection {
+func dealConnection(p *pageResult[models.Deal]) *models.DealConnection {
 	edges := edgesOf(p, func(c string, n *models.Deal) models.DealEdge { return models.DealEdge{Cursor: c, Node: n} })
-	return &models.DealConnection{Edges: edges, PageInfo: p.info, Count: count}
+	return &models.DealConnection{Edges: edges, PageInfo: p.info}
 }
 
 // CreateDeal adds a deal; amount defaults to 0, currency to USD and stage to LEAD.

@@ -1,6 +1,10 @@
 package store
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/wbk/crm/models"
+)
 
 // OrderingColumns lists "table.column" for the column of every keyset ordering that has one.
 func OrderingColumns() []string {
@@ -23,4 +27,14 @@ func OrderingColumns() []string {
 func SplitColumn(c string) (table, column string) {
 	table, column, _ = strings.Cut(c, ".")
 	return table, column
+}
+
+// ContactCursor is the cursor of contact c in the ordering by field.
+func ContactCursor(field models.ContactOrderField, c *models.Contact) string {
+	o := contactOrders[field]
+	cur := cursor{Order: o.name, ID: o.id(c)}
+	if o.value != nil {
+		cur.Value = o.value(c)
+	}
+	return cur.encode()
 }

@@ -223,7 +223,9 @@ func (s *Store) LexiTasks(ctx context.Context, args PageArgs, status *models.Lex
 		return nil, s.translate(err)
 	}
 	edges := edgesOf(page, func(c string, n *models.LexiTask) models.LexiTaskEdge { return models.LexiTaskEdge{Cursor: c, Node: n} })
-	return &models.LexiTaskConnection{Edges: edges, PageInfo: page.info, Count: s.counter(&models.LexiTask{}, scope)}, nil
+	conn := &models.LexiTaskConnection{Edges: edges, PageInfo: page.info}
+	conn.Count, conn.Exact = s.counter(count{model: &models.LexiTask{}, filter: scope})
+	return conn, nil
 }
 
 // ApproveLexiTask runs a PENDING task's action and records the outcome, in one transaction.
@@ -449,14 +451,14 @@ func countNoun(n int, noun string) string {
 }
 
 // MatchContacts returns up to limit contacts of the workspace that match filter, oldest
-// first, and how many match in all.
+// first, and how many match in all (up to CountCap when the count is not a kept one).
 func (s *Store) MatchContacts(ctx context.Context, filter *models.ContactFilter, limit int) ([]*models.Contact, int, error) {
-	scope := contactFilter(filter)
+	scope := s.contactFilter(filter)
 	var out []*models.Contact
 	if err := s.read(ctx).Model(&models.Contact{}).Scopes(scope).Order("contacts.id").Limit(limit).Find(&out).Error; err != nil {
 		return nil, 0, s.translate(err)
 	}
-	n, err := s.counter(&models.Contact{}, scope)(ctx)
+	n, _, err := s.countRows(ctx, contactCount(filter, scope))
 	return out, n, err
 }
 

@@ -43,9 +43,10 @@ var listOrder = ordering[models.List]{name: "lists.created", idCol: "lists.id", 
 
 // Lists pages through the workspace's lists, newest first.
 func (s *Store) Lists(ctx context.Context, args PageArgs, filter *models.ListFilter) (*models.ListConnection, error) {
+	searched := filter != nil && filter.Search != nil && *filter.Search != ""
 	scope := func(q *gorm.DB) *gorm.DB {
-		if filter != nil && filter.Search != nil && *filter.Search != "" {
-			q = q.Where(`lower(lists.name) LIKE ? ESCAPE '\'`, likePattern(*filter.Search))
+		if searched {
+			q = searchWhere(q, s.dialect, *filter.Search, "lower(lists.name)", "lower(lists.name)")
 		}
 		return q
 	}
@@ -53,12 +54,18 @@ func (s *Store) Lists(ctx context.Context, args PageArgs, filter *models.ListFil
 	if err != nil {
 		return nil, s.translate(err)
 	}
-	return listConnection(page, s.counter(&models.List{}, scope)), nil
+	c := count{model: &models.List{}, filter: scope}
+	if !searched {
+		c.scope = scopeLists
+	}
+	conn := listConnection(page)
+	conn.Count, conn.Exact = s.counter(c)
+	return conn, nil
 }
 
-func listConnection(p *pageResult[models.List], count models.Counter) *models.ListConnection {
+func listConnection(p *pageResult[models.List]) *models.ListConnection {
 	edges := edgesOf(p, func(c string, n *models.List) models.ListEdge { return models.ListEdge{Cursor: c, Node: n} })
-	return &models.ListConnection{Edges: edges, PageInfo: p.info, Count: count}
+	return &models.ListConnection{Edges: edges, PageInfo: p.info}
 }
 
 // CreateList adds a list; list names are unique in a workspace, ignoring case.

@@ -9,12 +9,21 @@ import (
 	"gorm.io/gorm"
 )
 
+// migration is one step of the schema. sql runs on both databases: statements separated by
+// ";", {{ts}} standing for the dialect's timestamp type. postgres and sqlite run after it on
+// their database only, each element one statement as written (function and trigger bodies
+// hold semicolons); {{trgm_ops}} in them names pg_trgm's GIN operator class, qualified by the
+// schema the extension lives in.
+type migration struct {
+	sql              string
+	postgres, sqlite []string
+}
+
 // migrations are applied in order, each once, each in its own transaction. Never edit one that
-// has shipped: add a new one. The SQL is written once for both dialects; {{ts}} is the
-// timestamp type of the dialect.
-var migrations = []string{
+// has shipped: add a new one.
+var migrations = []migration{
 	// 1: tenants, keys and the CRM entities.
-	`
+	{sql: `
 CREATE TABLE workspaces (
 	id         TEXT PRIMARY KEY,
 	name       TEXT NOT NULL,
@@ -131,12 +140,12 @@ CREATE INDEX prospects_company ON prospects (lower(company), id);
 CREATE INDEX prospects_title ON prospects (lower(title), id);
 CREATE INDEX prospects_industry ON prospects (lower(industry), id);
 CREATE INDEX prospects_location ON prospects (lower(location), id);
-`,
+`},
 	// 2: usage per API key and UTC day, and per root field. No foreign keys: the counters are
 	// flushed in batches from memory, and one row for a key or workspace deleted in the
 	// meantime would fail the whole batch, which the recorder would then retry forever. Rows
 	// of a deleted tenant are removed by workspace_id, hence the workspace indexes.
-	`
+	{sql: `
 CREATE TABLE usage_days (
 	workspace_id TEXT NOT NULL,
 	key_id       TEXT NOT NULL,
@@ -158,11 +167,11 @@ CREATE TABLE usage_operations (
 	PRIMARY KEY (key_id, date, operation)
 );
 CREATE INDEX usage_operations_workspace ON usage_operations (workspace_id, date);
-`,
+`},
 	// 3: Lexi, the assistant: conversations with their messages, and the tasks it proposes.
 	// A task keeps its action's parameters as JSON so that approving it runs exactly what was
 	// shown; tasks outlive their conversation, hence ON DELETE SET NULL.
-	`
+	{sql: `
 CREATE TABLE lexi_conversations (
 	id           TEXT PRIMARY KEY,
 	workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
@@ -198,11 +207,11 @@ CREATE TABLE lexi_tasks (
 );
 CREATE INDEX lexi_tasks_workspace_id ON lexi_tasks (workspace_id, id);
 CREATE INDEX lexi_tasks_workspace_status ON lexi_tasks (workspace_id, status, id);
-`,
+`},
 	// 4: idempotency records: the first response to a request sent with an Idempotency-Key,
 	// per API key, written in the transaction of the mutation it answers. Expired records are
 	// swept in batches (expires_at index), never by the requests themselves.
-	`
+	{sql: `
 CREATE TABLE idempotency_keys (
 	workspace_id    TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
 	key_id          TEXT NOT NULL,
@@ -216,11 +225,11 @@ CREATE TABLE idempotency_keys (
 );
 CREATE INDEX idempotency_keys_workspace ON idempotency_keys (workspace_id, key_id);
 CREATE INDEX idempotency_keys_expires_at ON idempotency_keys (expires_at);
-`,
+`},
 	// 5: webhooks. Endpoints per workspace; the outbox of events, written in the transaction
 	// of each change; one delivery per event and endpoint. The worker's claim scans only due
 	// PENDING deliveries (webhook_deliveries_due), across workspaces.
-	`
+	{sql: `
 CREATE TABLE webhook_endpoints (
 	id                    TEXT PRIMARY KEY,
 	workspace_id          TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
@@ -269,7 +278,10 @@ CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (workspace_id, en
 CREATE INDEX webhook_deliveries_endpoint_status ON webhook_deliveries (workspace_id, endpoint_id, status, id);
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'PENDING';
 CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id);
-`,
+`},
+	// 6: reads that do not grow with the workspace (migrate_scale.go): counts kept by
+	// triggers, and trigram indexes for substring search on PostgreSQL.
+	scaleMigration,
 }
 
 // Migrate applies the migrations the database has not seen yet.
@@ -295,7 +307,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	for i, body := range migrations {
+	for i, m := range migrations {
 		version := i + 1
 		err := db.Transaction(func(tx *gorm.DB) error {
 			if s.dialect == Postgres {
@@ -317,7 +329,19 @@ func (s *Store) Migrate(ctx context.Context) error {
 			if applied > 0 {
 				return nil
 			}
-			for _, stmt := range splitStatements(strings.ReplaceAll(body, "{{ts}}", s.timestampType())) {
+			stmts := splitStatements(strings.ReplaceAll(m.sql, "{{ts}}", s.timestampType()))
+			if s.dialect == Postgres && len(m.postgres) > 0 {
+				trgmOps, err := pgExtensions(tx)
+				if err != nil {
+					return err
+				}
+				for _, st := range m.postgres {
+					stmts = append(stmts, strings.ReplaceAll(st, "{{trgm_ops}}", trgmOps))
+				}
+			} else if s.dialect == SQLite {
+				stmts = append(stmts, m.sqlite...)
+			}
+			for _, stmt := range stmts {
 				if err := tx.Exec(stmt).Error; err != nil {
 					return fmt.Errorf("%w in %q", err, firstLine(stmt))
 				}

@@ -22,7 +22,7 @@ func TestAFailedMigrationIsNotRecorded(t *testing.T) {
 	saved := migrations
 	defer func() { migrations = saved }()
 	n := len(saved)
-	migrations = append(saved[:n:n], "CREATE TABLE extra_ok (id TEXT);\nCREATE TABLE broken (\n\tid TEXT,\n)")
+	migrations = append(saved[:n:n], migration{sql: "CREATE TABLE extra_ok (id TEXT);\nCREATE TABLE broken (\n\tid TEXT,\n)"})
 
 	err = st.Migrate(context.Background())
 	if err == nil {
@@ -47,7 +47,7 @@ func TestAFailedMigrationIsNotRecorded(t *testing.T) {
 		t.Error("the failed migration's first statement was kept: a migration is one transaction")
 	}
 
-	migrations[n] = "CREATE TABLE extra_ok (id TEXT)"
+	migrations[n] = migration{sql: "CREATE TABLE extra_ok (id TEXT)"}
 	if err := st.Migrate(context.Background()); err != nil {
 		t.Fatalf("the fixed migration: %v", err)
 	}

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -279,15 +278,6 @@ func paginate[T any](q *gorm.DB, args PageArgs, ord ordering[T]) (*pageResult[T]
 }
 
 func timeCursor(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
-
-// counter returns a totalCount that runs only if the query selects it.
-func (s *Store) counter(model any, filter func(*gorm.DB) *gorm.DB) models.Counter {
-	return func(ctx context.Context) (int, error) {
-		var n int64
-		err := s.read(ctx).Model(model).Scopes(filter).Count(&n).Error
-		return int(n), s.translate(err)
-	}
-}
 
 // Validate checks the arguments without running a query.
 func (a PageArgs) Validate() error {

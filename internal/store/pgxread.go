@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -76,18 +77,22 @@ func (nr *nativeReads) query(q *gorm.DB, model any, read readRows) error {
 	}
 	ctx := built.Statement.Context
 	text, vars := built.Statement.SQL.String(), built.Statement.Vars
+	args := vars
 	for i, v := range vars {
 		if a, ok := v.(textArray); ok {
-			vars[i] = []string(a) // pgx writes it as a binary text[] without a detour through text
+			if &args[0] == &vars[0] {
+				args = slices.Clone(vars) // the logger below writes vars, as database/sql sends them
+			}
+			args[i] = []string(a) // pgx writes it as a binary text[] without a detour through text
 		}
 	}
 	begin := time.Now()
-	n, err := nr.run(ctx, text, vars, read)
+	n, err := nr.run(ctx, text, args, read)
 	if err != nil && n == 0 && isBrokenConnection(err) {
 		// As registerReadRetry: nothing was read, the idle connections are most likely as dead
 		// as this one, and a fresh connection answers if the database does.
 		nr.dropIdle()
-		n, err = nr.run(ctx, text, vars, read)
+		n, err = nr.run(ctx, text, args, read)
 	}
 	q.Logger.Trace(ctx, begin, func() (string, int64) { return q.Dialector.Explain(text, vars...), n }, err)
 	return err

@@ -28,8 +28,8 @@ func (s *Store) Prospects(ctx context.Context, args PageArgs, filter *models.Pro
 			return q
 		}
 		if filter.Search != nil && *filter.Search != "" {
-			p := likePattern(*filter.Search)
-			q = q.Where(`(lower(prospects.full_name) LIKE ? ESCAPE '\' OR lower(prospects.email) LIKE ? ESCAPE '\' OR lower(prospects.company) LIKE ? ESCAPE '\' OR lower(prospects.title) LIKE ? ESCAPE '\')`, p, p, p, p)
+			q = searchWhere(q, s.dialect, *filter.Search, prospectSearchText, "lower(prospects.full_name)",
+				"lower(prospects.email)", "lower(prospects.company)", "lower(prospects.title)")
 		}
 		for col, v := range map[string]*string{"company": filter.Company, "title": filter.Title,
 			"industry": filter.Industry, "location": filter.Location} {
@@ -44,7 +44,9 @@ func (s *Store) Prospects(ctx context.Context, args PageArgs, filter *models.Pro
 		return nil, s.translate(err)
 	}
 	edges := edgesOf(page, func(c string, n *models.Prospect) models.ProspectEdge { return models.ProspectEdge{Cursor: c, Node: n} })
-	return &models.ProspectConnection{Edges: edges, PageInfo: page.info, Count: s.counter(&models.Prospect{}, scope)}, nil
+	conn := &models.ProspectConnection{Edges: edges, PageInfo: page.info}
+	conn.Count, conn.Exact = s.counter(count{model: &models.Prospect{}, filter: scope})
+	return conn, nil
 }
 
 // ProspectRecord is one row of a catalog import.

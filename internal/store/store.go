@@ -101,6 +101,12 @@ func Open(opts Options) (*Store, error) {
 		if _, set := pgCfg.RuntimeParams["plan_cache_mode"]; !set {
 			pgCfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
 		}
+		// No JIT compilation: every statement here reads a page, and a big tenant's row
+		// estimates push a statement's cost past jit_above_cost, where compiling it would take
+		// tens of milliseconds longer than running it. The URL's jit wins.
+		if _, set := pgCfg.RuntimeParams["jit"]; !set {
+			pgCfg.RuntimeParams["jit"] = "off"
+		}
 		if pgCfg.ConnectTimeout == 0 { // the URL's connect_timeout wins
 			pgCfg.ConnectTimeout = cmp.Or(opts.ConnectTimeout, DefaultConnectTimeout)
 		}

@@ -62,7 +62,7 @@ var persistedModels = []any{
 	&models.ListMembership{}, &models.Campaign{}, &models.Deal{}, &models.Prospect{},
 	&models.UsageDayRecord{}, &models.UsageOperationRecord{},
 	&models.LexiConversation{}, &models.LexiMessage{}, &models.LexiTask{},
-	&IdempotencyRecord{},
+	&IdempotencyRecord{}, &RowCount{},
 	&models.WebhookEndpoint{}, &models.WebhookEvent{}, &models.WebhookDelivery{},
 }
 

@@ -175,7 +175,9 @@ func (s *Store) WebhookEndpoints(ctx context.Context, args PageArgs) (*models.We
 	edges := edgesOf(page, func(c string, n *models.WebhookEndpoint) models.WebhookEndpointEdge {
 		return models.WebhookEndpointEdge{Cursor: c, Node: n}
 	})
-	return &models.WebhookEndpointConnection{Edges: edges, PageInfo: page.info, Count: s.counter(&models.WebhookEndpoint{}, none)}, nil
+	conn := &models.WebhookEndpointConnection{Edges: edges, PageInfo: page.info}
+	conn.Count, conn.Exact = s.counter(count{model: &models.WebhookEndpoint{}, filter: none})
+	return conn, nil
 }
 
 var webhookDeliveryOrder = ordering[models.WebhookDelivery]{name: "webhook_deliveries.created", idCol: "webhook_deliveries.id", desc: true,
@@ -209,7 +211,9 @@ func (s *Store) WebhookDeliveries(ctx context.Context, endpointID string, status
 	edges := edgesOf(page, func(c string, n *models.WebhookDelivery) models.WebhookDeliveryEdge {
 		return models.WebhookDeliveryEdge{Cursor: c, Node: n}
 	})
-	return &models.WebhookDeliveryConnection{Edges: edges, PageInfo: page.info, Count: s.counter(&models.WebhookDelivery{}, scope)}, nil
+	conn := &models.WebhookDeliveryConnection{Edges: edges, PageInfo: page.info}
+	conn.Count, conn.Exact = s.counter(count{model: &models.WebhookDelivery{}, filter: scope})
+	return conn, nil
 }
 
 // RedeliverWebhook queues a delivery again, due now, with the same event (and so the same
