@@ -13,6 +13,7 @@ const envHelp = `environment:
   ADDR                   listen address (default 127.0.0.1:8080 with the embedded database, :8080 with DATABASE_URL)
   DATABASE_URL           postgres://… (unset: the embedded SQLite database in ./data/)
   REDIS_URL              redis://… to share rate limits and persisted queries (unset: in process)
+  APQ_CACHE_BYTES        bytes of automatic persisted queries kept in process (default 32 MiB)
   PLAN_LIMITS            per-day/per-minute limits, e.g. starter=100/10,pro=1000/50,org=10000/200
   REQUEST_TIMEOUT        deadline of every request and statement (default 10s)
   LOG_LEVEL              debug, info, warn or error (default info)

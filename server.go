@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -62,6 +63,9 @@ type config struct {
 	// WebhookAllowPrivate (WEBHOOK_ALLOW_PRIVATE=true) lets webhooks use http:// and reach
 	// loopback and private addresses: local development and tests only.
 	WebhookAllowPrivate bool
+	// APQCacheBytes (APQ_CACHE_BYTES; default 32 MiB) bounds the persisted documents kept in
+	// memory.
+	APQCacheBytes int64
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -90,6 +94,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if cfg.RequestTimeout, err = parseRequestTimeout(getenv("REQUEST_TIMEOUT")); err != nil {
 		return cfg, err
+	}
+	if v := getenv("APQ_CACHE_BYTES"); v != "" {
+		if cfg.APQCacheBytes, err = strconv.ParseInt(v, 10, 64); err != nil || cfg.APQCacheBytes <= 0 {
+			return cfg, fmt.Errorf("APQ_CACHE_BYTES: want a positive number of bytes, got %q", v)
+		}
 	}
 	if lvl := getenv("LOG_LEVEL"); lvl != "" {
 		if err := cfg.LogLevel.UnmarshalText([]byte(lvl)); err != nil {
@@ -164,7 +173,7 @@ func (c *cli) serve(ctx context.Context) error {
 	// Automatic persisted queries are shared by every instance through Redis when there is one.
 	var apqCache graphql.Cache[string]
 	if c.cfg.RedisURL != "" {
-		shared, err := apq.NewRedis(c.cfg.RedisURL, "", c.log)
+		shared, err := apq.NewRedis(c.cfg.RedisURL, "", c.cfg.APQCacheBytes, c.log)
 		if err != nil {
 			return fmt.Errorf("REDIS_URL: %w", err)
 		}
@@ -182,7 +191,8 @@ func (c *cli) serve(ctx context.Context) error {
 		c.log.Info("lexi: provider mode", "provider", provider)
 	}
 	application := app.New(app.Config{Store: st, Log: c.log, SDL: sdl, Limits: limitStore, Plans: c.cfg.Plans,
-		Assistant: assistant, CORSOrigins: c.cfg.CORSOrigins, QuietRequests: c.cfg.QuietRequests, APQCache: apqCache, RequestTimeout: c.cfg.RequestTimeout,
+		Assistant: assistant, CORSOrigins: c.cfg.CORSOrigins, APQCache: apqCache, APQCacheBytes: c.cfg.APQCacheBytes,
+		RequestTimeout: c.cfg.RequestTimeout, QuietRequests: c.cfg.QuietRequests,
 		MetricsElsewhere: c.cfg.MetricsAddr != "", WebhookAllowPrivate: c.cfg.WebhookAllowPrivate})
 	recorder, broker := application.Usage, application.Events
 	// Live Lexi updates: in process on the embedded database; on PostgreSQL every instance

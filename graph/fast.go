@@ -103,6 +103,8 @@ func fastTypeOf(v any) string {
 		return "WebhookDeliveryConnection"
 	case *models.WebhookDeliveryEdge:
 		return "WebhookDeliveryEdge"
+	case *models.WebhookDeliveryUsage:
+		return "WebhookDeliveryUsage"
 	case *models.WebhookEndpoint:
 		return "WebhookEndpoint"
 	case *models.WebhookEndpointConnection:
@@ -3298,6 +3300,22 @@ func fastTypes() map[string]*gqlfast.Type {
 						return dst, false
 					},
 				},
+				"webhookDeliveries": {
+					Name:     "webhookDeliveries",
+					Kind:     gqlfast.Object,
+					Type:     "WebhookDeliveryUsage",
+					Abstract: false,
+					List:     false,
+					NonNull:  true,
+					Children: func(parent any, dst []any) ([]any, bool) {
+						obj := parent.(*models.UsageDay)
+						v := obj.WebhookDeliveries
+						if v == nil {
+							return dst, true
+						}
+						return append(dst, v), false
+					},
+				},
 			},
 		},
 		"Viewer": {
@@ -3640,6 +3658,42 @@ func fastTypes() map[string]*gqlfast.Type {
 							return dst, true
 						}
 						return append(dst, v), false
+					},
+				},
+			},
+		},
+		"WebhookDeliveryUsage": {
+			Name:      "WebhookDeliveryUsage",
+			Satisfies: []string{"WebhookDeliveryUsage"},
+			Fields: map[string]*gqlfast.Field{
+				"attempts": {
+					Name: "attempts",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookDeliveryUsage)
+						v := obj.Attempts
+						w.Int(int64(v))
+						return true
+					},
+				},
+				"delivered": {
+					Name: "delivered",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookDeliveryUsage)
+						v := obj.Delivered
+						w.Int(int64(v))
+						return true
+					},
+				},
+				"failed": {
+					Name: "failed",
+					Kind: gqlfast.Scalar,
+					Write: func(ctx context.Context, w *gqlfast.Writer, parent any, sel ast.SelectionSet) bool {
+						obj := parent.(*models.WebhookDeliveryUsage)
+						v := obj.Failed
+						w.Int(int64(v))
+						return true
 					},
 				},
 			},

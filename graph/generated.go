@@ -311,12 +311,13 @@ type ComplexityRoot struct {
 	}
 
 	UsageDay struct {
-		Calls      func(childComplexity int) int
-		Cost       func(childComplexity int) int
-		Date       func(childComplexity int) int
-		ErrorRate  func(childComplexity int) int
-		Errors     func(childComplexity int) int
-		Operations func(childComplexity int) int
+		Calls             func(childComplexity int) int
+		Cost              func(childComplexity int) int
+		Date              func(childComplexity int) int
+		ErrorRate         func(childComplexity int) int
+		Errors            func(childComplexity int) int
+		Operations        func(childComplexity int) int
+		WebhookDeliveries func(childComplexity int) int
 	}
 
 	Viewer struct {
@@ -351,6 +352,12 @@ type ComplexityRoot struct {
 	WebhookDeliveryEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	WebhookDeliveryUsage struct {
+		Attempts  func(childComplexity int) int
+		Delivered func(childComplexity int) int
+		Failed    func(childComplexity int) int
 	}
 
 	WebhookEndpoint struct {
@@ -1810,6 +1817,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UsageDay.Operations(childComplexity), true
+	case "UsageDay.webhookDeliveries":
+		if e.ComplexityRoot.UsageDay.WebhookDeliveries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UsageDay.WebhookDeliveries(childComplexity), true
 
 	case "Viewer.apiKey":
 		if e.ComplexityRoot.Viewer.APIKey == nil {
@@ -1946,6 +1959,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WebhookDeliveryEdge.Node(childComplexity), true
+
+	case "WebhookDeliveryUsage.attempts":
+		if e.ComplexityRoot.WebhookDeliveryUsage.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryUsage.Attempts(childComplexity), true
+	case "WebhookDeliveryUsage.delivered":
+		if e.ComplexityRoot.WebhookDeliveryUsage.Delivered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryUsage.Delivered(childComplexity), true
+	case "WebhookDeliveryUsage.failed":
+		if e.ComplexityRoot.WebhookDeliveryUsage.Failed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryUsage.Failed(childComplexity), true
 
 	case "WebhookEndpoint.createdAt":
 		if e.ComplexityRoot.WebhookEndpoint.CreatedAt == nil {
@@ -2379,6 +2411,8 @@ type UsageDay {
   errorRate: Float!
   "Calls and errors per root field, most called first."
   operations: [OperationUsage!]!
+  "Webhook deliveries to the key's workspace's endpoints that day: not API calls, never charged."
+  webhookDeliveries: WebhookDeliveryUsage!
 }
 
 type OperationUsage {
@@ -2910,6 +2944,15 @@ type WebhookDeliveryConnection {
   "False when totalCount stopped at 10,000 and more items match."
   totalCountIsExact: Boolean!
 }
+
+"Webhook delivery attempts of one UTC day."
+type WebhookDeliveryUsage {
+  attempts: Int!
+  "Attempts the endpoint answered with 2xx."
+  delivered: Int!
+  "Attempts that failed: another status, a timeout, a refused address."
+  failed: Int!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3364,6 +3407,8 @@ func (ec *executionContext) childFields_UsageDay(ctx context.Context, field grap
 		return ec.fieldContext_UsageDay_errorRate(ctx, field)
 	case "operations":
 		return ec.fieldContext_UsageDay_operations(ctx, field)
+	case "webhookDeliveries":
+		return ec.fieldContext_UsageDay_webhookDeliveries(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UsageDay", field.Name)
 }
@@ -3434,6 +3479,18 @@ func (ec *executionContext) childFields_WebhookDeliveryEdge(ctx context.Context,
 		return ec.fieldContext_WebhookDeliveryEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryUsage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "attempts":
+		return ec.fieldContext_WebhookDeliveryUsage_attempts(ctx, field)
+	case "delivered":
+		return ec.fieldContext_WebhookDeliveryUsage_delivered(ctx, field)
+	case "failed":
+		return ec.fieldContext_WebhookDeliveryUsage_failed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryUsage", field.Name)
 }
 
 func (ec *executionContext) childFields_WebhookEndpoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10941,6 +10998,38 @@ func (ec *executionContext) fieldContext_UsageDay_operations(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _UsageDay_webhookDeliveries(ctx context.Context, field graphql.CollectedField, obj *models.UsageDay) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UsageDay_webhookDeliveries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WebhookDeliveries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *models.WebhookDeliveryUsage) graphql.Marshaler {
+			return ec.marshalNWebhookDeliveryUsage2ᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐWebhookDeliveryUsage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UsageDay_webhookDeliveries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UsageDay",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookDeliveryUsage(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Viewer_workspace(ctx context.Context, field graphql.CollectedField, obj *models.Viewer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11499,6 +11588,75 @@ func (ec *executionContext) fieldContext_WebhookDeliveryEdge_node(_ context.Cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _WebhookDeliveryUsage_attempts(ctx context.Context, field graphql.CollectedField, obj *models.WebhookDeliveryUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryUsage_attempts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attempts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryUsage_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryUsage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WebhookDeliveryUsage_delivered(ctx context.Context, field graphql.CollectedField, obj *models.WebhookDeliveryUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryUsage_delivered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Delivered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryUsage_delivered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryUsage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WebhookDeliveryUsage_failed(ctx context.Context, field graphql.CollectedField, obj *models.WebhookDeliveryUsage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryUsage_failed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryUsage_failed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryUsage", field, false, false, "Int")
 }
 
 func (ec *executionContext) _WebhookEndpoint_id(ctx context.Context, field graphql.CollectedField, obj *models.WebhookEndpoint) (ret graphql.Marshaler) {
@@ -16016,6 +16174,11 @@ func (ec *executionContext) _UsageDay(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "webhookDeliveries":
+			out.Values[i] = ec._UsageDay_webhookDeliveries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16237,6 +16400,49 @@ func (ec *executionContext) _WebhookDeliveryEdge(ctx context.Context, sel ast.Se
 			}
 		case "node":
 			out.Values[i] = ec._WebhookDeliveryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var webhookDeliveryUsageImplementors = []string{"WebhookDeliveryUsage"}
+
+func (ec *executionContext) _WebhookDeliveryUsage(ctx context.Context, sel ast.SelectionSet, obj *models.WebhookDeliveryUsage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryUsageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookDeliveryUsage")
+		case "attempts":
+			out.Values[i] = ec._WebhookDeliveryUsage_attempts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "delivered":
+			out.Values[i] = ec._WebhookDeliveryUsage_delivered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failed":
+			out.Values[i] = ec._WebhookDeliveryUsage_failed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -17683,6 +17889,14 @@ func (ec *executionContext) unmarshalNWebhookDeliveryStatus2githubᚗcomᚋwbk�
 
 func (ec *executionContext) marshalNWebhookDeliveryStatus2githubᚗcomᚋwbkᚋcrmᚋmodelsᚐWebhookDeliveryStatus(ctx context.Context, sel ast.SelectionSet, v models.WebhookDeliveryStatus) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNWebhookDeliveryUsage2ᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐWebhookDeliveryUsage(ctx context.Context, sel ast.SelectionSet, v *models.WebhookDeliveryUsage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WebhookDeliveryUsage!")
+		return graphql.Null
+	}
+	return ec._WebhookDeliveryUsage(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNWebhookEndpoint2ᚕᚖgithubᚗcomᚋwbkᚋcrmᚋmodelsᚐWebhookEndpointᚄ(ctx context.Context, sel ast.SelectionSet, v []*models.WebhookEndpoint) graphql.Marshaler {

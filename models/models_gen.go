@@ -225,11 +225,22 @@ type UsageDay struct {
 	ErrorRate float64 `json:"errorRate"`
 	// Calls and errors per root field, most called first.
 	Operations []*OperationUsage `json:"operations"`
+	// Webhook deliveries to the key's workspace's endpoints that day: not API calls, never charged.
+	WebhookDeliveries *WebhookDeliveryUsage `json:"webhookDeliveries"`
 }
 
 type Viewer struct {
 	Workspace *Workspace `json:"workspace"`
 	APIKey    *ApiKey    `json:"apiKey"`
+}
+
+// Webhook delivery attempts of one UTC day.
+type WebhookDeliveryUsage struct {
+	Attempts int `json:"attempts"`
+	// Attempts the endpoint answered with 2xx.
+	Delivered int `json:"delivered"`
+	// Attempts that failed: another status, a timeout, a refused address.
+	Failed int `json:"failed"`
 }
 
 type CampaignStatus string

@@ -63,6 +63,18 @@ type WebhookDelivery struct {
 	DeliveredAt *time.Time
 }
 
+// WebhookUsageRecord counts one workspace's delivery attempts of one UTC day, as stored.
+type WebhookUsageRecord struct {
+	WorkspaceID string `gorm:"primaryKey"`
+	// Date is the UTC day, YYYY-MM-DD.
+	Date      string `gorm:"primaryKey"`
+	Attempts  int64
+	Delivered int64
+	Failed    int64
+}
+
+func (WebhookUsageRecord) TableName() string { return "webhook_usage" }
+
 type WebhookEndpointEdge struct {
 	Cursor string
 	Node   *WebhookEndpoint

@@ -70,6 +70,8 @@ type Config struct {
 	QuietRequests bool
 	// APQCache keeps automatic persisted queries; nil: a bounded in-process LRU.
 	APQCache graphql.Cache[string]
+	// APQCacheBytes bounds the in-process APQ cache when APQCache is nil (0: the default).
+	APQCacheBytes int64
 	// WebhookAllowPrivate lets webhooks reach http:// and private addresses (WEBHOOK_ALLOW_PRIVATE).
 	WebhookAllowPrivate bool
 	// GenericExecution leaves every query to gqlgen's generated executor instead of gqlfast
@@ -154,11 +156,12 @@ func New(cfg Config) *App {
 		Store: cfg.Store, Auth: a.Auth, Limiter: a.Limiter, Usage: a.Usage, Log: cfg.Log, SDL: cfg.SDL,
 		MaxBodyBytes: cfg.MaxBodyBytes, Registry: cfg.Registry, MetricsElsewhere: cfg.MetricsElsewhere,
 		RequestTimeout: cfg.RequestTimeout, WebsocketInitTimeout: cfg.WebsocketInitTimeout,
-		CORSOrigins: cfg.CORSOrigins, APQCache: cfg.APQCache, Direct: direct, QuietRequests: cfg.QuietRequests,
-		Idempotency: idempotency.New(cfg.Store, a.Limiter.Now),
+		CORSOrigins: cfg.CORSOrigins, APQCache: cfg.APQCache, APQCacheBytes: cfg.APQCacheBytes, Direct: direct,
+		QuietRequests: cfg.QuietRequests,
+		Idempotency:   idempotency.New(cfg.Store, a.Limiter.Now),
 	})
 	// /v1 is the REST API: persisted operations sent through the same /graphql pipeline.
-	v1, err := rest.New(a.Handler.GraphQL(), schema.Schema())
+	v1, err := rest.New(a.Handler.GraphQL(), schema.Schema(), a.Handler.Codes)
 	if err != nil {
 		panic(err) // operations.graphql does not match the schema: a build defect, caught by every test
 	}

@@ -4,13 +4,16 @@ import (
 	"context"
 
 	"github.com/wbk/crm/internal/auth"
+	"github.com/wbk/crm/internal/httpapi"
 	"github.com/wbk/crm/models"
 	"github.com/wbk/crm/resolvers"
 )
 
 // keyCheckedEvents ends a subscription at the first event after its key was revoked or
 // expired: the key is checked again (one indexed query) before each delivery, so revocation
-// reaches open websockets as it reaches the next HTTP request.
+// reaches open websockets as it reaches the next HTTP request. The websocket the
+// subscription runs on is closed (4401), as a bad key at connection_init closes it; an
+// event stream ends.
 type keyCheckedEvents struct {
 	events resolvers.TaskEvents
 	auth   *auth.Authenticator
@@ -27,7 +30,8 @@ func (k keyCheckedEvents) Subscribe(ctx context.Context, workspaceID string) <-c
 		defer close(out)
 		for task := range in {
 			if err := k.auth.StillValid(ctx, p.Key.ID); err != nil {
-				return // the transport completes the subscription
+				httpapi.CloseSocket(ctx, err)
+				return // an event stream's transport completes the subscription
 			}
 			select {
 			case out <- task:

@@ -59,7 +59,7 @@ func Errorf(code Code, format string, args ...any) *Error {
 // NotFound reports an id that does not exist in the caller's workspace. The message is the
 // same whether the id is unknown or belongs to another workspace.
 func NotFound(what, id string) *Error {
-	return &Error{Code: ENOTFOUND, Message: fmt.Sprintf("%s %q not found", what, id)}
+	return &Error{Code: ENOTFOUND, Message: fmt.Sprintf("%s %s not found", what, Quote(id))}
 }
 
 // Invalid reports a bad argument.

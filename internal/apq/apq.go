@@ -1,6 +1,8 @@
 // Package apq stores the documents of Apollo's automatic persisted queries (APQ): the query
-// text by its SHA-256. gqlgen's extension.AutomaticPersistedQuery checks hashes and asks this
-// cache; a hash unknown to it answers PERSISTED_QUERY_NOT_FOUND and the client sends the text.
+// text by its SHA-256. The persisted-query extension (internal/httpapi) checks hashes, asks
+// this cache and decides what is worth keeping; a hash unknown to it answers
+// PERSISTED_QUERY_NOT_FOUND and the client sends the text. In memory the documents are an
+// LRU bounded in bytes.
 package apq
 
 import (
@@ -9,12 +11,20 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/redis/go-redis/v9"
 )
 
-// LocalSize bounds the documents kept in process memory.
-const LocalSize = 1000
+// DefaultCacheBytes bounds the documents one instance keeps in memory (APQ_CACHE_BYTES).
+const DefaultCacheBytes = 32 << 20
+
+// MaxDocumentBytes is the largest document a registration stores. Larger documents still
+// run when their text is sent; they are only not remembered, so one client cannot fill the
+// cache with a few huge documents.
+const MaxDocumentBytes = 64 << 10
+
+// entryOverhead is what an entry costs beyond its hash and text: the list element, the map
+// slot and the strings' headers.
+const entryOverhead = 160
 
 // TTL is how long a registered document stays in Redis after its last registration. Clients
 // re-register (send the text again) whenever a hash is unknown, so expiry only costs one
@@ -25,8 +35,16 @@ const TTL = 24 * time.Hour
 // this instance's memory, never delays the request by more.
 const redisTimeout = 100 * time.Millisecond
 
-// NewLocal is the cache of one instance: a bounded LRU.
-func NewLocal() graphql.Cache[string] { return lru.New[string](LocalSize) }
+// NewLocal is the cache of one instance: an LRU of at most maxBytes (DefaultCacheBytes when
+// maxBytes is 0).
+func NewLocal(maxBytes int64) *Sized[string] {
+	if maxBytes <= 0 {
+		maxBytes = DefaultCacheBytes
+	}
+	return NewSized(maxBytes, func(hash, query string) int64 {
+		return int64(len(hash) + len(query) + entryOverhead)
+	})
+}
 
 // Redis shares documents between instances, with a local LRU in front of it. Redis faults
 // are logged and degrade to the local cache: a document registered while Redis was away is
@@ -38,8 +56,9 @@ type Redis struct {
 	log    *slog.Logger
 }
 
-// NewRedis connects to url (redis://…). prefix namespaces the keys ("" is "crm:apq:").
-func NewRedis(url, prefix string, log *slog.Logger) (*Redis, error) {
+// NewRedis connects to url (redis://…). prefix namespaces the keys ("" is "crm:apq:");
+// localBytes bounds the local LRU in front of Redis (0: DefaultCacheBytes).
+func NewRedis(url, prefix string, localBytes int64, log *slog.Logger) (*Redis, error) {
 	opts, err := redis.ParseURL(url)
 	if err != nil {
 		return nil, err
@@ -50,7 +69,7 @@ func NewRedis(url, prefix string, log *slog.Logger) (*Redis, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Redis{client: redis.NewClient(opts), prefix: prefix, local: NewLocal(), log: log}, nil
+	return &Redis{client: redis.NewClient(opts), prefix: prefix, local: NewLocal(localBytes), log: log}, nil
 }
 
 // Close closes the Redis connection pool.
@@ -74,7 +93,8 @@ func (c *Redis) Get(ctx context.Context, hash string) (string, bool) {
 	return q, true
 }
 
-// Add implements graphql.Cache. gqlgen calls it only after checking the hash against the text.
+// Add implements graphql.Cache. The persisted-query extension calls it only for a document
+// whose hash it checked and that it decided to keep.
 func (c *Redis) Add(ctx context.Context, hash, query string) {
 	c.local.Add(ctx, hash, query)
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), redisTimeout)

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/wbk/crm/internal/apq"
@@ -21,12 +22,12 @@ func TestRedisSharesDocumentsBetweenInstances(t *testing.T) {
 		t.Skip("TEST_REDIS_URL is not set (CI sets it)")
 	}
 	prefix := "test:apq:" + ids.New("tst") + ":"
-	a, err := apq.NewRedis(url, prefix, quiet)
+	a, err := apq.NewRedis(url, prefix, 0, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	b, err := apq.NewRedis(url, prefix, quiet)
+	b, err := apq.NewRedis(url, prefix, 0, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +45,7 @@ func TestRedisSharesDocumentsBetweenInstances(t *testing.T) {
 // TestRedisDownFallsBackToMemory: with Redis unreachable a registration still serves this
 // instance, and a lookup is a miss, never an error.
 func TestRedisDownFallsBackToMemory(t *testing.T) {
-	c, err := apq.NewRedis("redis://127.0.0.1:1/0", "", quiet)
+	c, err := apq.NewRedis("redis://127.0.0.1:1/0", "", 0, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,14 +60,30 @@ func TestRedisDownFallsBackToMemory(t *testing.T) {
 	}
 }
 
-func TestLocalIsBounded(t *testing.T) {
-	c := apq.NewLocal()
+// TestLocalIsBoundedInBytes: the in-memory cache keeps documents while their sizes add up to
+// its budget, dropping the least recently used first, and never keeps one over the budget.
+func TestLocalIsBoundedInBytes(t *testing.T) {
+	const budget = 64 << 10
+	c := apq.NewLocal(budget)
 	ctx := context.Background()
-	c.Add(ctx, "first", "q")
-	for i := 0; i < apq.LocalSize; i++ {
-		c.Add(ctx, ids.New("h"), "q")
+	doc := strings.Repeat("x", 1000)
+	c.Add(ctx, "first", doc)
+	c.Add(ctx, "kept", doc)
+	for i := 0; i < 200; i++ {
+		c.Get(ctx, "kept")
+		c.Add(ctx, ids.New("h"), doc)
+		if c.Bytes() > budget {
+			t.Fatalf("%d bytes kept, budget %d", c.Bytes(), budget)
+		}
 	}
 	if _, ok := c.Get(ctx, "first"); ok {
-		t.Fatalf("the oldest of %d documents is still kept", apq.LocalSize+1)
+		t.Errorf("the least recently used document is still kept")
+	}
+	if _, ok := c.Get(ctx, "kept"); !ok {
+		t.Errorf("the most recently used document was dropped")
+	}
+	c.Add(ctx, "huge", strings.Repeat("y", budget))
+	if _, ok := c.Get(ctx, "huge"); ok || c.Len() == 0 {
+		t.Errorf("a document over the whole budget was kept (or emptied the cache): %d left", c.Len())
 	}
 }

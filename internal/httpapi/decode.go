@@ -18,6 +18,7 @@ import (
 
 	"github.com/wbk/crm/internal/apperr"
 	"github.com/wbk/crm/internal/cost"
+	"github.com/wbk/crm/internal/textcheck"
 )
 
 // This file is the one request decoder of /graphql: it turns an HTTP request into gqlgen's
@@ -62,6 +63,9 @@ func readParams(w http.ResponseWriter, r *http.Request, limit int64) (*graphql.R
 		}
 		return nil, badRequest("could not read the request body")
 	}
+	// Before any decoder repairs it (see textcheck): text that is not text reaches the text
+	// gate as NUL, and is refused there with the argument it was in.
+	body = textcheck.MarkJSON(body)
 	// gqlgen's own transports (server-sent events) read the body again.
 	replay := new(replayedBody)
 	replay.Reset(body)
@@ -113,7 +117,7 @@ func paramsFromBody(body []byte) (*graphql.RawParams, *apperr.Error) {
 	if err := decodeMember("extensions", raw.Extensions, '{', &p.Extensions); err != nil {
 		return nil, err
 	}
-	return p, checkQueryPresent(p)
+	return p, checkRequest(p)
 }
 
 // decodeMember decodes one member that must be null or of the JSON kind that starts with
@@ -158,19 +162,24 @@ func paramsFromQuery(rawQuery string) (*graphql.RawParams, *apperr.Error) {
 		if v == "" {
 			continue
 		}
-		if e := decodeMember(m.name, json.RawMessage(strings.TrimSpace(v)), '{', m.into); e != nil {
+		raw := textcheck.MarkJSON([]byte(strings.TrimSpace(v)))
+		if e := decodeMember(m.name, raw, '{', m.into); e != nil {
 			if !json.Valid([]byte(v)) {
 				return nil, badRequest("%s is not valid JSON", m.name)
 			}
 			return nil, e
 		}
 	}
-	return p, checkQueryPresent(p)
+	return p, checkRequest(p)
 }
 
-// checkQueryPresent: a request without a query is only meaningful as an automatic persisted
-// query (a hash of a document sent before), which gqlgen's APQ extension resolves.
-func checkQueryPresent(p *graphql.RawParams) *apperr.Error {
+// checkRequest: operationName, when sent, is a GraphQL name (so no message can repeat
+// arbitrary text as one); a request without a query is only meaningful as an automatic
+// persisted query (a hash of a document sent before), which the APQ extension resolves.
+func checkRequest(p *graphql.RawParams) *apperr.Error {
+	if p.OperationName != "" && !isName(p.OperationName) {
+		return badRequest("operationName must be a GraphQL name: letters, digits and _, not starting with a digit")
+	}
 	if p.Query != "" {
 		return nil
 	}
@@ -178,6 +187,17 @@ func checkQueryPresent(p *graphql.RawParams) *apperr.Error {
 		return nil
 	}
 	return badRequest("the request has no query")
+}
+
+// isName reports whether s is a GraphQL Name: /[_A-Za-z][_0-9A-Za-z]*/.
+func isName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // checkShape refuses a document over the token, field or depth limit with QUERY_TOO_COMPLEX

@@ -60,7 +60,7 @@ func transportCodeOf(code apperr.Code) transportCode {
 // toGraphQL fills a GraphQL error from an application error.
 func toGraphQL(gqlErr *gqlerror.Error, e *apperr.Error) transportCode {
 	tc := transportCodeOf(e.Code)
-	gqlErr.Message = e.Message
+	gqlErr.Message = apperr.LimitEcho(e.Message)
 	ext := map[string]any{"code": tc.graphql}
 	if e.Field != "" {
 		ext["field"] = e.Field
@@ -80,7 +80,7 @@ func toGraphQL(gqlErr *gqlerror.Error, e *apperr.Error) transportCode {
 
 // presenter is gqlgen's error presenter. Errors that stop the whole operation (no field is
 // being resolved) also set the response's HTTP status.
-func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+func presenter(log *slog.Logger, schema *ast.Schema) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		state := stateFrom(ctx)
@@ -93,7 +93,7 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		}
 		if appErr == nil {
 			if gqlErr.Err == nil || gqlErr.Extensions["code"] != nil {
-				return withRequestID(ctx, gqlErr) // gqlgen's own parse and validation errors
+				return withRequestID(ctx, ownError(schema, gqlErr)) // gqlgen's own parse, validation and coercion errors
 			}
 			log.ErrorContext(ctx, "unexpected error", "err", err, "path", gqlErr.Path.String())
 			appErr = &apperr.Error{Code: apperr.EINTERNAL, Message: "internal error"}

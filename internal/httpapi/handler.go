@@ -75,8 +75,10 @@ type Config struct {
 	CORSOrigins []string
 	// QuietRequests turns off the INFO line per request (REQUEST_LOG=off); metrics stay.
 	QuietRequests bool
-	// APQCache keeps automatic persisted queries by hash; nil: a bounded in-process LRU.
-	APQCache graphql.Cache[string]
+	// APQCache keeps automatic persisted queries by hash; nil: an in-process LRU of
+	// APQCacheBytes (0: apq.DefaultCacheBytes).
+	APQCache      graphql.Cache[string]
+	APQCacheBytes int64
 	// Direct, when set, answers query operations without gqlgen's per-field execution
 	// (gqlfast: a response and root-field interceptor); it runs after every gate, innermost.
 	Direct graphql.HandlerExtension
@@ -97,7 +99,27 @@ type API struct {
 	httpSeries series[httpLabels, httpSeries]
 	// beforeWrite is rateLimitHeaders as a func value made once, not per request.
 	beforeWrite func(http.Header, *requestState)
+	// mounted are the handlers beside /graphql that say which methods each route answers.
+	mounted []mounted
 }
+
+// routeMethods is a mounted handler that knows its routes' methods (the REST API).
+type routeMethods interface {
+	Methods(escapedPath string) []string
+}
+
+type mounted struct {
+	prefix  string
+	methods routeMethods
+}
+
+// queryCacheBytes bounds the parsed documents kept; a parsed document is estimated at
+// parsedDocumentBytes per byte of its text (its syntax tree of fields, arguments and
+// positions is far larger than the text).
+const (
+	queryCacheBytes     = 32 << 20
+	parsedDocumentBytes = 32
+)
 
 // New builds the handler.
 func New(cfg Config) *API {
@@ -106,7 +128,7 @@ func New(cfg Config) *API {
 	}
 	cfg.Log = slog.New(requestIDLog{cfg.Log.Handler()})
 	if cfg.APQCache == nil {
-		cfg.APQCache = apq.NewLocal()
+		cfg.APQCache = apq.NewLocal(cfg.APQCacheBytes)
 	}
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = DefaultMaxBodyBytes
@@ -155,8 +177,22 @@ func (a *API) GraphQL() http.Handler { return a.graphql }
 
 // Mount serves h at pattern beside /graphql, behind the same protocol middleware (request
 // ids, CORS, cache headers, gzip). The composition root mounts /v1 with it; call it before
-// serving.
-func (a *API) Mount(pattern string, h http.Handler) { a.mux.Handle(pattern, h) }
+// serving. A handler with a Methods(escapedPath) method tells CORS preflights the methods
+// of each of its routes.
+func (a *API) Mount(pattern string, h http.Handler) {
+	if m, ok := h.(routeMethods); ok {
+		a.mounted = append(a.mounted, mounted{prefix: strings.TrimSuffix(pattern, "/") + "/", methods: m})
+	}
+	a.mux.Handle(pattern, h)
+}
+
+// Codes is how an application error code reaches callers, from the one table (errors.go):
+// its GraphQL code and the HTTP status of a request it stops. Transports mounted beside
+// /graphql (the REST API) answer their own refusals with it.
+func (a *API) Codes(code apperr.Code) (string, int) {
+	tc := transportCodeOf(code)
+	return tc.graphql, tc.status
+}
 
 // CountLimitStoreFallback counts a rate-limit operation served from process memory because
 // Redis did not answer (the rate-limit store's OnFallback).
@@ -185,13 +221,17 @@ func (a *API) newGraphQLServer() *handler.Server {
 	// GET and POST: the request decoder (decode.go) has read and checked the parameters.
 	srv.AddTransport(graphQLTransport{})
 	srv.AddTransport(unrouted{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	// Parsed documents by text, bounded in bytes like APQ's: a few huge documents must not
+	// pin hundreds of megabytes, as a count of entries would let them.
+	srv.SetQueryCache(apq.NewSized(queryCacheBytes, func(query string, _ *ast.QueryDocument) int64 {
+		return parsedDocumentBytes*int64(len(query)) + 2048
+	}))
 	// Validation is quadratic in repeated fields; bounding the tokens bounds its work long
 	// before the body limit would (the largest sensible operation is a few thousand tokens).
 	srv.SetParserTokenLimit(cost.MaxTokens)
 	// The extensions — the gates, the charge, the read path — are the operation stages of the
 	// pipeline (pipeline.go), registered in its order.
-	srv.SetErrorPresenter(presenter(a.cfg.Log))
+	srv.SetErrorPresenter(presenter(a.cfg.Log, schema.Schema()))
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		a.cfg.Log.ErrorContext(ctx, "panic while resolving", "panic", v)
 		return &apperr.Error{Code: apperr.EINTERNAL, Message: "internal error"}
@@ -216,11 +256,7 @@ func (a *API) websocketInit(ctx context.Context, payload transport.InitPayload) 
 	}
 	p, err := a.cfg.Auth.Authenticate(ctx, header)
 	if err != nil {
-		code := 4401
-		if apperr.CodeOf(err) == apperr.EUNAVAILABLE {
-			code = 4503
-		}
-		ctx = transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, code), closeReason(err))
+		ctx = transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, socketCloseCode(err)), closeReason(err))
 		return ctx, nil, err
 	}
 	if err := access.Require(auth.WithPrincipal(ctx, p), models.PermissionLexi); err != nil {
@@ -229,6 +265,15 @@ func (a *API) websocketInit(ctx context.Context, payload transport.InitPayload) 
 	}
 	ctx = auth.WithPrincipal(ctx, p)
 	return ctx, nil, nil
+}
+
+// socketCloseCode is the close code of a websocket whose key check failed with err: 4401,
+// or 4503 when the database did not answer.
+func socketCloseCode(err error) int {
+	if apperr.CodeOf(err) == apperr.EUNAVAILABLE {
+		return 4503
+	}
+	return 4401
 }
 
 // closeReason is the websocket close frame's reason for a refused connection_init: the

@@ -75,7 +75,7 @@ func (a *API) pipeline() []stage {
 		// The executor (gqlgen) from here; the stages below run for every transport.
 		{name: "introspection", operation: extension.Introspection{}},
 		// Automatic persisted queries: a hash stands for a query sent before (transports.go).
-		{name: "persisted queries", operation: newPersistedQueries(a.cfg.APQCache)},
+		{name: "persisted queries", operation: persistedQueries{api: a, cache: a.cfg.APQCache}},
 		// The cheap pass for documents that came over a websocket (wsshape.go).
 		{name: "socket shape", operation: socketShapeGate{api: a}},
 		// gqlgen parses and validates the document here, then runs the gates below in order.
@@ -140,7 +140,7 @@ func (a *API) optionsAndWebsocket(next serve) serve {
 				return
 			}
 			liftDeadlines(w)
-			a.gql.ServeHTTP(w, r)
+			a.gql.ServeHTTP(w, withSocket(r))
 			return
 		}
 		next(ctx, w, r)
@@ -241,6 +241,7 @@ func (a *API) decode(next serve) serve {
 		params, err := readParams(w, r, a.cfg.MaxBodyBytes)
 		stream := false
 		if err == nil {
+			ctx = withMarkedDocument(ctx, params)
 			stream, err = a.checkShape(ctx, r, params)
 		}
 		if err != nil {

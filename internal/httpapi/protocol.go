@@ -26,6 +26,24 @@ const corsExposed = "X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Used,
 	"X-RateLimit-Minute-Limit, X-RateLimit-Minute-Remaining, X-RateLimit-Minute-Reset, X-RateLimit-Cost, " +
 	"RateLimit, RateLimit-Policy, Retry-After, WWW-Authenticate, X-Request-Id, Idempotent-Replayed"
 
+// corsAllowedHeaders are the request headers a preflight allows when it names none it
+// needs (or names them unreadably): those this API reads.
+const corsAllowedHeaders = "Authorization, Content-Type, Accept, Idempotency-Key, X-Request-Id, " +
+	"apollographql-client-name, apollographql-client-version"
+
+// preflightMethods is what a preflight allows for the route it asks about: each /v1 route's own
+// methods (PATCH and DELETE included), /graphql's GET and POST elsewhere.
+func (a *API) preflightMethods(r *http.Request) string {
+	for _, m := range a.mounted {
+		if strings.HasPrefix(r.URL.Path, m.prefix) {
+			if methods := m.methods.Methods(r.URL.EscapedPath()); methods != nil {
+				return strings.Join(methods, ", ")
+			}
+		}
+	}
+	return allowedMethods
+}
+
 // Header values that most responses carry share one slice each instead of allocating their
 // own: Header.Add appends to a full slice by copying it, Header.Set replaces the slice, and
 // nothing here or in net/http changes a value in place, so a shared slice is never written.
@@ -155,9 +173,11 @@ func (a *API) protocol(next http.Handler) http.Handler {
 			// never send credentials with a preflight).
 			h.Add("Vary", "Access-Control-Request-Method, Access-Control-Request-Headers")
 			if allowed {
-				h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+				h.Set("Access-Control-Allow-Methods", a.preflightMethods(r))
 				if rh := requestedHeaders(r.Header.Get("Access-Control-Request-Headers")); rh != "" {
 					h.Set("Access-Control-Allow-Headers", rh)
+				} else {
+					h.Set("Access-Control-Allow-Headers", corsAllowedHeaders)
 				}
 				h.Set("Access-Control-Max-Age", "600")
 			}

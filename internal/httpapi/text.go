@@ -3,13 +3,13 @@ package httpapi
 import (
 	"context"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/wbk/crm/internal/apperr"
+	"github.com/wbk/crm/internal/textcheck"
 )
 
 // textGate refuses an operation any of whose text arguments (cursors and ids included)
@@ -24,23 +24,50 @@ type textGate struct{}
 func (textGate) ExtensionName() string                   { return "TextArguments" }
 func (textGate) Validate(graphql.ExecutableSchema) error { return nil }
 
-func (textGate) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+func (textGate) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if oc.Operation == nil {
 		return nil
 	}
-	w := textWalker{vars: oc.Variables}
+	w := textWalker{vars: oc.Variables, marked: markedText(ctx)}
 	w.selections(oc.Operation.SelectionSet)
 	if w.bad == "" {
+		if len(w.marked) > 0 {
+			// Outside any argument (a comment, a variable's default, an unused fragment):
+			// refused all the same, since the decoder could not keep it as sent.
+			err := &apperr.Error{Code: apperr.EINVALID, Message: "the document must be valid UTF-8 text without NUL characters"}
+			return &gqlerror.Error{Message: err.Message, Err: err}
+		}
 		return nil
 	}
 	err := apperr.Invalid(w.bad, "%s must be valid UTF-8 text without NUL characters", lastPathSegment(w.bad))
 	return &gqlerror.Error{Message: err.Message, Err: err}
 }
 
+// markedKey keeps, in a request's context, where the document held something that is not
+// text (textcheck.MarkDocument): positions the decoder replaced or the lexer would repair.
+type markedKey struct{}
+
+// withMarkedDocument marks what is not text in the request's document (see textcheck) and
+// keeps the positions for the text gate; the common document, all text, costs one scan.
+func withMarkedDocument(ctx context.Context, p *graphql.RawParams) context.Context {
+	var marked []int
+	p.Query, marked = textcheck.MarkDocument(p.Query)
+	if marked == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, markedKey{}, marked)
+}
+
+func markedText(ctx context.Context) []int {
+	m, _ := ctx.Value(markedKey{}).([]int)
+	return m
+}
+
 type textWalker struct {
-	vars map[string]any
-	seen map[string]bool // fragments already walked: each is checked once
-	bad  string          // the first argument path with bad text
+	vars   map[string]any
+	marked []int           // positions of the document that held no text (character offsets)
+	seen   map[string]bool // fragments already walked: each is checked once
+	bad    string          // the first argument path with bad text
 }
 
 func (w *textWalker) selections(set ast.SelectionSet) {
@@ -76,7 +103,7 @@ func (w *textWalker) value(path string, v *ast.Value) {
 	case ast.Variable:
 		w.any(path, w.vars[v.Raw])
 	case ast.StringValue, ast.BlockValue:
-		if !goodText(v.Raw) {
+		if !goodText(v.Raw) || w.covers(v.Position) {
 			w.bad = path
 		}
 	case ast.ListValue:
@@ -115,9 +142,20 @@ func (w *textWalker) any(path string, v any) {
 	}
 }
 
-func goodText(s string) bool {
-	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+// covers reports whether a literal at pos holds one of the marked positions.
+func (w *textWalker) covers(pos *ast.Position) bool {
+	if pos == nil {
+		return false
+	}
+	for _, at := range w.marked {
+		if at >= pos.Start && at < pos.End {
+			return true
+		}
+	}
+	return false
 }
+
+func goodText(s string) bool { return textcheck.Valid(s) }
 
 func lastPathSegment(path string) string {
 	if i := strings.LastIndexByte(path, '.'); i >= 0 {

@@ -7,43 +7,11 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/errcode"
-	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/wbk/crm/internal/apperr"
 )
-
-// persistedQueryNotFound is the code gqlgen's APQ extension gives an unknown hash; Apollo's
-// PersistedQueryLink reacts to it by sending the query text.
-const persistedQueryNotFound = "PERSISTED_QUERY_NOT_FOUND"
-
-// persistedQueries is gqlgen's APQ extension with this API's error mapping: an unknown hash
-// stays PERSISTED_QUERY_NOT_FOUND with status 200 (the client's normal first step), every
-// other APQ failure (a hash that does not match the text, an unsupported version, a malformed
-// extension) is the client's mistake: BAD_REQUEST, 400.
-type persistedQueries struct {
-	extension.AutomaticPersistedQuery
-}
-
-func newPersistedQueries(cache graphql.Cache[string]) persistedQueries {
-	return persistedQueries{extension.AutomaticPersistedQuery{Cache: cache}}
-}
-
-func (p persistedQueries) MutateOperationParameters(ctx context.Context, raw *graphql.RawParams) *gqlerror.Error {
-	err := p.AutomaticPersistedQuery.MutateOperationParameters(ctx, raw)
-	if err == nil || err.Extensions["code"] == persistedQueryNotFound {
-		return err
-	}
-	e := &apperr.Error{Code: apperr.EBADREQUEST, Message: "persisted query: " + err.Message}
-	return &gqlerror.Error{Message: e.Message, Err: e}
-}
-
-func init() {
-	// gqlgen leaves the code unregistered, which its transports answer with 200; state it.
-	errcode.RegisterErrorType(persistedQueryNotFound, errcode.KindUser)
-}
 
 // sseTransport streams subscriptions as server-sent events (graphql-sse, distinct
 // connections mode) to a POST with Accept: text/event-stream. It is served by the same

@@ -2,14 +2,18 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+
+	"github.com/wbk/crm/internal/textcheck"
 )
 
 // DefaultWebsocketInitTimeout is how long a websocket may stay open without connection_init.
@@ -36,6 +40,9 @@ func (g initGuard) Accept(w http.ResponseWriter, r *http.Request, opts transport
 		return nil, err
 	}
 	c := &guardedConn{WebsocketConn: conn}
+	if s, ok := r.Context().Value(socketKey{}).(*socket); ok {
+		s.conn.Store(c)
+	}
 	c.timer = time.AfterFunc(g.timeout, func() {
 		if c.markInit() {
 			_ = c.WriteClose(closeInitTimeout, "Connection initialisation timeout")
@@ -66,31 +73,66 @@ func (c *guardedConn) markInit() bool {
 	return true
 }
 
+// NextReader reads a whole message, checks the first, and marks what is not text in every
+// one (textcheck.MarkJSON) before gqlgen's decoder could repair it.
 func (c *guardedConn) NextReader() (int, io.Reader, error) {
 	typ, r, err := c.WebsocketConn.NextReader()
+	if err != nil {
+		return typ, r, err
+	}
 	c.mu.Lock()
 	first := !c.init
 	c.mu.Unlock()
-	if err != nil || !first {
-		return typ, r, err
+	if first {
+		if !c.markInit() {
+			return typ, nil, transport.ErrWebsocketClosed // the timeout won the race
+		}
+		c.timer.Stop()
 	}
-	if !c.markInit() {
-		return typ, nil, transport.ErrWebsocketClosed // the timeout won the race
-	}
-	c.timer.Stop()
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return typ, nil, err
 	}
-	var msg struct {
-		Type    string          `json:"type"`
-		Payload json.RawMessage `json:"payload"`
+	if first {
+		var msg struct {
+			Type    string          `json:"type"`
+			Payload json.RawMessage `json:"payload"`
+		}
+		if json.Unmarshal(data, &msg) == nil && msg.Type == "connection_init" && !objectOrAbsent(msg.Payload) {
+			_ = c.WriteClose(closeBadInitValue, "Invalid connection_init payload: send a JSON object")
+			return typ, nil, errBadInitPayload
+		}
 	}
-	if json.Unmarshal(data, &msg) == nil && msg.Type == "connection_init" && !objectOrAbsent(msg.Payload) {
-		_ = c.WriteClose(closeBadInitValue, "Invalid connection_init payload: send a JSON object")
-		return typ, nil, errBadInitPayload
+	return typ, bytes.NewReader(textcheck.MarkJSON(data)), nil
+}
+
+// socket is the websocket a request was upgraded to, reachable from the context of every
+// operation on it, so that an operation can end the whole connection (CloseSocket).
+type socket struct{ conn atomic.Pointer[guardedConn] }
+
+type socketKey struct{}
+
+// withSocket prepares an upgrade request's context to hold its websocket.
+func withSocket(r *http.Request) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), socketKey{}, &socket{}))
+}
+
+// CloseSocket closes the websocket an operation runs on, with the close code that err's
+// code has at connection_init (4401 for a key that is revoked or expired, 4503 when the
+// database does not answer), and reports whether there was one: an operation over HTTP (an
+// event stream) has none, and simply ends.
+func CloseSocket(ctx context.Context, err error) bool {
+	s, ok := ctx.Value(socketKey{}).(*socket)
+	if !ok {
+		return false
 	}
-	return typ, bytes.NewReader(data), nil
+	c := s.conn.Load()
+	if c == nil {
+		return false
+	}
+	_ = c.WriteClose(socketCloseCode(err), closeReason(err))
+	_ = c.Close()
+	return true
 }
 
 func objectOrAbsent(raw json.RawMessage) bool {

@@ -6,7 +6,9 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/wbk/crm/internal/apperr"
 	"github.com/wbk/crm/internal/cost"
+	"github.com/wbk/crm/internal/textcheck"
 )
 
 // socketShapeGate gives operations that reach the executor without the HTTP decoder — those
@@ -28,6 +30,15 @@ func (socketShapeGate) Validate(graphql.ExecutableSchema) error { return nil }
 func (g socketShapeGate) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
 	if p.Query == "" || ctx.Value(paramsKey{}) != nil {
 		return nil
+	}
+	// No position of the document can reach the text gate from here, so a document that is
+	// not all text is refused whole.
+	var marked []int
+	if p.Query, marked = textcheck.MarkDocument(p.Query); marked != nil {
+		e := &apperr.Error{Code: apperr.EINVALID, Message: "the document must be valid UTF-8 text without NUL characters"}
+		gqlErr := &gqlerror.Error{Err: e}
+		toGraphQL(gqlErr, e)
+		return gqlErr
 	}
 	shape := g.api.shapeOf(ctx, p.Query)
 	if shape.Refused == cost.ReasonNone {

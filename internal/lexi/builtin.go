@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wbk/crm/internal/apperr"
 	"github.com/wbk/crm/internal/store"
 	"github.com/wbk/crm/models"
 )
@@ -286,8 +287,8 @@ var knownWords = setOf(fields(`me us them they it is are was be have has do does
 
 func unclearReply(unknown []string) string {
 	if len(unknown) > 0 {
-		return fmt.Sprintf("I did not recognise %q: it is not a contact, company, tag, list, deal or campaign of this workspace, "+
-			"nor something I know how to do.\n\n%s", strings.Join(unknown, " "), HelpText)
+		return fmt.Sprintf("I did not recognise %s: it is not a contact, company, tag, list, deal or campaign of this workspace, "+
+			"nor something I know how to do.\n\n%s", apperr.Quote(strings.Join(unknown, " ")), HelpText)
 	}
 	return HelpText
 }

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -21,6 +22,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/formatter"
 
+	"github.com/wbk/crm/internal/apperr"
 	"github.com/wbk/crm/internal/reqinfo"
 )
 
@@ -30,9 +32,15 @@ var operationsDoc string
 // Handler serves /v1.
 type Handler struct {
 	graphql  http.Handler
+	codes    Codes
 	compiled []*compiled
 	openapi  []byte
 }
+
+// Codes is how an application error reaches callers: its GraphQL code and the HTTP status
+// of a request it stops. It is /graphql's one table (internal/httpapi), handed in so that
+// /v1 refuses a request (413, 415, 405, …) exactly as /graphql does.
+type Codes func(apperr.Code) (code string, status int)
 
 // compiled is a route with what its operation tells about it.
 type compiled struct {
@@ -53,13 +61,14 @@ type compiledParam struct {
 }
 
 // New returns the /v1 handler in front of graphql, the application's /graphql handler;
-// schema is that handler's schema, which the persisted operations are validated against.
-func New(graphql http.Handler, schema *ast.Schema) (*Handler, error) {
+// schema is that handler's schema, which the persisted operations are validated against, and
+// codes its table of error codes.
+func New(graphql http.Handler, schema *ast.Schema, codes Codes) (*Handler, error) {
 	doc, errs := gqlparser.LoadQueryWithRules(schema, operationsDoc, nil)
 	if errs != nil {
 		return nil, fmt.Errorf("rest: operations.graphql: %w", errs)
 	}
-	h := &Handler{graphql: graphql}
+	h := &Handler{graphql: graphql, codes: codes}
 	for _, r := range routes {
 		c, err := compile(schema, doc, r)
 		if err != nil {
@@ -192,32 +201,66 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write(h.openapi)
 		return
 	}
-	c, params, allowed := h.match(r.Method, r.URL.Path)
+	c, params, allowed := h.match(r.Method, r.URL.EscapedPath())
 	if c == nil {
 		if len(allowed) > 0 {
 			w.Header().Set("Allow", strings.Join(allowed, ", "))
-			writeError(w, http.StatusMethodNotAllowed, apiError{Code: "METHOD_NOT_ALLOWED",
-				Message: r.Method + " is not allowed on " + r.URL.Path + "; allowed: " + strings.Join(allowed, ", ")})
+			h.refuse(w, &apperr.Error{Code: apperr.EMETHOD,
+				Message: r.Method + " is not allowed here; allowed: " + strings.Join(allowed, ", ")})
 			return
 		}
-		writeError(w, http.StatusNotFound, apiError{Code: "NOT_FOUND", Message: "no such endpoint: " + r.Method + " " + r.URL.Path})
+		h.refuse(w, &apperr.Error{Code: apperr.ENOTFOUND, Message: "no such endpoint: " + apperr.Quote(r.Method+" "+r.URL.Path)})
 		return
 	}
 	if info := reqinfo.From(r.Context()); info != nil {
 		info.Route = c.path // the request's log line and metrics name the route, not /v1/
 	}
-	vars, apiErr := c.variables(r, params)
-	if apiErr != nil {
-		writeError(w, http.StatusBadRequest, *apiErr)
+	vars, err := c.variables(r, params)
+	if err != nil {
+		h.refuse(w, err)
 		return
 	}
 	h.run(w, r, c, vars)
 }
 
-// match finds the route for method and path; when the path exists with other methods it
-// returns them instead.
-func (h *Handler) match(method, path string) (*compiled, map[string]string, []string) {
-	segments := strings.Split(strings.Trim(path, "/"), "/")
+// refuse answers a request /v1 stops before running it, with the status /graphql gives the
+// error's code; an error /graphql reports inside a 200 answer (BAD_USER_INPUT) takes the
+// status REST gives it (400).
+func (h *Handler) refuse(w http.ResponseWriter, e *apperr.Error) {
+	code, status := h.codes(e.Code)
+	if s, ok := errorStatus[code]; ok && status == http.StatusOK {
+		status = s
+	}
+	out := apiError{Code: code, Message: e.Message}
+	if e.Field != "" {
+		out.Field = &e.Field
+	}
+	writeError(w, status, out)
+}
+
+// Methods are the methods /v1 answers at path (an escaped path, as in a request line),
+// OPTIONS included; nil when no route has that path.
+func (h *Handler) Methods(path string) []string {
+	_, _, allowed := h.match("", path)
+	if len(allowed) == 0 {
+		return nil
+	}
+	return append(allowed, http.MethodOptions)
+}
+
+// match finds the route for method and the escaped path; when the path exists with other
+// methods it returns them instead. A path is split at its slashes before its segments are
+// unescaped: "%2F" is a character of an id, never a separator, and since no id holds one,
+// a segment bound to {id} that does after unescaping matches no route.
+func (h *Handler) match(method, escapedPath string) (*compiled, map[string]string, []string) {
+	segments := strings.Split(strings.Trim(escapedPath, "/"), "/")
+	for i, s := range segments {
+		u, err := url.PathUnescape(s)
+		if err != nil || strings.Contains(u, "/") {
+			return nil, nil, nil
+		}
+		segments[i] = u
+	}
 	var allowed []string
 	for _, c := range h.compiled {
 		params, ok := matchSegments(c.segments, segments)
@@ -267,12 +310,12 @@ type graphQLRequest struct {
 func (h *Handler) run(w http.ResponseWriter, r *http.Request, c *compiled, vars map[string]any) {
 	body, err := json.Marshal(graphQLRequest{Query: c.document, OperationName: c.operation, Variables: vars})
 	if err != nil {
-		writeError(w, http.StatusBadRequest, apiError{Code: "BAD_REQUEST", Message: "the request cannot be encoded"})
+		h.refuse(w, &apperr.Error{Code: apperr.EBADREQUEST, Message: "the request cannot be encoded"})
 		return
 	}
 	inner, err := http.NewRequestWithContext(r.Context(), http.MethodPost, "/graphql", bytes.NewReader(body))
 	if err != nil {
-		writeError(w, http.StatusBadRequest, apiError{Code: "BAD_REQUEST", Message: "the request cannot be built"})
+		h.refuse(w, &apperr.Error{Code: apperr.EBADREQUEST, Message: "the request cannot be built"})
 		return
 	}
 	for _, name := range forwardedRequestHeaders {

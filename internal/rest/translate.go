@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
 	"unicode"
 
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/wbk/crm/internal/apperr"
+	"github.com/wbk/crm/internal/textcheck"
 )
 
 // apiError is the REST error body's "error" object.
@@ -23,7 +27,9 @@ func fieldError(code, message, field string) *apiError {
 	return &apiError{Code: code, Message: message, Field: &field}
 }
 
+// writeError writes a REST error; no message quotes more of the request than the echo limit.
 func writeError(w http.ResponseWriter, status int, e apiError) {
+	e.Message = apperr.LimitEcho(e.Message)
 	writeJSON(w, status, map[string]any{"error": e})
 }
 
@@ -31,10 +37,12 @@ func writeError(w http.ResponseWriter, status int, e apiError) {
 const maxBodyBytes = 1 << 20
 
 // variables builds the operation's variables from the path, the query string and the body.
-func (c *compiled) variables(r *http.Request, path map[string]string) (map[string]any, *apiError) {
+// Text that is not valid UTF-8 is marked (textcheck), not repaired: /graphql's text gate
+// refuses it with the argument it was in, as it refuses any other bad text.
+func (c *compiled) variables(r *http.Request, path map[string]string) (map[string]any, *apperr.Error) {
 	vars := map[string]any{}
 	if id, ok := path["id"]; ok {
-		vars["id"] = id
+		vars["id"] = textcheck.Mark(id)
 	}
 	q := r.URL.Query()
 	for _, p := range c.params {
@@ -42,36 +50,42 @@ func (c *compiled) variables(r *http.Request, path map[string]string) (map[strin
 		if !ok || len(raw) == 0 {
 			continue
 		}
-		v, err := queryValue(p.typ, raw[len(raw)-1])
+		v, err := queryValue(p.typ, textcheck.Mark(raw[len(raw)-1]))
 		if err == nil {
 			err = p.check(v)
 		}
 		if err != nil {
-			return nil, fieldError("BAD_USER_INPUT", "?"+p.name+" "+err.Error(), p.name)
+			return nil, apperr.Invalid(p.name, "?%s %s", p.name, err.Error())
 		}
 		setPath(vars, strings.Split(p.variable, "."), v)
 	}
 	if len(c.bodyVars) == 0 {
 		return vars, nil
 	}
+	if r.ContentLength > maxBodyBytes {
+		return nil, tooLarge()
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	if err != nil {
-		return nil, &apiError{Code: "BAD_REQUEST", Message: "could not read the request body"}
+		return nil, &apperr.Error{Code: apperr.EBADREQUEST, Message: "could not read the request body"}
 	}
 	if len(body) > maxBodyBytes {
-		return nil, &apiError{Code: "REQUEST_TOO_LARGE", Message: "the request body is larger than 1048576 bytes"}
+		return nil, tooLarge()
 	}
 	fields := map[string]any{}
 	if len(bytes.TrimSpace(body)) > 0 {
-		dec := json.NewDecoder(bytes.NewReader(body))
+		if !isJSON(r.Header.Get("Content-Type")) {
+			return nil, &apperr.Error{Code: apperr.EMEDIATYPE, Message: "send the request body as Content-Type: application/json"}
+		}
+		dec := json.NewDecoder(bytes.NewReader(textcheck.MarkJSON(body)))
 		dec.UseNumber() // amounts stay exact
 		var decoded any
 		if err := dec.Decode(&decoded); err != nil || dec.More() {
-			return nil, &apiError{Code: "BAD_REQUEST", Message: "the request body is not valid JSON"}
+			return nil, &apperr.Error{Code: apperr.EBADREQUEST, Message: "the request body is not valid JSON"}
 		}
 		obj, ok := decoded.(map[string]any)
 		if !ok {
-			return nil, &apiError{Code: "BAD_REQUEST", Message: "the request body must be a JSON object"}
+			return nil, &apperr.Error{Code: apperr.EBADREQUEST, Message: "the request body must be a JSON object"}
 		}
 		fields = camelKeys(obj).(map[string]any)
 	}
@@ -85,6 +99,16 @@ func (c *compiled) variables(r *http.Request, path map[string]string) (map[strin
 		}
 	}
 	return vars, nil
+}
+
+func tooLarge() *apperr.Error {
+	return &apperr.Error{Code: apperr.ETOOLARGE, Message: "the request body is larger than " + strconv.Itoa(maxBodyBytes) + " bytes"}
+}
+
+// isJSON reports whether a Content-Type is JSON: application/json or a +json type.
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
 }
 
 // queryValue turns a query-string value into a variable of typ: Int and Boolean parse,

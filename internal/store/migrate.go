@@ -282,6 +282,18 @@ CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id);
 	// 6: reads that do not grow with the workspace (migrate_scale.go): counts kept by
 	// triggers, and trigram indexes for substring search on PostgreSQL.
 	scaleMigration,
+	// 7: webhook delivery attempts per workspace and UTC day, for usage: counted in the
+	// transaction that records each attempt.
+	{sql: `
+CREATE TABLE webhook_usage (
+	workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+	date         TEXT NOT NULL,
+	attempts     BIGINT NOT NULL DEFAULT 0,
+	delivered    BIGINT NOT NULL DEFAULT 0,
+	failed       BIGINT NOT NULL DEFAULT 0,
+	PRIMARY KEY (workspace_id, date)
+);
+`},
 }
 
 // Migrate applies the migrations the database has not seen yet.

@@ -63,7 +63,7 @@ var persistedModels = []any{
 	&models.UsageDayRecord{}, &models.UsageOperationRecord{},
 	&models.LexiConversation{}, &models.LexiMessage{}, &models.LexiTask{},
 	&IdempotencyRecord{}, &RowCount{},
-	&models.WebhookEndpoint{}, &models.WebhookEvent{}, &models.WebhookDelivery{},
+	&models.WebhookEndpoint{}, &models.WebhookEvent{}, &models.WebhookDelivery{}, &models.WebhookUsageRecord{},
 }
 
 // tenantTables are the tables of the models with a WorkspaceID field, named as GORM names

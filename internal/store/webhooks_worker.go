@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/wbk/crm/internal/ids"
 	"github.com/wbk/crm/models"
@@ -127,6 +128,9 @@ func (s *Store) RecordWebhookAttempt(ctx context.Context, d ClaimedDelivery, a W
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error
 		}
+		if err := countAttempt(tx, at, a.Delivered); err != nil {
+			return err
+		}
 		ep := tx.Model(&models.WebhookEndpoint{}).Where("id = ?", d.EndpointID)
 		if a.Delivered {
 			return ep.Where("failing_since IS NOT NULL").Update("failing_since", nil).Error
@@ -165,4 +169,36 @@ func (s *Store) WebhookQueue(ctx context.Context, now time.Time) (pending int, o
 		oldestDue = now.Sub(*first[0].NextAttemptAt)
 	}
 	return int(n), oldestDue, nil
+}
+
+// countAttempt adds an attempt to its workspace's usage of the day.
+func countAttempt(tx *gorm.DB, at time.Time, delivered bool) error {
+	row := models.WebhookUsageRecord{Date: at.UTC().Format(UsageDateLayout), Attempts: 1}
+	outcome := "failed"
+	if delivered {
+		row.Delivered, outcome = 1, "delivered"
+	} else {
+		row.Failed = 1
+	}
+	return tx.Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "workspace_id"}, {Name: "date"}},
+		DoUpdates: clause.Set{
+			{Column: clause.Column{Name: "attempts"}, Value: gorm.Expr("webhook_usage.attempts + 1")},
+			{Column: clause.Column{Name: outcome}, Value: gorm.Expr("webhook_usage." + outcome + " + 1")},
+		},
+	}).Create(&row).Error
+}
+
+// WebhookUsage returns the workspace's delivery attempts per UTC day from one date to another
+// (YYYY-MM-DD, inclusive), by date; days without attempts are absent.
+func (s *Store) WebhookUsage(ctx context.Context, from, to string) (map[string]models.WebhookUsageRecord, error) {
+	var rows []models.WebhookUsageRecord
+	if err := s.read(ctx).Where("date >= ? AND date <= ?", from, to).Find(&rows).Error; err != nil {
+		return nil, s.translate(err)
+	}
+	out := make(map[string]models.WebhookUsageRecord, len(rows))
+	for _, r := range rows {
+		out[r.Date] = r
+	}
+	return out, nil
 }

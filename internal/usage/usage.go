@@ -293,7 +293,16 @@ func (r *Recorder) Days(ctx context.Context, keyID string, days int) ([]*models.
 			merge(sum, &counts{calls: row.Calls, cost: row.Cost, errors: row.Errors, ops: row.Operations})
 		}
 	}
+	// Webhook deliveries are the workspace's, not the key's, and are never charged: they are
+	// shown beside the key's calls, counted by the delivery worker. Only a request scoped to
+	// the key's workspace reads them; the admin CLI's system context would read every tenant's.
 	ws, scoped := store.WorkspaceFrom(ctx)
+	var hooks map[string]models.WebhookUsageRecord
+	if scoped {
+		if hooks, err = r.store.WebhookUsage(ctx, out[days-1].Date, out[0].Date); err != nil {
+			return nil, err
+		}
+	}
 	r.mu.Lock()
 	for date, sum := range sums {
 		if c := r.pending[dayKey{keyID, date}]; c != nil && (!scoped || c.workspaceID == ws) {
@@ -305,6 +314,8 @@ func (r *Recorder) Days(ctx context.Context, keyID string, days int) ([]*models.
 	for _, day := range out {
 		sum := sums[day.Date]
 		day.Calls, day.Cost, day.Errors = int(sum.calls), int(sum.cost), int(sum.errors)
+		h := hooks[day.Date]
+		day.WebhookDeliveries = &models.WebhookDeliveryUsage{Attempts: int(h.Attempts), Delivered: int(h.Delivered), Failed: int(h.Failed)}
 		if sum.calls > 0 {
 			day.ErrorRate = float64(sum.errors) / float64(sum.calls)
 		}

@@ -37,7 +37,8 @@ func stored(t *testing.T, st *store.Store, now time.Time, keyID string, days int
 }
 
 func day(date string, calls, cost, errors int, ops ...*models.OperationUsage) *models.UsageDay {
-	d := &models.UsageDay{Date: date, Calls: calls, Cost: cost, Errors: errors, Operations: []*models.OperationUsage{}}
+	d := &models.UsageDay{Date: date, Calls: calls, Cost: cost, Errors: errors, Operations: []*models.OperationUsage{},
+		WebhookDeliveries: &models.WebhookDeliveryUsage{}}
 	if calls > 0 {
 		d.ErrorRate = float64(errors) / float64(calls)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wbk/crm/internal/store"
 	"github.com/wbk/crm/internal/testdb"
 	"github.com/wbk/crm/internal/webhooks"
 	"github.com/wbk/crm/models"
@@ -146,5 +147,42 @@ func TestEndpointDisabledAfterThreeDaysOfFailure(t *testing.T) {
 	}
 	if len(deliveries(t, s)) != len(ds) {
 		t.Errorf("a disabled endpoint got a new delivery")
+	}
+}
+
+// TestAttemptsCountInUsage: every attempt counts in its workspace's usage of the day, apart
+// from API calls; another workspace sees none of it.
+func TestAttemptsCountInUsage(t *testing.T) {
+	st := testdb.Open(t)
+	s := newSetup(t, st, []string{"contact.created"}, func(n int) int {
+		if n == 0 {
+			return http.StatusServiceUnavailable
+		}
+		return http.StatusOK
+	})
+	other := newSetup(t, st, []string{"contact.created"}, nil)
+	if _, err := st.CreateContact(s.ctx, models.CreateContactInput{Email: "u@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	clock := testdb.NewClock(time.Now().Add(time.Second))
+	w := worker(st, clock.Now)
+	drain(t, w)
+	clock.Add(time.Hour)
+	drain(t, w)
+	today := clock.Now().UTC().Format(store.UsageDateLayout)
+	first := time.Now().UTC().Format(store.UsageDateLayout)
+	got, err := st.WebhookUsage(s.ctx, first, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum models.WebhookUsageRecord
+	for _, r := range got {
+		sum.Attempts, sum.Delivered, sum.Failed = sum.Attempts+r.Attempts, sum.Delivered+r.Delivered, sum.Failed+r.Failed
+	}
+	if sum.Attempts != 2 || sum.Delivered != 1 || sum.Failed != 1 {
+		t.Errorf("usage %+v, want 2 attempts: 1 delivered, 1 failed", sum)
+	}
+	if got, err := st.WebhookUsage(other.ctx, first, today); err != nil || len(got) != 0 {
+		t.Errorf("the other workspace's usage: %v %v", got, err)
 	}
 }
