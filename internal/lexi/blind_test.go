@@ -25,7 +25,7 @@ var blindFloors = map[string]float64{
 	"batch1_terse.jsonl":     1.00, // 45 of 50 when first run
 	"batch2_chatty.jsonl":    1.00, // 34 of 50 when first run
 	"batch3_nonnative.jsonl": 1.00, // 35 of 50 when first run
-	"batch4_mixed.jsonl":     0,
+	"batch4_mixed.jsonl":     0.78, // measured once, unseen, after the others: not tuned on
 }
 
 type blindWorkspace struct {
@@ -367,8 +367,8 @@ func TestBlindBatches(t *testing.T) {
 			}
 		}
 	}) {
-		if only != "" && only != file || only == "" && blindFloors[file] == 0 {
-			continue // a batch not measured yet runs only when named
+		if only != "" && only != file {
+			continue
 		}
 		t.Run(file, func(t *testing.T) {
 			passed, total, failures := scoreBatch(t, file)

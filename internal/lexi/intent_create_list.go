@@ -80,14 +80,10 @@ func (a CreateList) run(ctx context.Context, p *proposer) (result, error) {
 		fact += " contacts=" + keys(s.contacts)
 	}
 	note := ""
-	w, err := p.world(ctx)
-	if err != nil {
+	if l, err := p.st.ListByName(ctx, name); err == nil {
+		note = fmt.Sprintf("Note: a list named %s already exists, so approving this task will fail unless that list is renamed or deleted first.", l.Name)
+	} else if !notFound(err) {
 		return result{}, err
-	}
-	for _, l := range w.v.Lists {
-		if strings.EqualFold(l.Name, name) {
-			note = fmt.Sprintf("Note: a list named %s already exists, so approving this task will fail unless that list is renamed or deleted first.", l.Name)
-		}
 	}
 	return proposed(&Proposal{Action: models.LexiActionCreateList, Title: title, Description: desc, Payload: payload}, fact, note)
 }

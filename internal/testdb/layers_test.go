@@ -15,8 +15,9 @@ const module = "github.com/wbk/crm"
 // request goes down the layers and back, and each layer knows only the ones below it. A new
 // package gets a line here, in the lowest layer its imports allow.
 var layers = [][]string{
-	// the domain: types, the one error type, id generation; they import nothing of ours.
-	{"models", "internal/apperr", "internal/ids"},
+	// the domain: types, the one error type, id generation, the text rule for raw input; they
+	// import nothing of ours.
+	{"models", "internal/apperr", "internal/ids", "internal/textcheck"},
 	// storage and the schema: the store scopes and stores; the counters of the rate limiter;
 	// the schema gqlgen generated and the executor generated beside it (internal/gqlfast);
 	// static assets and the persisted-query cache.
