@@ -76,6 +76,13 @@ func newReceiver(t *testing.T, answer func(n int) int) *receiver {
 	return r
 }
 
+// notify sends each request, as it arrives, to ch.
+func (r *receiver) notify(ch chan received) {
+	r.mu.Lock()
+	r.arrived = ch
+	r.mu.Unlock()
+}
+
 func (r *receiver) requests() []received {
 	r.mu.Lock()
 	defer r.mu.Unlock()

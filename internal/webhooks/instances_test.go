@@ -81,7 +81,7 @@ func TestDeliveredAfterKill9(t *testing.T) {
 				}
 				return http.StatusOK
 			})
-			s.recv.arrived = arrived
+			s.recv.notify(arrived)
 			t.Cleanup(func() { close(release) })
 
 			cmd := exec.Command(os.Args[0], "-test.run=^TestDeliveredAfterKill9$", "-test.count=1")
