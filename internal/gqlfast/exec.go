@@ -120,8 +120,14 @@ func (e *Exec) InterceptRootField(ctx context.Context, next graphql.RootResolver
 }
 
 // answer resolves, plans and writes one root field's value into w; false leaves it to the
-// generated executor (w then holds a partial value).
-func (e *Exec) answer(ctx context.Context, oc *graphql.OperationContext, cf graphql.CollectedField, f *Field, w *Writer) bool {
+// generated executor (w then holds a partial value). A panic of a resolver is left to the
+// generated executor too, which recovers it and reports it with its path.
+func (e *Exec) answer(ctx context.Context, oc *graphql.OperationContext, cf graphql.CollectedField, f *Field, w *Writer) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
 	if f.Guard != nil && f.Guard(ctx) != nil {
 		return false
 	}
