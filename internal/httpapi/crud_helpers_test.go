@@ -175,24 +175,9 @@ func (c *crudClient) contactCount(t *testing.T) int {
 	return c.count(t, `{ contacts { totalCount } }`, nil, "contacts")
 }
 
-func (c *crudClient) listCount(t *testing.T, listID string) int {
-	t.Helper()
-	d := crudDo[struct {
-		List *struct {
-			ContactCount *int `json:"contactCount"`
-		} `json:"list"`
-	}](t, c, `query($id: ID!) { list(id: $id) { contactCount } }`, map[string]any{"id": listID})
-	if d.List == nil || d.List.ContactCount == nil {
-		t.Fatalf("no contactCount for list %s", listID)
-	}
-	return *d.List.ContactCount
-}
-
 const crudContactFields = `id email firstName lastName fullName company title phone tags createdAt updatedAt`
 
 const crudCreateContact = `mutation($in: CreateContactInput!) { createContact(input: $in) { ` + crudContactFields + ` } }`
-
-const crudUpdateContact = `mutation($id: ID!, $in: UpdateContactInput!) { updateContact(id: $id, input: $in) { ` + crudContactFields + ` } }`
 
 func (c *crudClient) createContact(t *testing.T, in map[string]any) crudContact {
 	t.Helper()
@@ -221,16 +206,6 @@ func (c *crudClient) newList(t *testing.T, name string) string {
 		t.Fatal("createList answered no id")
 	}
 	return d.CreateList.ID
-}
-
-func (c *crudClient) addToList(t *testing.T, listID string, contactIDs ...string) {
-	t.Helper()
-	d := crudDo[struct{ AddContactsToList *struct{ ID string } }](t, c,
-		`mutation($l: ID!, $c: [ID!]!) { addContactsToList(listId: $l, contactIds: $c) { id } }`,
-		map[string]any{"l": listID, "c": contactIDs})
-	if d.AddContactsToList == nil || d.AddContactsToList.ID != listID {
-		t.Fatalf("addContactsToList answered %+v, want list %s", d.AddContactsToList, listID)
-	}
 }
 
 func crudTime(t *testing.T, s, what string) time.Time {
@@ -264,8 +239,6 @@ func crudShow(v any) string {
 
 // ---------------------------------------------------------------------------------------------
 // lists
-
-const crudListFields = `id name description contactCount createdAt updatedAt`
 
 // ---------------------------------------------------------------------------------------------
 // campaigns

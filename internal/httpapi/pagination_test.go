@@ -3,10 +3,8 @@ package httpapi_test
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/wbk/crm/internal/store"
 	"github.com/wbk/crm/internal/testenv"
@@ -358,14 +356,6 @@ func pgCheckConnection(t *testing.T, fetch pgFetch, want []string) {
 	pgWalkBackward(t, fetch, pgPageSize, want)
 }
 
-func pgReversed(ids []string) []string {
-	out := make([]string, len(ids))
-	for i, id := range ids {
-		out[len(ids)-1-i] = id
-	}
-	return out
-}
-
 // pgWantError checks that r failed with BAD_USER_INPUT about field ("" accepts any field).
 func pgWantError(t *testing.T, r *testenv.Response, code, field string) {
 	t.Helper()
@@ -385,181 +375,6 @@ func pgWantError(t *testing.T, r *testenv.Response, code, field string) {
 }
 
 // ---- contacts ----
-
-// pgContact is what the test knows about a contact it created.
-type pgContact struct {
-	idx       int
-	id        string
-	email     string
-	first     string
-	last      string
-	company   string
-	tags      []string
-	inList    bool
-	updatedAt time.Time
-}
-
-var pgWords = []string{"oscar", "alpha", "kilo", "bravo", "zulu", "delta", "hotel", "echo", "lima", "foxtrot",
-	"golf", "india", "juliet", "mike", "november", "papa", "quebec", "romeo", "sierra", "tango",
-	"uniform", "victor", "whiskey", "xray", "yankee", "charlie", "amber", "onyx", "jade", "ruby"}
-
-// Duplicated last names (Smith ×7, "" ×4, Nguyen ×3, Baker ×2) make runs of equal values that
-// cross page boundaries, so the id tie-breaker decides what comes next.
-var pgLastNames = []string{"Smith", "", "Nguyen", "Smith", "Adams", "Smith", "Baker", "", "Nguyen", "Smith",
-	"Carter", "Smith", "Diaz", "", "Evans", "Smith", "Nguyen", "Foster", "Garcia", "",
-	"Harris", "Ito", "Smithson", "Jones", "Klein", "Lopez", "Moore", "Smith", "Baker", "Young"}
-
-var pgFirstNames = []string{"Ann", "Ben", "Cleo", "Dan", "Eve", "Finn", "Gus", "Hana", "Ivo", "Jun"}
-
-func pgTime(t *testing.T, r *pgRecord) time.Time {
-	t.Helper()
-	var s string
-	if r != nil {
-		s = r.UpdatedAt
-	}
-	at, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		t.Fatalf("bad time %q: %v", s, err)
-	}
-	return at
-}
-
-// pgSeedContacts creates 30 contacts, a list with half of them, and updates six so that
-// updatedAt order differs from creation order.
-func pgSeedContacts(t *testing.T, c *pgClient) ([]*pgContact, string) {
-	t.Helper()
-	const create = `mutation($in: CreateContactInput!) { createContact(input: $in) { id email lastName company tags updatedAt } }`
-	var cs []*pgContact
-	for i := range pgLastNames {
-		pc := &pgContact{idx: i, first: pgFirstNames[i%len(pgFirstNames)], last: pgLastNames[i]}
-		domain := "example.com"
-		if i%2 == 1 {
-			domain = "mail.test"
-		}
-		pc.email = pgWords[(i*7)%len(pgWords)] + "@" + domain
-		in := map[string]any{"email": strings.ToUpper(pc.email[:1]) + pc.email[1:], "firstName": pc.first}
-		if pc.last != "" {
-			in["lastName"] = pc.last
-		}
-		switch {
-		case i%3 == 0:
-			pc.company = []string{"Acme", "ACME", "acme"}[(i/3)%3]
-		case i%3 == 1:
-			pc.company = "Globex"
-		case i%5 == 0:
-			pc.company = "Smithworks"
-		}
-		if pc.company != "" {
-			in["company"] = pc.company
-		}
-		switch {
-		case i%4 == 1:
-			pc.tags = []string{"vip"}
-			in["tags"] = []string{[]string{"VIP", "vip"}[i%2]}
-		case i%5 == 0:
-			pc.tags = []string{"lead"}
-			in["tags"] = []string{"Lead"}
-		}
-		d := c.data(t, create, map[string]any{"in": in})
-		pc.id = pgID(t, d.CreateContact)
-		if got := d.CreateContact.Email; got != pc.email {
-			t.Fatalf("contact %d: email %q, want %q", i, got, pc.email)
-		}
-		pc.updatedAt = pgTime(t, d.CreateContact)
-		cs = append(cs, pc)
-	}
-
-	// Later updates move these to the end of UPDATED_AT ASC, in this order; two of them also
-	// change what the filters match.
-	const update = `mutation($id: ID!, $in: UpdateContactInput!) { updateContact(id: $id, input: $in) { id updatedAt } }`
-	for _, u := range []struct {
-		idx int
-		in  map[string]any
-	}{
-		{11, map[string]any{"title": "CTO"}},
-		{2, map[string]any{"tags": []string{"VIP", "renewal"}}},
-		{26, map[string]any{"lastName": "Smith"}},
-		{0, map[string]any{"phone": "+1 555 0100"}},
-		{19, map[string]any{"title": "Buyer"}},
-		{7, map[string]any{"title": "Owner"}},
-	} {
-		pc := cs[u.idx]
-		d := c.data(t, update, map[string]any{"id": pc.id, "in": u.in})
-		at := pgTime(t, d.UpdateContact)
-		if !at.After(pc.updatedAt) {
-			t.Fatalf("contact %d: updatedAt %v did not move past %v", u.idx, at, pc.updatedAt)
-		}
-		pc.updatedAt = at
-		if tags, ok := u.in["tags"].([]string); ok {
-			pc.tags = nil
-			for _, tag := range tags {
-				pc.tags = append(pc.tags, strings.ToLower(tag))
-			}
-		}
-		if last, ok := u.in["lastName"].(string); ok {
-			pc.last = last
-		}
-	}
-
-	listID := pgID(t, c.data(t, `mutation { createList(input: {name: "Walk"}) { id } }`, nil).CreateList)
-	var members []string
-	for _, pc := range cs {
-		if pc.idx%2 == 0 {
-			pc.inList = true
-			members = append(members, pc.id)
-		}
-	}
-	d := c.data(t, `mutation($l: ID!, $c: [ID!]!) { addContactsToList(listId: $l, contactIds: $c) { contactCount } }`,
-		map[string]any{"l": listID, "c": members})
-	if a := d.AddContactsToList; a == nil || a.ContactCount == nil || *a.ContactCount != len(members) {
-		t.Fatalf("addContactsToList = %+v, want contactCount %d", a, len(members))
-	}
-	return cs, listID
-}
-
-// pgExpectContacts is the order the API must return, computed here: the matching contacts
-// sorted by (value, id), reversed as a whole for DESC.
-func pgExpectContacts(cs []*pgContact, match func(*pgContact) bool, field models.ContactOrderField, dir models.OrderDirection) []string {
-	var sel []*pgContact
-	for _, c := range cs {
-		if match(c) {
-			sel = append(sel, c)
-		}
-	}
-	less := func(a, b *pgContact) bool { return a.id < b.id }
-	switch field {
-	case models.ContactOrderFieldUpdatedAt:
-		less = func(a, b *pgContact) bool {
-			if !a.updatedAt.Equal(b.updatedAt) {
-				return a.updatedAt.Before(b.updatedAt)
-			}
-			return a.id < b.id
-		}
-	case models.ContactOrderFieldEmail:
-		less = func(a, b *pgContact) bool {
-			if a.email != b.email {
-				return a.email < b.email
-			}
-			return a.id < b.id
-		}
-	case models.ContactOrderFieldLastName:
-		less = func(a, b *pgContact) bool {
-			if a.last != b.last {
-				return a.last < b.last
-			}
-			return a.id < b.id
-		}
-	}
-	sort.Slice(sel, func(i, j int) bool { return less(sel[i], sel[j]) })
-	ids := make([]string, len(sel))
-	for i, c := range sel {
-		ids[i] = c.id
-	}
-	if dir == models.OrderDirectionDesc {
-		return pgReversed(ids)
-	}
-	return ids
-}
 
 // ---- lists, deals, campaigns, prospects ----
 

@@ -191,6 +191,9 @@ func TestDeleteContact(t *testing.T) {
 	if got := contactIDs(t, st, ctx, &models.ContactFilter{ListID: &list.ID}); !slices.Equal(got, []string{stays.ID}) {
 		t.Errorf("list members after delete: %v, want %s", got, stays.ID)
 	}
+	if counts, err := st.CountChildren(ctx, store.MembersOfList, []string{list.ID}); err != nil || counts[list.ID] != 1 {
+		t.Errorf("list contactCount after delete: %v, %v; want 1", counts, err)
+	}
 	d, err := st.Deal(ctx, deal.ID)
 	if err != nil || d.ContactID != nil || d.Title != "Big one" {
 		t.Errorf("deal of the deleted contact: %+v, %v; want kept, without a contact", d, err)
