@@ -3,8 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
-	"runtime/debug"
 	"strings"
+
+	"github.com/wbk/crm/internal/buildinfo"
 )
 
 // envHelp lists the environment the server reads, for crm --help.
@@ -12,9 +13,11 @@ const envHelp = `environment:
   ADDR                   listen address (default 127.0.0.1:8080 with the embedded database, :8080 with DATABASE_URL)
   DATABASE_URL           postgres://… (unset: the embedded SQLite database in ./data/)
   REDIS_URL              redis://… to share rate limits and persisted queries (unset: in process)
+  APQ_CACHE_BYTES        bytes of automatic persisted queries kept in process (default 32 MiB)
   PLAN_LIMITS            per-day/per-minute limits, e.g. starter=100/10,pro=1000/50,org=10000/200
   REQUEST_TIMEOUT        deadline of every request and statement (default 10s)
   LOG_LEVEL              debug, info, warn or error (default info)
+  REQUEST_LOG            off: no INFO line per request
   CORS_ORIGINS           comma-separated origins browsers may call from (default any)
   METRICS_ADDR           serve /metrics on a listener of its own instead of the public one
   PPROF_ADDR             serve Go's profiles on a listener of their own
@@ -39,37 +42,7 @@ func helpOrVersion(args []string, stdout io.Writer) (ok bool) {
 	return false
 }
 
-// buildInfo is what the binary knows of its build: the module version ("(devel)" for a
-// build from a work tree), the VCS revision (with "+dirty" for uncommitted changes) and the
-// Go version.
-type buildInfo struct{ version, revision, goVersion string }
-
-func readBuildInfo() buildInfo {
-	b := buildInfo{version: "(devel)", revision: "unknown", goVersion: "unknown"}
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
-		return b
-	}
-	b.goVersion = info.GoVersion
-	if info.Main.Version != "" {
-		b.version = info.Main.Version
-	}
-	dirty := false
-	for _, s := range info.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			b.revision = s.Value
-		case "vcs.modified":
-			dirty = s.Value == "true"
-		}
-	}
-	if dirty && b.revision != "unknown" {
-		b.revision += "+dirty"
-	}
-	return b
-}
-
 func versionLine() string {
-	b := readBuildInfo()
-	return strings.Join([]string{"crm", b.version, "revision " + b.revision, b.goVersion}, " ")
+	b := buildinfo.Read()
+	return strings.Join([]string{"crm", b.Version, "revision " + b.Revision, b.GoVersion}, " ")
 }

@@ -18,7 +18,7 @@ func TestHelpVersionAndLogLevel(t *testing.T) {
 		stderr     string
 		stdoutNone bool
 	}{
-		{args: []string{"--help"}, stdout: []string{"key usage ID", "workspace create", "DATABASE_URL", "LOG_LEVEL", "ADDR"}},
+		{args: []string{"--help"}, stdout: []string{"key usage ID", "workspace create", "DATABASE_URL", "LOG_LEVEL", "REQUEST_LOG", "ADDR"}},
 		{args: []string{"help"}, stdout: []string{"key create", "REDIS_URL"}},
 		{args: []string{"-h"}, stdout: []string{"usage:"}},
 		// Help works whatever the environment says.

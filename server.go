@@ -59,6 +59,7 @@ type config struct {
 	PprofAddr      string   // set: Go's profiles on a listener of their own (off by default)
 	MetricsAddr    string   // set: /metrics on a listener of its own instead of the public one
 	CORSOrigins    []string // CORS_ORIGINS, comma-separated; empty is any origin
+	QuietRequests  bool     // REQUEST_LOG=off: no INFO line per request
 	// WebhookAllowPrivate (WEBHOOK_ALLOW_PRIVATE=true) lets webhooks use http:// and reach
 	// loopback and private addresses: local development and tests only.
 	WebhookAllowPrivate bool
@@ -71,6 +72,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 	cfg := config{Addr: getenv("ADDR"), DatabaseURL: getenv("DATABASE_URL"), SQLitePath: store.DefaultSQLitePath,
 		RedisURL: getenv("REDIS_URL"), PprofAddr: getenv("PPROF_ADDR"), MetricsAddr: getenv("METRICS_ADDR"),
 		CORSOrigins: strings.Split(getenv("CORS_ORIGINS"), ","), WebhookAllowPrivate: getenv("WEBHOOK_ALLOW_PRIVATE") == "true"}
+	switch v := strings.ToLower(getenv("REQUEST_LOG")); v {
+	case "", "on", "true", "1":
+	case "off", "false", "0":
+		cfg.QuietRequests = true
+	default:
+		return cfg, fmt.Errorf("REQUEST_LOG must be on or off, got %q", v)
+	}
 	plans, err := ratelimit.ParsePlans(getenv("PLAN_LIMITS"))
 	if err != nil {
 		return cfg, err
@@ -111,6 +119,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return 2
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	installDependencyLoggers(log)
 	cli := &cli{cfg: cfg, log: log, stdout: stdout, stderr: stderr, getenv: getenv}
 	if len(args) == 0 || args[0] == "serve" {
 		if err := cli.serve(ctx); err != nil {
@@ -183,7 +192,7 @@ func (c *cli) serve(ctx context.Context) error {
 	}
 	application := app.New(app.Config{Store: st, Log: c.log, SDL: sdl, Limits: limitStore, Plans: c.cfg.Plans,
 		Assistant: assistant, CORSOrigins: c.cfg.CORSOrigins, APQCache: apqCache, APQCacheBytes: c.cfg.APQCacheBytes,
-		RequestTimeout:   c.cfg.RequestTimeout,
+		RequestTimeout: c.cfg.RequestTimeout, QuietRequests: c.cfg.QuietRequests,
 		MetricsElsewhere: c.cfg.MetricsAddr != "", WebhookAllowPrivate: c.cfg.WebhookAllowPrivate})
 	recorder, broker := application.Usage, application.Events
 	// Live Lexi updates: in process on the embedded database; on PostgreSQL every instance

@@ -29,6 +29,9 @@ func (c *cli) openStoreWhenReachable(ctx context.Context, ln net.Listener) (*sto
 	if err == nil || c.cfg.DatabaseURL == "" { // the embedded database has nothing to wait for
 		return st, err
 	}
+	if store.Permanent(err) {
+		return nil, fmt.Errorf("database: %w (check DATABASE_URL)", err)
+	}
 	tcp := ln.(*net.TCPListener)
 	starting := &http.Server{Handler: httpapi.Starting(), ReadHeaderTimeout: 5 * time.Second}
 	served := make(chan struct{})
@@ -45,7 +48,7 @@ func (c *cli) openStoreWhenReachable(ctx context.Context, ln net.Listener) (*sto
 	}
 	delay := startRetryFirst
 	for {
-		c.log.Warn("database unavailable at start; retrying", "err", err, "retry_in", delay)
+		c.log.Warn("database unavailable at start; retrying", "err", err, "retry_in_ms", delay.Milliseconds())
 		select {
 		case <-ctx.Done():
 			stop()
@@ -56,6 +59,10 @@ func (c *cli) openStoreWhenReachable(ctx context.Context, ln net.Listener) (*sto
 			stop()
 			c.log.Info("database reachable")
 			return st, nil
+		}
+		if store.Permanent(err) { // the database answered now, and said no
+			stop()
+			return nil, fmt.Errorf("database: %w (check DATABASE_URL)", err)
 		}
 		delay = min(2*delay, startRetryMax)
 	}

@@ -66,6 +66,8 @@ type Config struct {
 	WebsocketInitTimeout time.Duration
 	// CORSOrigins are the origins browsers may call from (CORS_ORIGINS); empty: any origin.
 	CORSOrigins []string
+	// QuietRequests turns off the INFO line per request (REQUEST_LOG=off).
+	QuietRequests bool
 	// APQCache keeps automatic persisted queries; nil: a bounded in-process LRU.
 	APQCache graphql.Cache[string]
 	// APQCacheBytes bounds the in-process APQ cache when APQCache is nil (0: the default).
@@ -155,7 +157,8 @@ func New(cfg Config) *App {
 		MaxBodyBytes: cfg.MaxBodyBytes, Registry: cfg.Registry, MetricsElsewhere: cfg.MetricsElsewhere,
 		RequestTimeout: cfg.RequestTimeout, WebsocketInitTimeout: cfg.WebsocketInitTimeout,
 		CORSOrigins: cfg.CORSOrigins, APQCache: cfg.APQCache, APQCacheBytes: cfg.APQCacheBytes, Direct: direct,
-		Idempotency: idempotency.New(cfg.Store, a.Limiter.Now),
+		QuietRequests: cfg.QuietRequests,
+		Idempotency:   idempotency.New(cfg.Store, a.Limiter.Now),
 	})
 	// /v1 is the REST API: persisted operations sent through the same /graphql pipeline.
 	v1, err := rest.New(a.Handler.GraphQL(), schema.Schema(), a.Handler.Codes)

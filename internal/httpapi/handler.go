@@ -73,6 +73,8 @@ type Config struct {
 	WebsocketInitTimeout time.Duration
 	// CORSOrigins are the origins browsers may call from; empty or "*" is any origin.
 	CORSOrigins []string
+	// QuietRequests turns off the INFO line per request (REQUEST_LOG=off); metrics stay.
+	QuietRequests bool
 	// APQCache keeps automatic persisted queries by hash; nil: an in-process LRU of
 	// APQCacheBytes (0: apq.DefaultCacheBytes).
 	APQCache      graphql.Cache[string]
@@ -93,6 +95,8 @@ type API struct {
 	mux     *http.ServeMux
 	root    http.Handler // mux wrapped in the protocol middleware
 	metrics *metrics
+	// httpSeries are the per-route request metrics' children (requestlog.go).
+	httpSeries series[httpLabels, httpSeries]
 	// beforeWrite is rateLimitHeaders as a func value made once, not per request.
 	beforeWrite func(http.Header, *requestState)
 	// mounted are the handlers beside /graphql that say which methods each route answers.
@@ -157,7 +161,11 @@ func New(cfg Config) *API {
 		a.mux.Handle("GET /metrics", a.MetricsHandler())
 	}
 	a.mux.Handle("GET /schema.graphql", schemaHandler(servedSDL(cfg.SDL, cfg.Schema.Schema())))
-	a.root = a.protocol(a.mux)
+	a.httpSeries.create = func(l httpLabels) httpSeries {
+		return httpSeries{requests: a.metrics.httpRequests.WithLabelValues(l.route, l.method, strconv.Itoa(l.status)),
+			duration: a.metrics.httpDuration.WithLabelValues(l.route, l.method)}
+	}
+	a.root = a.protocol(a.observeRequests(a.mux))
 	return a
 }
 

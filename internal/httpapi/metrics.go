@@ -15,6 +15,8 @@ type metrics struct {
 	errors         *prometheus.CounterVec
 	rateLimited    *prometheus.CounterVec
 	storeFallbacks prometheus.Counter
+	httpRequests   *prometheus.CounterVec
+	httpDuration   *prometheus.HistogramVec
 
 	// The series every request touches, by their label values: WithLabelValues hashes and
 	// checks the values and formats the status on every call.
@@ -58,7 +60,15 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		Name: "ratelimit_redis_fallbacks_total",
 		Help: "Rate-limit operations served from process memory because Redis did not answer.",
 	})
-	reg.MustRegister(m.requests, m.duration, m.calls, m.errors, m.rateLimited, m.storeFallbacks)
+	m.httpRequests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "http_requests_total", Help: "HTTP requests by route (GraphQL, REST and the rest), method and status sent.",
+	}, []string{"route", "method", "status"})
+	m.httpDuration = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "http_request_duration_seconds",
+		Help:    "HTTP request latency by route and method.",
+		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 10},
+	}, []string{"route", "method"})
+	reg.MustRegister(m.requests, m.duration, m.calls, m.errors, m.rateLimited, m.storeFallbacks, m.httpRequests, m.httpDuration)
 	m.requestSeries.create = func(l requestLabels) requestSeries {
 		return requestSeries{requests: m.requests.WithLabelValues(l.operation, strconv.Itoa(l.status)),
 			duration: m.duration.WithLabelValues(l.operation)}

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/wbk/crm/internal/access"
 	"github.com/wbk/crm/internal/auth"
 	"github.com/wbk/crm/internal/idempotency"
+	"github.com/wbk/crm/internal/reqinfo"
 	"github.com/wbk/crm/internal/usage"
 )
 
@@ -165,12 +165,13 @@ func (a *API) requestState(next serve) serve {
 		ctx, cancel := requestContext(withState(ctx, state), a.cfg.RequestTimeout, mayStream(r))
 		defer cancel()
 		next(ctx, sw, r)
-		a.observe(r, state.finished(), time.Since(start))
+		a.observe(ctx, state.finished(), time.Since(start))
 	}
 }
 
-// observe accounts for a finished request in the metrics and the request log.
-func (a *API) observe(r *http.Request, sum summary, took time.Duration) {
+// observe accounts for a finished GraphQL request in the GraphQL metrics, and tells the
+// request's log line (requestlog.go) what it ran, what it cost and whose key asked.
+func (a *API) observe(ctx context.Context, sum summary, took time.Duration) {
 	a.metrics.observe(sum.operation, sum.status, took)
 	prefix := ""
 	if p := sum.principal; p != nil {
@@ -181,15 +182,8 @@ func (a *API) observe(r *http.Request, sum summary, took time.Duration) {
 			a.metrics.errorSeries.get(plan).Inc()
 		}
 	}
-	level := slog.LevelDebug
-	if sum.status >= 500 {
-		level = slog.LevelWarn
-	}
-	// Checked first: the attributes cost allocations even when the level is off (Debug, as
-	// in production), and this runs for every request.
-	if a.cfg.Log.Enabled(r.Context(), level) {
-		a.cfg.Log.Log(r.Context(), level, "graphql request", "method", r.Method, "status", sum.status,
-			"operation", sum.operation, "key", prefix, "duration", took, "cost", sum.charged)
+	if info := reqinfo.From(ctx); info != nil {
+		info.Operation, info.Key, info.Cost = sum.operation, prefix, sum.charged
 	}
 }
 

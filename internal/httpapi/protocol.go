@@ -189,7 +189,7 @@ func (a *API) protocol(next http.Handler) http.Handler {
 		}
 
 		_, authenticated := r.Header["Authorization"]
-		if r.Header.Get("Upgrade") != "" {
+		if isWebsocket(r) {
 			// A websocket: the connection is hijacked, nothing below applies.
 			next.ServeHTTP(w, r)
 			return

@@ -303,7 +303,7 @@ func TestRequestID(t *testing.T) {
 			}
 			found := false
 			for _, l := range logs.lines(t) {
-				if l["msg"] == "graphql request" {
+				if l["msg"] == "request" {
 					found = true
 					if l["request_id"] != id {
 						t.Errorf("log line request_id %v, want %q", l["request_id"], id)

@@ -553,7 +553,7 @@ func TestSurfaceKeyNeverLogged(t *testing.T) {
 	logged.Do(t, surfaceGraphQLRequest(full, strings.NewReader(`{"query": `+full)))
 
 	out := buf.String()
-	if !strings.Contains(out, "graphql request") {
+	if !strings.Contains(out, "msg=request ") {
 		t.Fatalf("nothing was logged at debug level; the test would prove nothing:\n%s", out)
 	}
 	if !strings.Contains(out, auth.DisplayPrefix(full)) {

@@ -23,6 +23,7 @@ import (
 	"github.com/vektah/gqlparser/v2/formatter"
 
 	"github.com/wbk/crm/internal/apperr"
+	"github.com/wbk/crm/internal/reqinfo"
 )
 
 //go:embed operations.graphql
@@ -210,6 +211,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		h.refuse(w, &apperr.Error{Code: apperr.ENOTFOUND, Message: "no such endpoint: " + apperr.Quote(r.Method+" "+r.URL.Path)})
 		return
+	}
+	if info := reqinfo.From(r.Context()); info != nil {
+		info.Route = c.path // the request's log line and metrics name the route, not /v1/
 	}
 	vars, err := c.variables(r, params)
 	if err != nil {

@@ -128,7 +128,7 @@ func Open(opts Options) (*Store, error) {
 		dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"
 		dialector, dialect = sqlite.Open(dsn), SQLite
 	default:
-		return nil, fmt.Errorf("DATABASE_URL must be a postgres:// URL (or unset for the embedded database)")
+		return nil, errNotPostgresURL
 	}
 	db, err := gorm.Open(dialector, cfg)
 	if err != nil {
