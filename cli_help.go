@@ -21,6 +21,8 @@ const envHelp = `environment:
   CORS_ORIGINS           comma-separated origins browsers may call from (default any)
   METRICS_ADDR           serve /metrics on a listener of its own instead of the public one
   PPROF_ADDR             serve Go's profiles on a listener of their own
+  OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+                         OTLP/HTTP collector: tracing on (other OTEL_* variables honoured)
   WEBHOOK_ALLOW_PRIVATE  true: webhook endpoints may resolve to private addresses
   LEXI_OPENAI_BASE_URL, LEXI_OPENAI_MODEL, LEXI_OPENAI_API_KEY, LEXI_OPENAI_TIMEOUT
                          Lexi's provider mode (an OpenAI-compatible chat API)`

@@ -164,6 +164,11 @@ func (c *cli) serve(ctx context.Context) error {
 			return fmt.Errorf("demo workspace: %w", err)
 		}
 	}
+	tracing, stopTracing, err := c.startTracing(setup, st)
+	if err != nil {
+		return err
+	}
+	defer stopTracing()
 	limitStore := ratelimit.NewMemory()
 	if c.cfg.RedisURL != "" {
 		if limitStore, err = ratelimit.NewRedis(setup, c.cfg.RedisURL, "", c.log); err != nil {
@@ -193,7 +198,7 @@ func (c *cli) serve(ctx context.Context) error {
 	application := app.New(app.Config{Store: st, Log: c.log, SDL: sdl, Limits: limitStore, Plans: c.cfg.Plans,
 		Assistant: assistant, CORSOrigins: c.cfg.CORSOrigins, APQCache: apqCache, APQCacheBytes: c.cfg.APQCacheBytes,
 		RequestTimeout: c.cfg.RequestTimeout, QuietRequests: c.cfg.QuietRequests,
-		MetricsElsewhere: c.cfg.MetricsAddr != "", WebhookAllowPrivate: c.cfg.WebhookAllowPrivate})
+		MetricsElsewhere: c.cfg.MetricsAddr != "", WebhookAllowPrivate: c.cfg.WebhookAllowPrivate, Tracing: tracing})
 	recorder, broker := application.Usage, application.Events
 	// Live Lexi updates: in process on the embedded database; on PostgreSQL every instance
 	// also announces its changes with pg_notify and hears the others' on a LISTEN connection.
@@ -204,7 +209,7 @@ func (c *cli) serve(ctx context.Context) error {
 
 	srv := &http.Server{
 		Addr:              c.cfg.Addr,
-		Handler:           application.Handler,
+		Handler:           traced(tracing, application.Handler),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -18,6 +18,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/wbk/crm/graph"
 	"github.com/wbk/crm/internal/access"
@@ -68,6 +69,9 @@ type Config struct {
 	CORSOrigins []string
 	// QuietRequests turns off the INFO line per request (REQUEST_LOG=off).
 	QuietRequests bool
+	// Tracing, when set, gives every GraphQL operation a span (internal/telemetry wraps the
+	// HTTP handler, the database and Redis); nil: tracing is off.
+	Tracing trace.TracerProvider
 	// APQCache keeps automatic persisted queries; nil: a bounded in-process LRU.
 	APQCache graphql.Cache[string]
 	// APQCacheBytes bounds the in-process APQ cache when APQCache is nil (0: the default).
@@ -159,6 +163,7 @@ func New(cfg Config) *App {
 		CORSOrigins: cfg.CORSOrigins, APQCache: cfg.APQCache, APQCacheBytes: cfg.APQCacheBytes, Direct: direct,
 		QuietRequests: cfg.QuietRequests,
 		Idempotency:   idempotency.New(cfg.Store, a.Limiter.Now),
+		Tracer:        tracer(cfg.Tracing),
 	})
 	// /v1 is the REST API: persisted operations sent through the same /graphql pipeline.
 	v1, err := rest.New(a.Handler.GraphQL(), schema.Schema(), a.Handler.Codes)
@@ -179,4 +184,12 @@ func NewExecutableSchema(r *resolvers.Resolver) graphql.ExecutableSchema {
 		Directives: graph.DirectiveRoot{HasPermission: access.Directive},
 		Complexity: cost.Complexity(),
 	})
+}
+
+// tracer is the application's tracer from tp; nil when tracing is off.
+func tracer(tp trace.TracerProvider) trace.Tracer {
+	if tp == nil {
+		return nil
+	}
+	return tp.Tracer("github.com/wbk/crm")
 }

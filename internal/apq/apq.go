@@ -12,6 +12,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/wbk/crm/internal/telemetry"
 )
 
 // DefaultCacheBytes bounds the documents one instance keeps in memory (APQ_CACHE_BYTES).
@@ -69,7 +71,11 @@ func NewRedis(url, prefix string, localBytes int64, log *slog.Logger) (*Redis, e
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Redis{client: redis.NewClient(opts), prefix: prefix, local: NewLocal(localBytes), log: log}, nil
+	client := redis.NewClient(opts)
+	if err := telemetry.Redis(client); err != nil {
+		return nil, err
+	}
+	return &Redis{client: client, prefix: prefix, local: NewLocal(localBytes), log: log}, nil
 }
 
 // Close closes the Redis connection pool.

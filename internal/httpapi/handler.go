@@ -24,6 +24,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/vektah/gqlparser/v2/ast"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/wbk/crm/internal/access"
 	"github.com/wbk/crm/internal/apperr"
@@ -82,6 +83,8 @@ type Config struct {
 	// Direct, when set, answers query operations without gqlgen's per-field execution
 	// (gqlfast: a response and root-field interceptor); it runs after every gate, innermost.
 	Direct graphql.HandlerExtension
+	// Tracer, when set, gives every GraphQL operation a span (tracing.go); nil: tracing is off.
+	Tracer trace.Tracer
 	// Idempotency runs a POSTed mutation with an Idempotency-Key at most once.
 	Idempotency *idempotency.Middleware
 }

@@ -73,6 +73,8 @@ func (a *API) pipeline() []stage {
 		{name: "idempotency", http: a.idempotent},
 
 		// The executor (gqlgen) from here; the stages below run for every transport.
+		// A span per operation when tracing is on (tracing.go); outermost, so it covers them all.
+		{name: "trace", operation: a.traceOperations()},
 		{name: "introspection", operation: extension.Introspection{}},
 		// Automatic persisted queries: a hash stands for a query sent before (transports.go).
 		{name: "persisted queries", operation: persistedQueries{api: a, cache: a.cfg.APQCache}},

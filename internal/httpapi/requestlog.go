@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/wbk/crm/internal/reqinfo"
 )
@@ -46,9 +47,16 @@ func (a *API) observeRequests(next http.Handler) http.Handler {
 		if route == unmatchedRoute {
 			where = slog.String("path", r.URL.Path)
 		}
-		a.cfg.Log.LogAttrs(r.Context(), level, "request", slog.String("method", r.Method), where,
+		attrs := [...]slog.Attr{slog.String("method", r.Method), where,
 			slog.Int("status", status), slog.Float64("duration_ms", durationMS(took)), slog.Int64("cost", info.Cost),
-			slog.String("operation", info.Operation), slog.String("key", info.Key))
+			slog.String("operation", info.Operation), slog.String("key", info.Key), {}}
+		n := len(attrs) - 1
+		// The trace id joins the line to its trace, when a span records this request.
+		if sc := trace.SpanContextFromContext(r.Context()); sc.IsValid() && trace.SpanFromContext(r.Context()).IsRecording() {
+			attrs[n] = slog.String("trace_id", sc.TraceID().String())
+			n++
+		}
+		a.cfg.Log.LogAttrs(r.Context(), level, "request", attrs[:n]...)
 	})
 }
 

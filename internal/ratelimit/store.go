@@ -13,6 +13,8 @@ import (
 	"github.com/ulule/limiter/v3/drivers/store/common"
 	"github.com/ulule/limiter/v3/drivers/store/memory"
 	redisstore "github.com/ulule/limiter/v3/drivers/store/redis"
+
+	"github.com/wbk/crm/internal/telemetry"
 )
 
 // Failover is a limiter store that counts in Redis, shared by every instance, while Redis
@@ -63,6 +65,9 @@ func NewRedis(ctx context.Context, url, prefix string, log *slog.Logger) (*Failo
 	opts.WriteTimeout = 250 * time.Millisecond
 	opts.MaxRetries = -1
 	client := redis.NewClient(opts)
+	if err := telemetry.Redis(client); err != nil {
+		return nil, err
+	}
 	if prefix == "" {
 		prefix = keyPrefix
 	}

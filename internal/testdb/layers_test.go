@@ -15,9 +15,10 @@ const module = "github.com/wbk/crm"
 // request goes down the layers and back, and each layer knows only the ones below it. A new
 // package gets a line here, in the lowest layer its imports allow.
 var layers = [][]string{
-	// the domain: types, the one error type, id generation, the text rule for raw input; they
-	// import nothing of ours.
-	{"models", "internal/apperr", "internal/ids", "internal/textcheck"},
+	// the domain: types, the one error type, id generation, the text rule for raw input, what
+	// a request log learns, the build's version and the tracing set-up; they import nothing of ours.
+	{"models", "internal/apperr", "internal/ids", "internal/textcheck", "internal/telemetry", "internal/reqinfo",
+		"internal/buildinfo"},
 	// storage and the schema: the store scopes and stores; the counters of the rate limiter;
 	// the schema gqlgen generated and the executor generated beside it (internal/gqlfast);
 	// static assets and the persisted-query cache.

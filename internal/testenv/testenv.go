@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
 	"gorm.io/gorm/logger"
 
 	"github.com/wbk/crm/internal/app"
@@ -59,6 +60,8 @@ type Options struct {
 	FastAnswered func(field string)
 	// Log receives the handler's logs; nil: QuietLogger.
 	Log *slog.Logger
+	// Tracing gives every GraphQL operation a span (app.Config.Tracing); nil: off.
+	Tracing trace.TracerProvider
 }
 
 // LiftedPlans are limits no test reaches.
@@ -124,7 +127,7 @@ func NewOn(t testing.TB, st *store.Store, limits *ratelimit.Failover, o Options)
 	a := app.New(app.Config{Store: st, Log: log, SDL: "type Query { viewer: Viewer! }",
 		Limits: limits, Plans: plans, Now: o.Now,
 		RequestTimeout: o.RequestTimeout, WebsocketInitTimeout: o.WebsocketInitTimeout,
-		GenericExecution: o.GenericExecution, FastAnswered: o.FastAnswered})
+		GenericExecution: o.GenericExecution, FastAnswered: o.FastAnswered, Tracing: o.Tracing})
 	broker := a.Events
 	t.Cleanup(broker.Close)
 	if o.ListenURL != "" && st.Dialect() == store.Postgres {
