@@ -15,9 +15,6 @@ type dateRange struct {
 	label    string
 }
 
-// day reports whether the range is a single day.
-func (r dateRange) day() bool { return r.from.Equal(r.to) }
-
 func (r dateRange) has(d time.Time) bool { return !d.Before(r.from) && !d.After(r.to) }
 
 func midnight(t time.Time) time.Time {
@@ -188,8 +185,8 @@ func dateAt(toks []token, i int, now time.Time) (dateRange, int, bool) {
 			}
 			unit = w(k)
 		}
-		if m, ok := months[unit]; ok && unit != "may" || unit == "may" && w(0) != "" {
-			if m, ok = months[unit]; ok {
+		if _, ok := months[unit]; ok && unit != "may" || unit == "may" && w(0) != "" {
+			if m, ok := months[unit]; ok {
 				r := monthRange(today, m)
 				d := r.to
 				if w(0) == "start" || w(0) == "beginning" {
@@ -333,6 +330,3 @@ func text2(toks []token, a, b int) string {
 	}
 	return strings.Join(parts, " ")
 }
-
-// fmtDate writes a day as "Mar 31, 2026".
-func fmtDate(t time.Time) string { return t.Format("Jan 2, 2006") }

@@ -248,8 +248,8 @@ func (c *clause) creating(nouns ...string) int {
 	if i < 0 {
 		// a verb right before what it makes, wherever it stands: "for the list X make a campaign"
 		for k := c.a; k < c.b; k++ {
-			if w := c.toks[k].word; c.plain(k) && createVerbs[w] && w != "new" && w != "open" && w != "need" && w != "want" && slices.Contains(nouns, c.after(k)) && !c.asked {
-				w, i = c.toks[k].word, k
+			if v := c.toks[k].word; c.plain(k) && createVerbs[v] && v != "new" && v != "open" && v != "need" && v != "want" && slices.Contains(nouns, c.after(k)) && !c.asked {
+				w, i = v, k
 				break
 			}
 		}

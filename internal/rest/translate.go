@@ -249,9 +249,10 @@ func (c *compiled) translate(status int, raw []byte) (int, any) {
 		return c.status, listBody{Data: result}
 	case shapeDeleted:
 		return c.status, map[string]any{"data": map[string]json.RawMessage{"id": result}}
-	}
-	if len(result) == 0 || bytes.Equal(result, null) {
-		return http.StatusNotFound, map[string]any{"error": fieldError("NOT_FOUND", "no such record", "id")}
+	case shapeObject:
+		if len(result) == 0 || bytes.Equal(result, null) {
+			return http.StatusNotFound, map[string]any{"error": fieldError("NOT_FOUND", "no such record", "id")}
+		}
 	}
 	return c.status, objectBody{Data: result}
 }
