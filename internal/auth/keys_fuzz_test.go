@@ -60,7 +60,9 @@ func FuzzAuthenticate(f *testing.F) {
 		default:
 			t.Fatalf("%q: undocumented reason %q", header, e.Reason)
 		}
-		if len(e.Message) > 200 || strings.Contains(e.Message, token) && token != "" {
+		// A key-sized token (the shortest key is far longer than any word of the messages)
+		// never appears in them.
+		if len(e.Message) > 200 || len(token) >= 16 && strings.Contains(e.Message, token) {
 			t.Fatalf("%q: message quotes the key: %q", header, e.Message)
 		}
 	})
